@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The engine's numeric targets are compiled with optimisation in every configuration, so that the
+/// documented `swift run chapterN` (a debug build) and `swift test` run at optimised speed:
+/// unoptimised Swift loops are 10-20x slower (../shared/design/engine.md).
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "LossSurfaces",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "train", targets: ["train"]),
+        .executable(name: "gallery", targets: ["gallery"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each fenced behind one Swift module.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The engine.
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimised),
+        .target(name: "Networks", dependencies: ["Tensor"], swiftSettings: optimised),
+        .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: optimised),
+        .target(name: "AtomicFile"),
+        .target(name: "Safetensors", dependencies: ["AtomicFile"], swiftSettings: optimised),
+        .target(name: "Training", dependencies: ["Tensor", "Networks", "Datasets", "Safetensors"],
+                swiftSettings: optimised),
+        .target(name: "WeightSpace", dependencies: ["Tensor", "Networks", "Datasets", "Training"],
+                swiftSettings: optimised),
+
+        // Figures and reports: they take numbers and know nothing about networks.
+        .target(name: "Plotting", dependencies: ["CCairo", "AtomicFile"], swiftSettings: optimised),
+        .target(name: "Reporting", dependencies: ["Plotting", "AtomicFile"]),
+
+        // What two or more executables share: typed options, budgets, artifact cache, provenance.
+        .target(name: "ChapterKit", dependencies: [
+            "Tensor", "Networks", "Datasets", "Training", "Reporting", "Plotting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Executables.
+        .executableTarget(name: "train", dependencies: [
+            "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/train"),
+        .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
