@@ -39,7 +39,7 @@ let package = Package(
 
         // What two or more executables share: typed options, budgets, artifact cache, provenance.
         .target(name: "ChapterKit", dependencies: [
-            "Tensor", "Networks", "Datasets", "Training", "Reporting", "Plotting",
+            "Tensor", "Networks", "Datasets", "Safetensors", "Training", "WeightSpace", "Reporting", "Plotting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -47,6 +47,9 @@ let package = Package(
         .executableTarget(name: "train", dependencies: [
             "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/train"),
+        .executableTarget(name: "bench", dependencies: [
+            "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/bench"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 
         // Tests.
@@ -56,6 +59,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
+        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

@@ -1,1 +1,89 @@
-print("under construction")
+// train — train one network on Fashion-MNIST through the artifact cache, in the spirit of the
+// papers' `train.py`: progress on stderr, test loss and accuracy per epoch on stdout, and a
+// safetensors checkpoint (PyTorch names) that later chapters reuse. An interrupted run resumes
+// from its last epoch when the same command is typed again.
+import ArgumentParser
+import ChapterKit
+import Foundation
+import Networks
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a reference network on Fashion-MNIST and cache its checkpoint.",
+        discussion: """
+        Defaults follow the mode-connectivity recipe scaled to Fashion-MNIST: batch 128, SGD with \
+        momentum 0.9, lr 0.05, weight decay 5e-4, GAR's piecewise schedule, random crop (pad 2) \
+        and horizontal flip. The checkpoint is written after every epoch; typing the same command \
+        again returns the cached network or resumes an interrupted run.
+        """)
+
+    @Option(help: "Network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelName = .tinyten
+    @Option(help: "Width multiplier for channels and hidden units.")
+    var width: Int = 1
+    @Option(help: "Training epochs.")
+    var epochs: Int = 10
+    @Option(help: "Seed for initialisation, shuffling and augmentation.")
+    var seed: UInt64 = 1
+    @Option(help: "Minibatch size.")
+    var batchSize: Int = 128
+    @Option(name: .customLong("lr"), help: "Initial learning rate.")
+    var learningRate: Double = 0.05
+    @Option(help: "SGD momentum.")
+    var momentum: Double = 0.9
+    @Flag(help: "Use Nesterov momentum.")
+    var nesterov = false
+    @Option(name: .customLong("wd"), help: "Weight decay.")
+    var weightDecay: Double = 5e-4
+    @Option(help: "Learning-rate schedule: \(ScheduleKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var schedule: ScheduleKind = .piecewise
+    @Option(help: "Zero padding of the random crop (0 turns cropping off).")
+    var cropPadding: Int = 2
+    @Flag(help: "Turn off random horizontal flips.")
+    var noFlip = false
+    @Option(help: "Train on the first N training images only.")
+    var trainLimit: Int?
+    @Option(help: "Also write the first 64 test images and the trained network's logits to this safetensors file (for Tests/Python/check_checkpoint.py).")
+    var exportBatch: String?
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard epochs >= 1, batchSize >= 1, width >= 1 else { throw ValidationError("--epochs, --batch-size and --width must be positive") }
+        guard learningRate > 0, weightDecay >= 0, (0..<1).contains(momentum) else { throw ValidationError("need lr > 0, wd ≥ 0, 0 ≤ momentum < 1") }
+        if let trainLimit, trainLimit < batchSize { throw ValidationError("--train-limit must be at least the batch size") }
+    }
+
+    func run() throws {
+        engine.prepareRuntime()
+        let data = try TrainingData.fashionMNIST(directory: engine.dataPath, trainLimit: trainLimit)
+        var recipe = TrainingRecipe(model: model, data: data.name, trainImages: data.train.count, seed: seed, epochs: epochs)
+        recipe.width = width
+        recipe.batchSize = batchSize
+        recipe.learningRate = learningRate
+        recipe.momentum = momentum
+        recipe.nesterov = nesterov
+        recipe.weightDecay = weightDecay
+        recipe.schedule = schedule
+        recipe.cropPadding = cropPadding
+        recipe.horizontalFlip = !noFlip
+        print("\(model.rawValue): \(Network.make(model, width: width).layout.parameterCount) parameters; \(BLASRuntime.summary)")
+        let cache = ArtifactCache(root: engine.cache)
+        let start = Date()
+        let trained = try cache.trainedNetwork(recipe, data: data)
+        if let last = trained.history.last {
+            print(String(format: "final test loss %.4f, test accuracy %.2f%% after %d epochs", last.testLoss, 100 * (1 - last.testError), last.epoch))
+        }
+        let trainedSeconds = trained.history.map(\.seconds)
+        if !trainedSeconds.isEmpty {
+            print(String(format: "mean wall time per epoch %.1f s (this run: %.1f s in all)", trainedSeconds.reduce(0, +) / Double(trainedSeconds.count), Date().timeIntervalSince(start)))
+        }
+        print("checkpoint: \(trained.path)")
+        if let exportBatch {
+            try LogitsExport.write(trained, images: data.test.prefix(64), to: exportBatch)
+            print("inputs and logits of 64 test images: \(exportBatch)")
+        }
+    }
+}
+
+Train.main()

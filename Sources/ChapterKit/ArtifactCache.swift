@@ -1,0 +1,99 @@
+import Datasets
+import Foundation
+import Networks
+import Tensor
+import Training
+
+/// One epoch of a training run, as the cache records it (errors are fractions).
+public struct EpochRecord: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var learningRate: Double
+    public var trainLoss: Double
+    public var trainError: Double
+    /// Test metrics after the epoch, where the run evaluates them.
+    public var testLoss: Double?
+    public var testError: Double?
+    public var seconds: Double
+}
+
+/// A trained network as the cache hands it out.
+public struct TrainedNetwork {
+    public let recipe: TrainingRecipe
+    public let network: Network
+    public var parameters: [Float]
+    public var state: [Float]
+    /// SGD momentum buffer at the end of the run (FGE starts from it).
+    public var momentum: [Float]
+    public var history: [EpochRecord]
+    /// Where the checkpoint lives.
+    public let path: String
+}
+
+/// Trained networks (and curves, see `CurveCache.swift`) by recipe. Asking for a recipe returns it
+/// from disk when it exists; otherwise it is trained, with a checkpoint after every epoch so an
+/// interrupted run resumes where it stopped. Chapters share endpoints through it.
+///
+/// Layout: `<root>/<cacheKey>/{recipe.json, last.safetensors, final.safetensors, history.json,
+/// epoch-K.safetensors}`.
+public final class ArtifactCache {
+    public let root: String
+
+    /// `root` defaults to `$LOSS_SURFACES_CACHE` or the git-ignored `cache/` folder of the package.
+    public init(root: String? = nil) {
+        self.root = root ?? ProcessInfo.processInfo.environment["LOSS_SURFACES_CACHE"] ?? ArtifactCache.packageRoot + "/cache"
+    }
+
+    /// The package's root folder, found from this source file's path.
+    public static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    func run(for recipe: TrainingRecipe, network: Network, keepEpochs: Set<Int> = []) -> ResumableRun {
+        ResumableRun(folder: root + "/" + recipe.cacheKey, format: CheckpointFormat(layout: network.layout),
+                     metadata: recipe.metadata, label: "\(recipe.model.rawValue) seed \(recipe.seed)", keepEpochs: keepEpochs)
+    }
+
+    /// The network `recipe` describes, trained on `data` (taken from the cache when present).
+    /// `keepEpochs` are epochs (from 1) after which a separate snapshot is kept, e.g. the 80 % point
+    /// FGE starts from; `snapshot(of:afterEpoch:)` reads them.
+    public func trainedNetwork(_ recipe: TrainingRecipe, data: TrainingData, keepEpochs: Set<Int> = []) throws -> TrainedNetwork {
+        let network = Network.make(recipe.model, inputShape: data.train.shape, classes: data.train.classes, width: recipe.width)
+        let run = run(for: recipe, network: network, keepEpochs: keepEpochs)
+        if let (s, history) = try run.finished() {
+            return TrainedNetwork(recipe: recipe, network: network, parameters: s.parameters, state: s.state,
+                                  momentum: s.momentum, history: history, path: run.finalPath)
+        }
+        var parameters = [Float](repeating: 0, count: network.layout.parameterCount)
+        var state = [Float](repeating: 0, count: network.layout.stateCount)
+        var rng = RandomGenerator(seed: RandomGenerator.derive(seed: recipe.seed, "init \(recipe.model.rawValue)"))
+        network.initialize(parameters: &parameters, state: &state, rng: &rng)
+        var momentum: [Float] = [], startEpoch = 0, history: [EpochRecord] = []
+        if let resume = try run.resumePoint() {
+            (parameters, state, momentum, startEpoch) = (resume.parameters, resume.state, resume.momentum, resume.epochsDone)
+            history = Array(run.readHistory().prefix(startEpoch))
+            FileHandle.standardError.write(Data("resuming \(recipe.cacheKey) after epoch \(startEpoch)\n".utf8))
+        }
+        let objective = NetworkObjective(network: network, state: state, batchCapacity: recipe.batchSize)
+        let loop = TrainingLoop(objective: objective, parameters: parameters, optimizer: recipe.makeOptimizer(buffer: momentum),
+                                schedule: recipe.learningRateSchedule, data: data.trainingBatches(recipe), epochs: recipe.epochs,
+                                seed: RandomGenerator.derive(seed: recipe.seed, "loop"), startEpoch: startEpoch)
+        let evaluator = Evaluator(network: network)
+        let finalHistory = try run.run(loop, history: history) { loop in
+            evaluator.evaluate(parameters: loop.parameters, state: objective.state, on: data.test)
+        }
+        return TrainedNetwork(recipe: recipe, network: network, parameters: loop.parameters, state: objective.state,
+                              momentum: loop.optimizer.buffer, history: finalHistory, path: run.finalPath)
+    }
+
+    /// The kept snapshot after `epoch` (call `trainedNetwork` with `keepEpochs` first).
+    public func snapshot(of recipe: TrainingRecipe, network: Network, afterEpoch epoch: Int) throws -> TrainingSnapshot {
+        try CheckpointFormat(layout: network.layout).load(from: run(for: recipe, network: network).snapshotPath(afterEpoch: epoch))
+    }
+}
+
+extension TrainingRecipe {
+    /// Checkpoint metadata: the network's name and the recipe (metadata values are strings).
+    public var metadata: [String: String] {
+        ["network": model.rawValue, "width": String(width), "recipe": canonicalJSON]
+    }
+}

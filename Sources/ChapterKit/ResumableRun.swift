@@ -1,0 +1,74 @@
+import AtomicFile
+import Foundation
+import Tensor
+import Training
+
+/// A training run that survives interruption: after every epoch it writes `last.safetensors`
+/// (parameters, state, momentum) and `history.json` atomically; started again, it resumes from
+/// the last finished epoch; finished, it renames `last` to `final`. A diverged step throws before
+/// anything is written, so the last good checkpoint stays.
+struct ResumableRun {
+    let folder: String
+    let format: CheckpointFormat
+    let metadata: [String: String]
+    let label: String
+    /// Epochs (from 1) after which a separate `epoch-K.safetensors` is kept.
+    var keepEpochs: Set<Int> = []
+
+    var finalPath: String { folder + "/final.safetensors" }
+    var lastPath: String { folder + "/last.safetensors" }
+    func snapshotPath(afterEpoch epoch: Int) -> String { folder + "/epoch-\(epoch).safetensors" }
+
+    /// The finished run's snapshot and history when every requested file exists.
+    func finished() throws -> (TrainingSnapshot, [EpochRecord])? {
+        let missing = keepEpochs.contains { !FileManager.default.fileExists(atPath: snapshotPath(afterEpoch: $0)) }
+        guard FileManager.default.fileExists(atPath: finalPath), !missing else { return nil }
+        return (try format.load(from: finalPath), readHistory())
+    }
+
+    /// Where to restart: the last checkpoint, unless a snapshot still to be kept lies before it.
+    func resumePoint() throws -> TrainingSnapshot? {
+        guard FileManager.default.fileExists(atPath: lastPath) else { return nil }
+        let last = try format.load(from: lastPath)
+        let missing = keepEpochs.filter { !FileManager.default.fileExists(atPath: snapshotPath(afterEpoch: $0)) }
+        return missing.contains { $0 <= last.epochsDone } ? nil : last
+    }
+
+    /// Runs `loop` to its end with checkpointing; `test` evaluates the network after each epoch.
+    func run(_ loop: TrainingLoop, history start: [EpochRecord], test: @escaping (TrainingLoop) -> Evaluation?) throws -> [EpochRecord] {
+        var history = start
+        var clock = Date()
+        let objective = loop.objective
+        loop.progressLabel = label
+        loop.hooks.epochEnd.append { loop, end in
+            let t = test(loop)
+            history.append(EpochRecord(epoch: end.epoch + 1, learningRate: Double(end.learningRate), trainLoss: end.trainLoss,
+                                       trainError: end.trainError, testLoss: t?.loss, testError: t?.error,
+                                       seconds: Date().timeIntervalSince(clock)))
+            clock = Date()
+            let snapshot = TrainingSnapshot(parameters: loop.parameters, state: objective.state, momentum: loop.optimizer.buffer,
+                                            epochsDone: end.epoch + 1, metadata: metadata)
+            try format.save(snapshot, to: lastPath)
+            if keepEpochs.contains(end.epoch + 1) { try format.save(snapshot, to: snapshotPath(afterEpoch: end.epoch + 1)) }
+            try writeHistory(history)
+            EpochLog.print(label: label, epochs: loop.epochs, record: history.last!)
+        }
+        try AtomicFile.write((metadata["recipe"] ?? "{}") + "\n", to: folder + "/recipe.json")
+        try loop.run()
+        if rename(lastPath, finalPath) != 0 {
+            throw AtomicFile.WriteError(path: finalPath, reason: "cannot rename \(lastPath): \(String(cString: strerror(errno)))")
+        }
+        return history
+    }
+
+    func readHistory() -> [EpochRecord] {
+        guard let data = FileManager.default.contents(atPath: folder + "/history.json") else { return [] }
+        return (try? JSONDecoder().decode([EpochRecord].self, from: data)) ?? []
+    }
+
+    private func writeHistory(_ history: [EpochRecord]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(try encoder.encode(history), to: folder + "/history.json")
+    }
+}

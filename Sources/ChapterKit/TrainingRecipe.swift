@@ -1,0 +1,65 @@
+import Foundation
+import Networks
+import Training
+
+/// The learning-rate schedules a recipe can name (the cache key holds the name, never a closure).
+public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
+    /// GAR's piecewise schedule (1 → linear to 0.01 between 50 % and 90 % of the run).
+    case piecewise
+    case cosine
+    case constant
+}
+
+/// Everything that determines a trained network; two equal recipes give the same network on the
+/// same machine and thread count, so the artifact cache keys on it.
+public struct TrainingRecipe: Codable, Hashable, Sendable {
+    public var model: ModelName
+    public var width: Int = 1
+    /// Which data, e.g. "fashion-mnist" plus the number of training images used.
+    public var data: String
+    public var trainImages: Int
+    public var seed: UInt64
+    public var epochs: Int
+    public var batchSize: Int = 128
+    public var learningRate: Double = 0.05
+    public var momentum: Double = 0.9
+    public var nesterov: Bool = false
+    public var weightDecay: Double = 5e-4
+    public var schedule: ScheduleKind = .piecewise
+    public var cropPadding: Int = 2
+    public var horizontalFlip: Bool = true
+
+    public init(model: ModelName, data: String, trainImages: Int, seed: UInt64, epochs: Int) {
+        self.model = model
+        self.data = data
+        self.trainImages = trainImages
+        self.seed = seed
+        self.epochs = epochs
+    }
+
+    public var learningRateSchedule: LearningRateSchedule {
+        switch schedule {
+        case .piecewise: return .piecewise(learningRate, epochs: epochs)
+        case .cosine: return .cosine(learningRate, epochs: epochs)
+        case .constant: return .constant(learningRate)
+        }
+    }
+
+    public func makeOptimizer(buffer: [Float] = []) -> SGD {
+        SGD(momentum: Float(momentum), nesterov: nesterov, weightDecay: Float(weightDecay), buffer: buffer)
+    }
+
+    /// Canonical JSON (sorted keys) of the recipe.
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+
+    /// A short stable key: model, seed and a 64-bit FNV-1a hash of the canonical JSON.
+    public var cacheKey: String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in canonicalJSON.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return "\(model.rawValue)-seed\(seed)-\(String(h, radix: 16))"
+    }
+}

@@ -1,0 +1,4 @@
+import Datasets
+
+/// The datasets module's loader is the training loop's batch source.
+extension BatchLoader: BatchSource {}

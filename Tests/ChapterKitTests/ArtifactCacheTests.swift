@@ -1,0 +1,78 @@
+import Datasets
+import Foundation
+import Networks
+import Tensor
+import Testing
+import Training
+@testable import ChapterKit
+
+/// The artifact cache: same recipe, same network; an interrupted run resumes and ends where an
+/// uninterrupted one ends.
+@Suite struct ArtifactCacheTests {
+    static let data: TrainingData = {
+        let all = SyntheticData.gaussianBlobs(count: 320, classes: 10, dimensions: 784, separation: 0.3, shape: [1, 28, 28], seed: 21)
+        return TrainingData(name: "blobs", train: all.prefix(256), test: all.subset(Array(256..<320)))
+    }()
+
+    func recipe(epochs: Int = 3) -> TrainingRecipe {
+        var r = TrainingRecipe(model: .tinyten, data: "blobs", trainImages: 256, seed: 3, epochs: epochs)
+        r.batchSize = 64
+        return r
+    }
+
+    func temporaryCache() -> ArtifactCache {
+        ArtifactCache(root: NSTemporaryDirectory() + "/cache-tests-\(UUID().uuidString)")
+    }
+
+    @Test func aSecondRequestReturnsTheCachedNetworkWithoutTraining() throws {
+        let cache = temporaryCache()
+        let first = try cache.trainedNetwork(recipe(), data: Self.data)
+        #expect(first.history.count == 3 && first.history.allSatisfy { $0.testError != nil })
+        let modified = try FileManager.default.attributesOfItem(atPath: first.path)[.modificationDate] as! Date
+        let second = try cache.trainedNetwork(recipe(), data: Self.data)
+        #expect(second.parameters == first.parameters && second.state == first.state)
+        #expect((try FileManager.default.attributesOfItem(atPath: first.path)[.modificationDate] as! Date) == modified)
+    }
+
+    @Test func anInterruptedRunResumesAndEndsWhereAnUninterruptedOneEnds() throws {
+        struct Interrupt: Error {}
+        let reference = try temporaryCache().trainedNetwork(recipe(), data: Self.data)
+
+        // Run the same recipe by hand through the cache's resumable run and stop it after epoch 2,
+        // as a killed process would be stopped (its checkpoint after epoch 2 is on disk).
+        let cache = temporaryCache()
+        let r = recipe()
+        let network = Network.make(.tinyten)
+        let run = cache.run(for: r, network: network)
+        var p = [Float](repeating: 0, count: network.layout.parameterCount)
+        var s = [Float](repeating: 0, count: network.layout.stateCount)
+        var rng = RandomGenerator(seed: RandomGenerator.derive(seed: r.seed, "init tinyten"))
+        network.initialize(parameters: &p, state: &s, rng: &rng)
+        let objective = NetworkObjective(network: network, state: s, batchCapacity: 64)
+        let loop = TrainingLoop(objective: objective, parameters: p, optimizer: r.makeOptimizer(), schedule: r.learningRateSchedule,
+                                data: Self.data.trainingBatches(r), epochs: 3, seed: RandomGenerator.derive(seed: r.seed, "loop"))
+        loop.hooks.epochEnd.append { _, end in if end.epoch == 1 { throw Interrupt() } }
+        #expect(throws: Interrupt.self) { _ = try run.run(loop, history: []) { _ in nil } }
+        #expect(try run.resumePoint()?.epochsDone == 2)
+
+        let resumed = try cache.trainedNetwork(r, data: Self.data)
+        #expect(resumed.parameters == reference.parameters)
+        #expect(resumed.state == reference.state)
+        #expect(resumed.history.count == 3)
+    }
+
+    @Test func snapshotsAreKeptAtTheEpochsAsked() throws {
+        let cache = temporaryCache()
+        let trained = try cache.trainedNetwork(recipe(), data: Self.data, keepEpochs: [2])
+        let snapshot = try cache.snapshot(of: recipe(), network: trained.network, afterEpoch: 2)
+        #expect(snapshot.epochsDone == 2 && !snapshot.momentum.isEmpty)
+        #expect(snapshot.parameters != trained.parameters)
+    }
+
+    @Test func recipesThatDifferHaveDifferentKeys() {
+        var other = recipe()
+        other.learningRate = 0.1
+        #expect(recipe().cacheKey != other.cacheKey)
+        #expect(recipe().cacheKey == recipe().cacheKey)
+    }
+}
