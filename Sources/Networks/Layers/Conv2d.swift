@@ -1,0 +1,133 @@
+import Tensor
+
+/// 2-D convolution (PyTorch `Conv2d`: cross-correlation, stride, zero padding, optional bias):
+///
+///     y[n, o, oh, ow] = b[o] + Σ_{c, ki, kj} W[o, c, ki, kj] · x[n, c, oh·s − p + ki, ow·s − p + kj]
+///
+/// Lowered to GEMM: `Y [out, N·Ho·Wo] = W [out, C·k·k] × columns [C·k·k, N·Ho·Wo]`, one GEMM per
+/// chunk of samples whose column matrix stays cache-sized, written straight into the channel-major
+/// output (`ldc = N·Ho·Wo`), so there is no scatter. A 1×1 stride-1 unpadded convolution of a
+/// channel-major map needs no im2col at all: its input already is the column matrix.
+/// Backward: `dW = dY × columnsᵀ` (accumulated over chunks), `db = Σ dY`,
+/// `dcolumns = Wᵀ × dY` then col2im into dX.
+final class Conv2d: LayerNode {
+    // x: [N, C, H, W] (either order) → y: [N, out, Ho, Wo] channel-major
+    let geometry: ConvGeometry
+    let outChannels: Int
+    let weightOffset: Int
+    let biasOffset: Int?
+    let inputInfo: ActivationInfo
+
+    /// Target number of GEMM columns (samples × Ho·Wo) per chunk; tuned on the 2-core machine.
+    nonisolated(unsafe) static var columnsPerChunk = 6272
+
+    init(input: Int, inputInfo: ActivationInfo, output: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int,
+         weightOffset: Int, biasOffset: Int?) {
+        geometry = ConvGeometry(channels: inputInfo.channels, height: inputInfo.height, width: inputInfo.width,
+                                kernel: kernel, stride: stride, padding: padding)
+        self.outChannels = outChannels
+        self.weightOffset = weightOffset
+        self.biasOffset = biasOffset
+        self.inputInfo = inputInfo
+        super.init(inputs: [input], output: output)
+    }
+
+    var isPointwise: Bool {
+        geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 && inputInfo.order == .channelMajor
+    }
+    var weightCount: Int { outChannels * geometry.rows }
+    override var multiplyAddsPerSample: Int { weightCount * geometry.outSpatial }
+
+    func chunkSamples(batch: Int) -> Int { min(batch, max(1, Self.columnsPerChunk / geometry.outSpatial)) }
+    override func columnCount(batch: Int) -> Int {
+        isPointwise ? 0 : geometry.rows * chunkSamples(batch: batch) * geometry.outSpatial
+    }
+
+    override func initialize(parameters: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>,
+                             scheme: InitializationScheme, rng: inout RandomGenerator) {
+        let k2 = geometry.kernel * geometry.kernel
+        Initialization.fill(weight: parameters + weightOffset, count: weightCount, bias: biasOffset.map { parameters + $0 },
+                            outputs: outChannels, fanIn: geometry.channels * k2, fanOut: outChannels * k2,
+                            scheme: scheme, rng: &rng)
+    }
+
+    override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
+        let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
+        let y = pass.value(output)             // y: [out, N, Ho, Wo]
+        let w = pass.parameters + weightOffset // W: [out, C, k, k]
+        var beta: Float = 0
+        if let biasOffset {
+            for o in 0..<outChannels { (y + o * ld).update(repeating: pass.parameters[biasOffset + o], count: ld) }
+            beta = 1
+        }
+        if isPointwise {
+            BLAS.gemm(m: outChannels, n: ld, k: rows, a: w, lda: rows, b: x, ldb: ld, beta: beta, c: y, ldc: ld)
+            return
+        }
+        let strides = inputInfo.strides(batch: n), chunk = chunkSamples(batch: n), cols = pass.workspace.columns
+        var n0 = 0
+        while n0 < n {
+            let count = min(chunk, n - n0)
+            geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
+            BLAS.gemm(m: outChannels, n: count * s, k: rows, a: w, lda: rows, b: cols, ldb: count * s,
+                      beta: beta, c: y + n0 * s, ldc: ld)
+            n0 += count
+        }
+    }
+
+    override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
+        let x = pass.value(inputs[0])
+        let dy = pass.gradientOf(output)           // dy: [out, N, Ho, Wo]
+        let w = pass.parameters + weightOffset
+        let dw = pass.gradient + weightOffset      // dW: [out, C, k, k]
+        if let biasOffset {
+            for o in 0..<outChannels { pass.gradient[biasOffset + o] = Float(Kernels.sum(dy + o * ld, ld)) }
+        }
+        let needDX = needsInputGradient[0]
+        if isPointwise {
+            BLAS.gemm(transB: true, m: outChannels, n: rows, k: ld, a: dy, lda: ld, b: x, ldb: ld, beta: 0, c: dw, ldc: rows)
+            if needDX {
+                BLAS.gemm(transA: true, m: rows, n: ld, k: outChannels, a: w, lda: rows, b: dy, ldb: ld,
+                          beta: firstWrite[0] ? 0 : 1, c: pass.gradientOf(inputs[0]), ldc: ld)
+            }
+            return
+        }
+        let strides = inputInfo.strides(batch: n), chunk = chunkSamples(batch: n), cols = pass.workspace.columns
+        let dx: UnsafeMutablePointer<Float>? = needDX ? pass.gradientOf(inputs[0]) : nil
+        var n0 = 0
+        while n0 < n {
+            let count = min(chunk, n - n0), width = count * s
+            geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
+            BLAS.gemm(transB: true, m: outChannels, n: rows, k: width, a: dy + n0 * s, lda: ld, b: cols, ldb: width,
+                      beta: n0 == 0 ? 0 : 1, c: dw, ldc: rows)
+            if let dx {
+                BLAS.gemm(transA: true, m: rows, n: width, k: outChannels, a: w, lda: rows, b: dy + n0 * s, ldb: ld,
+                          beta: 0, c: cols, ldc: width)
+                geometry.col2im(cols, dx: dx, channelStride: strides.channel, sampleStride: strides.sample,
+                                n0: n0, count: count, accumulate: !firstWrite[0])
+            }
+            n0 += count
+        }
+    }
+}
+
+extension LayerGraph {
+    /// `name.weight [out, C, k, k]` (+ `name.bias [out]`); output is channel-major `[out, Ho, Wo]`.
+    @discardableResult
+    public func conv2d(_ x: Activation, name: String, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                       bias: Bool = true) -> Activation {
+        let inInfo = info(x)
+        let w = addTensor("\(name).weight", shape: [outChannels, inInfo.channels, kernel, kernel], role: .weight)
+        let b = bias ? addTensor("\(name).bias", shape: [outChannels], role: .bias) : nil
+        let node = { (out: Int) in
+            Conv2d(input: x.id, inputInfo: inInfo, output: out, outChannels: outChannels, kernel: kernel, stride: stride,
+                   padding: padding, weightOffset: w, biasOffset: b)
+        }
+        let g = ConvGeometry(channels: inInfo.channels, height: inInfo.height, width: inInfo.width,
+                             kernel: kernel, stride: stride, padding: padding)
+        return append(node, output: ActivationInfo(channels: outChannels, height: g.outHeight, width: g.outWidth,
+                                                   order: .channelMajor, requiresGradient: true), hasParameters: true)
+    }
+}

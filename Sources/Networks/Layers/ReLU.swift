@@ -1,0 +1,54 @@
+/// Rectifier: `y = max(x, 0)`; backward `dx = dy · [y > 0]` (the subgradient 0 at x = 0, as PyTorch).
+final class ReLU: LayerNode {
+    // x: any shape and order → y: same
+    let count: Int
+    init(input: Int, output: Int, perSample: Int) { count = perSample; super.init(inputs: [input], output: output) }
+
+    override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        Kernels.affine(pass.value(inputs[0]), pass.value(output), count * pass.batch, a: 1, b: 0, relu: true)
+    }
+
+    override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        guard needsInputGradient[0] else { return }
+        let y = pass.value(output)
+        Kernels.affineBackward(dy: pass.gradientOf(output), y: y, x: y, dx: pass.gradientOf(inputs[0]), count * pass.batch,
+                               k1: 1, k2: 0, k3: 0, relu: true, accumulate: !firstWrite[0])
+    }
+}
+
+/// Elementwise sum of two maps of equal shape and order (the residual connection): `y = a + b`;
+/// backward `da = db = dy` (accumulated where `a` or `b` also feeds other operations).
+final class Add: LayerNode {
+    // a, b: same shape and order → y: same
+    let count: Int
+    init(a: Int, b: Int, output: Int, perSample: Int) { count = perSample; super.init(inputs: [a, b], output: output) }
+
+    override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        let n = count * pass.batch, y = pass.value(output)
+        y.update(from: pass.value(inputs[0]), count: n)
+        Kernels.copy(pass.value(inputs[1]), y, n, accumulate: true)
+    }
+
+    override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        let n = count * pass.batch, dy = pass.gradientOf(output)
+        for slot in 0..<2 where needsInputGradient[slot] {
+            Kernels.copy(dy, pass.gradientOf(inputs[slot]), n, accumulate: !firstWrite[slot])
+        }
+    }
+}
+
+extension LayerGraph {
+    @discardableResult
+    public func relu(_ x: Activation) -> Activation {
+        let i = info(x)
+        return append({ ReLU(input: x.id, output: $0, perSample: i.perSample) }, output: i, hasParameters: false)
+    }
+
+    /// `a + b`; both must have the same shape and storage order.
+    @discardableResult
+    public func add(_ a: Activation, _ b: Activation) -> Activation {
+        let ia = info(a), ib = info(b)
+        precondition(ia.shape == ib.shape && ia.order == ib.order, "add: \(ia.shape) \(ia.order) vs \(ib.shape) \(ib.order)")
+        return append({ Add(a: a.id, b: b.id, output: $0, perSample: ia.perSample) }, output: ia, hasParameters: false)
+    }
+}

@@ -1,0 +1,80 @@
+import Tensor
+
+/// One of the reference networks: a `LayerGraph` plus its name, input shape and hidden layers.
+///
+/// A network is a function `f(θ, s, x)` of a flat parameter vector θ (`layout.parameterCount`
+/// floats), a state vector s (BN running statistics, `layout.stateCount` floats) and a batch;
+/// it owns no weights. Buffers live in a `Workspace` made once per batch capacity.
+public final class Network {
+    public let model: ModelName
+    /// PyTorch state-dict names, shapes and offsets; BN running statistics in `layout.state`.
+    public let layout: ParameterLayout
+    /// `[C, H, W]`
+    public let inputShape: [Int]
+    public let classes: Int
+    public let width: Int
+    /// The operations; exposed for tests and for reading arbitrary activations.
+    public let graph: LayerGraph
+    /// Hidden layers (post-ReLU) in forward order; see `HiddenLayer`.
+    public let hiddenLayers: [HiddenLayer]
+
+    init(model: ModelName, inputShape: [Int], classes: Int, width: Int, graph: LayerGraph, hiddenLayers: [HiddenLayer]) {
+        self.model = model
+        self.inputShape = inputShape
+        self.classes = classes
+        self.width = width
+        self.graph = graph
+        self.layout = graph.layout
+        self.hiddenLayers = hiddenLayers
+    }
+
+    /// Builds a reference network (engine.md); `width` multiplies channel counts and hidden sizes.
+    public static func make(_ model: ModelName, inputShape: [Int] = [1, 28, 28], classes: Int = 10, width: Int = 1) -> Network {
+        precondition(width >= 1, "width must be at least 1, got \(width)")
+        precondition(classes >= 1, "classes must be positive, got \(classes)")
+        switch model {
+        case .mlp: return ReferenceNetworks.mlp(inputShape: inputShape, classes: classes, width: width)
+        case .tinyten: return ReferenceNetworks.tinyTen(inputShape: inputShape, classes: classes, width: width)
+        case .preresnet20: return ReferenceNetworks.preResNet20(inputShape: inputShape, classes: classes, width: width)
+        }
+    }
+
+    /// The reference repository's initialisation scheme for this model.
+    public var initializationScheme: InitializationScheme { model == .tinyten ? .xavierNormal : .pytorchDefault }
+
+    /// Reference initialisation: TinyTen Xavier-normal conv/linear weights, zero biases; others
+    /// PyTorch defaults (Kaiming-uniform a=√5, matching uniform bias); BN γ=1 β=0, running mean 0
+    /// var 1. Draws tensor by tensor in layout order (weight, then bias).
+    public func initialize(parameters: inout [Float], state: inout [Float], rng: inout RandomGenerator) {
+        graph.initialize(parameters: &parameters, state: &state, scheme: initializationScheme, rng: &rng)
+    }
+
+    /// Fresh parameter and state vectors initialised from `seed`.
+    public func initialParameters(seed: UInt64) -> (parameters: [Float], state: [Float]) {
+        var p = [Float](repeating: 0, count: layout.parameterCount), s = [Float](repeating: 0, count: layout.stateCount)
+        var rng = RandomGenerator(seed: seed)
+        initialize(parameters: &p, state: &s, rng: &rng)
+        return (p, s)
+    }
+
+    /// All activation / gradient / im2col buffers for batches up to `batchCapacity`, allocated once
+    /// (gradient buffers at the first backward).
+    public func makeWorkspace(batchCapacity: Int) -> Workspace { graph.makeWorkspace(batchCapacity: batchCapacity) }
+
+    /// Returns logits `[batch, classes]` (owned by the workspace, valid until its next forward).
+    /// Train mode updates `state`; eval mode only reads it. `input` is `[batch, C, H, W]`.
+    public func forward(parameters: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                        batch: Int, mode: ForwardMode, workspace: Workspace) -> UnsafeMutablePointer<Float> {
+        graph.forward(parameters: parameters, state: state, input: input, batch: batch, mode: mode, workspace: workspace)
+    }
+
+    /// Back-propagates dL/dlogits `[batch, classes]` through the last forward of this workspace;
+    /// OVERWRITES `gradient` (length `layout.parameterCount`) with dL/dθ.
+    public func backward(parameters: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+                         gradient: UnsafeMutablePointer<Float>, workspace: Workspace) {
+        graph.backward(parameters: parameters, outputGradient: outputGradient, gradient: gradient, workspace: workspace)
+    }
+
+    /// FLOPs (multiply-adds × 2) of one forward pass of one sample, convolutions and linear layers only.
+    public var forwardFLOPsPerSample: Int { graph.forwardFLOPsPerSample }
+}

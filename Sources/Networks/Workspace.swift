@@ -1,0 +1,96 @@
+/// All buffers one forward/backward pass needs, allocated once for batches up to `batchCapacity`
+/// and reused: activations, their gradients (allocated at the first backward, so an evaluation-only
+/// workspace costs half), per-operation saved state, and one shared im2col buffer.
+///
+/// A workspace belongs to the graph that made it and is not thread-safe; use one per thread.
+public final class Workspace {
+    public let batchCapacity: Int
+    let graph: LayerGraph
+    /// Per activation: its storage for `batchCapacity` samples.
+    var values: [UnsafeMutablePointer<Float>]
+    /// Per activation: its gradient storage, nil until the first backward (or never, if no gradient flows).
+    var gradients: [UnsafeMutablePointer<Float>?]
+    var scratch: [UnsafeMutablePointer<Float>]
+    let columns: UnsafeMutablePointer<Float>
+    let columnCapacity: Int
+    /// Batch size and mode of the last forward (backward replays them).
+    public internal(set) var lastBatch = 0
+    public internal(set) var lastMode: ForwardMode?
+    private var ownedGradients: [UnsafeMutablePointer<Float>] = []
+
+    init(graph: LayerGraph, batchCapacity: Int) {
+        precondition(batchCapacity > 0, "batchCapacity must be positive, got \(batchCapacity)")
+        self.batchCapacity = batchCapacity
+        self.graph = graph
+        values = graph.activations.map { Self.allocate($0.perSample * batchCapacity) }
+        gradients = Array(repeating: nil, count: graph.activations.count)
+        scratch = graph.nodes.map { Self.allocate(max(1, $0.scratchCount(batch: batchCapacity))) }
+        columnCapacity = max(1, graph.nodes.map { $0.columnCount(batch: batchCapacity) }.max() ?? 1)
+        columns = Self.allocate(columnCapacity)
+    }
+
+    deinit {
+        for p in values { p.deallocate() }
+        for p in ownedGradients { p.deallocate() }
+        for p in scratch { p.deallocate() }
+        columns.deallocate()
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        p.initialize(repeating: 0, count: max(count, 1))
+        return p
+    }
+
+    /// Allocates gradient buffers of every activation that needs one (once).
+    func prepareGradients() {
+        guard ownedGradients.isEmpty else { return }
+        for (i, info) in graph.activations.enumerated() where info.requiresGradient && i != graph.outputID {
+            let p = Self.allocate(info.perSample * batchCapacity)
+            ownedGradients.append(p)
+            gradients[i] = p
+        }
+    }
+
+    /// The activation `a` of the last forward as a fresh `[lastBatch, C, H, W]` (NCHW) array.
+    public func read(_ a: Activation) -> [Float] {
+        let info = graph.activations[a.id]
+        var out = [Float](repeating: 0, count: info.perSample * lastBatch)
+        out.withUnsafeMutableBufferPointer { copy(a, into: $0.baseAddress!) }
+        return out
+    }
+
+    /// Copies activation `a` of the last forward into `destination` as `[lastBatch, C, H, W]` (NCHW).
+    public func copy(_ a: Activation, into destination: UnsafeMutablePointer<Float>) {
+        let info = graph.activations[a.id]
+        Reorder.toSampleMajor(values[a.id], info: info, batch: lastBatch, into: destination)
+    }
+
+    /// The gradient dL/d`a` of the last backward as NCHW (zeros if no gradient flows to `a`).
+    public func readGradient(_ a: Activation) -> [Float] {
+        let info = graph.activations[a.id]
+        var out = [Float](repeating: 0, count: info.perSample * lastBatch)
+        if let g = gradients[a.id] {
+            out.withUnsafeMutableBufferPointer { Reorder.toSampleMajor(g, info: info, batch: lastBatch, into: $0.baseAddress!) }
+        }
+        return out
+    }
+}
+
+/// Conversions between the two storage orders.
+enum Reorder {
+    static func toSampleMajor(_ source: UnsafePointer<Float>, info: ActivationInfo, batch: Int,
+                              into destination: UnsafeMutablePointer<Float>) {
+        let s = info.spatial, c = info.channels
+        switch info.order {
+        case .sampleMajor:
+            destination.update(from: source, count: info.perSample * batch)
+        case .channelMajor:
+            for ch in 0..<c {
+                for n in 0..<batch {
+                    (destination + (n * c + ch) * s).update(from: source + (ch * batch + n) * s, count: s)
+                }
+            }
+        }
+    }
+}
