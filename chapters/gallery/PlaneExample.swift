@@ -1,0 +1,39 @@
+import Foundation
+import Plotting
+
+/// A synthetic loss surface on the plane through two endpoints and a bend, drawn the way
+/// Garipov et al. draw theirs: log-spaced levels (vmax 5, log_alpha −5, N 7), an overflow band,
+/// a colorbar, the endpoints as circles, the bend as a diamond, the curve thick and the segment dashed.
+func planeExample() -> Example {
+    let w0 = (0.0, 0.0), w2 = (1.0, 0.0), bend = (0.5, 0.9)
+    func bezier(_ t: Double) -> (Double, Double) {
+        let a = (1 - t) * (1 - t), b = 2 * t * (1 - t), c = t * t
+        return (a * w0.0 + b * bend.0 + c * w2.0, a * w0.1 + b * bend.1 + c * w2.1)
+    }
+    let curve = (0...200).map { bezier(Double($0) / 200) }
+    func loss(_ x: Double, _ y: Double) -> Double {
+        // Squared distance to the curve, a gentle tilt along it, and two basins at the ends.
+        let d2 = curve.map { ($0.0 - x) * ($0.0 - x) + ($0.1 - y) * ($0.1 - y) }.min()!
+        let ends = min((x - w0.0) * (x - w0.0) + (y - w0.1) * (y - w0.1), (x - w2.0) * (x - w2.0) + (y - w2.1) * (y - w2.1))
+        return 0.02 + 9 * d2 + 0.15 * (1 - exp(-ends / 0.02)) + 0.4 * max(0, -y) * 3
+    }
+    let xs = (0..<41).map { -0.2 + 1.4 * Double($0) / 40 }
+    let ys = (0..<41).map { -0.2 + 1.4 * Double($0) / 40 }
+    let values = ys.map { y in xs.map { x in loss(x, y) } }
+    let levels = ContourLevels.logSpaced(values: values, vmax: 5, logAlpha: -5, count: 7)
+
+    let figure = Figure(size: .singleColumn(aspect: 0.86))
+    let p = figure.panel
+    p.field(xs: xs, ys: ys, values: values, levels: levels, overflowLabel: "> 5", colorbarLabel: "train loss")
+    p.line(x: [w0.0, w2.0], y: [w0.1, w2.1], label: "segment",
+           style: LineStyle(color: .white, width: 1.4, dash: .dashed))
+    p.line(x: curve.map(\.0), y: curve.map(\.1), label: "Bezier curve", style: LineStyle(color: .white, width: 2.6))
+    p.scatter(x: [w0.0, w2.0], y: [w0.1, w2.1], label: "endpoints",
+              style: MarkerStyle(shape: .circle, size: 7, fill: .ink, edge: .white, edgeWidth: 1))
+    p.scatter(x: [bend.0], y: [bend.1], label: "bend",
+              style: MarkerStyle(shape: .diamond, size: 7, fill: .ink, edge: .white, edgeWidth: 1))
+    p.xAxis.label = "u (along w₂ − w₁)"
+    p.yAxis.label = "v"
+    p.title = "Train loss on the plane"
+    return Example(name: "plane", caption: "A plane through two endpoints and a Bezier bend (synthetic loss): GAR's log-spaced levels with vmax 5, log_alpha −5, N 7, an overflow band, endpoints as circles, the bend as a diamond, the curve thick and the segment dashed.", figure: figure)
+}
