@@ -35,8 +35,8 @@ public enum CIFAR {
     /// records, a label out of range.
     public static func load(_ variant: Variant, directory: String) throws -> (train: Dataset, test: Dataset) {
         let folder = try locate(variant, directory: directory)
-        let train = try read(variant, paths: variant.trainFiles.map { resolve(folder, $0) })
-        let test = try read(variant, paths: variant.testFiles.map { resolve(folder, $0) })
+        let (train, test) = try concurrently({ try read(variant, paths: variant.trainFiles.map { resolve(folder, $0) }) },
+                                             { try read(variant, paths: variant.testFiles.map { resolve(folder, $0) }) })
         let normalization = train.fitNormalization()
         return (train.dataset(name: "\(variant.rawValue)/train", classes: variant.classes, normalization: normalization),
                 test.dataset(name: "\(variant.rawValue)/test", classes: variant.classes, normalization: normalization))

@@ -22,8 +22,8 @@ public enum FashionMNIST {
     /// labels are in 0..<10. Throws `DatasetError` naming the file, with a fix.
     public static func load(directory: String = defaultDirectory) throws -> (train: Dataset, test: Dataset) {
         let files = try resolveFiles(directory: directory)
-        let train = try readSplit(images: files[0], labels: files[1])
-        let test = try readSplit(images: files[2], labels: files[3])
+        let (train, test) = try concurrently({ try readSplit(images: files[0], labels: files[1]) },
+                                             { try readSplit(images: files[2], labels: files[3]) })
         let normalization = train.fitNormalization()
         return (train.dataset(name: "fashion-mnist/train", classes: classes, normalization: normalization),
                 test.dataset(name: "fashion-mnist/test", classes: classes, normalization: normalization))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Per-channel normalisation of 8-bit images, as torchvision's `ToTensor()` + `Normalize(mean, std)`:
 /// a raw byte `u` of channel `c` becomes `(Float(u) / 255 − mean[c]) / std[c]`, evaluated in
 /// Float32 in that order, so the values are bit-identical to PyTorch's.
@@ -38,18 +40,7 @@ public struct Normalization: Sendable, Equatable, Codable {
     /// moments in Double. A constant channel (std 0) gets std 1 instead of a division by zero.
     public static func fit(pixels: UnsafeBufferPointer<UInt8>, channels: Int, plane: Int) -> Normalization {
         checkLayout(pixels.count, channels: channels, plane: plane)
-        var histogram = [Int](repeating: 0, count: 256 * channels)
-        histogram.withUnsafeMutableBufferPointer { h in
-            guard let source = pixels.baseAddress else { return }
-            var offset = 0
-            while offset < pixels.count {
-                for c in 0..<channels {
-                    let bins = h.baseAddress! + 256 * c
-                    for i in offset..<(offset + plane) { bins[Int(source[i])] += 1 }
-                    offset += plane
-                }
-            }
-        }
+        let histogram = histograms(pixels, channels: channels, plane: plane)
         var mean: [Float] = [], std: [Float] = []
         for c in 0..<channels {
             var n = 0.0, sum = 0.0, squares = 0.0
@@ -75,15 +66,22 @@ public struct Normalization: Sendable, Equatable, Codable {
     public func normalize(_ pixels: UnsafeBufferPointer<UInt8>, plane: Int) -> [Float] {
         Self.checkLayout(pixels.count, channels: channels, plane: plane)
         let table = (0..<channels).flatMap { c in (0...255).map { value(of: UInt8($0), channel: c) } }
+        let imageSize = channels * plane, images = pixels.count / imageSize
         return [Float](unsafeUninitializedCapacity: pixels.count) { out, initialised in
             table.withUnsafeBufferPointer { lut in
-                guard let source = pixels.baseAddress, let target = out.baseAddress else { return }
-                var offset = 0
-                while offset < pixels.count {
-                    for c in 0..<channels {
-                        let l = lut.baseAddress! + 256 * c
-                        for i in offset..<(offset + plane) { target[i] = l[Int(source[i])] }
-                        offset += plane
+                guard let source = pixels.baseAddress, let base = out.baseAddress else { return }
+                let target = SendablePointer(base)
+                // Writing fresh memory is bound by page faults: split large inputs across threads.
+                let parts = images * imageSize >= 1 << 22 ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    var offset = images * part / parts * imageSize
+                    let end = images * (part + 1) / parts * imageSize
+                    while offset < end {
+                        for c in 0..<channels {
+                            let l = lut.baseAddress! + 256 * c
+                            for i in offset..<(offset + plane) { target.pointer[i] = l[Int(source[i])] }
+                            offset += plane
+                        }
                     }
                 }
             }
@@ -95,8 +93,44 @@ public struct Normalization: Sendable, Equatable, Codable {
         pixels.withUnsafeBufferPointer { normalize($0, plane: plane) }
     }
 
+    /// 256 bins per channel; four interleaved tables per channel so consecutive equal bytes do not
+    /// serialise on one counter.
+    private static func histograms(_ pixels: UnsafeBufferPointer<UInt8>, channels: Int, plane: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: 4 * 256 * channels)
+        counts.withUnsafeMutableBufferPointer { h in
+            guard let source = pixels.baseAddress else { return }
+            var offset = 0
+            while offset < pixels.count {
+                for c in 0..<channels {
+                    let bins = h.baseAddress! + 4 * 256 * c
+                    var i = offset
+                    let end = offset + plane
+                    while i + 4 <= end {
+                        bins[Int(source[i])] += 1
+                        bins[256 + Int(source[i + 1])] += 1
+                        bins[512 + Int(source[i + 2])] += 1
+                        bins[768 + Int(source[i + 3])] += 1
+                        i += 4
+                    }
+                    while i < end { bins[Int(source[i])] += 1; i += 1 }
+                    offset = end
+                }
+            }
+        }
+        return (0..<(256 * channels)).map { k in
+            let (c, v) = k.quotientAndRemainder(dividingBy: 256)
+            return (0..<4).reduce(0) { $0 + counts[4 * 256 * c + 256 * $1 + v] }
+        }
+    }
+
     private static func checkLayout(_ count: Int, channels: Int, plane: Int) {
         precondition(channels > 0 && plane > 0 && count % (channels * plane) == 0,
                      "\(count) bytes are not whole images of \(channels) channels × \(plane) pixels")
     }
+}
+
+/// A raw pointer handed to the threads of `concurrentPerform`, which write disjoint ranges.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// 8-bit images and their labels as read from disk, before normalisation. Lives only while a
 /// loader runs: the loaders fit a `Normalization` on the training set, convert both splits to
 /// Float and drop the bytes.
@@ -29,4 +31,21 @@ extension RawImages {
                                problem: "label \(labels[i]) of record \(i) is outside 0..<\(classes)", hint: hint)
         }
     }
+}
+
+/// Runs two independent reads on two threads (the training images dominate loading time; the
+/// test split and the labels decode meanwhile). Errors are rethrown, the first one's first.
+func concurrently<A, B>(_ first: () throws -> A, _ second: () throws -> B) throws -> (A, B) {
+    var a: Result<A, Error>?, b: Result<B, Error>?
+    withoutActuallyEscaping(first) { first in
+        withoutActuallyEscaping(second) { second in
+            let box = UncheckedBox(run: [{ a = Result(catching: first) }, { b = Result(catching: second) }])
+            DispatchQueue.concurrentPerform(iterations: 2) { box.run[$0]() }
+        }
+    }
+    return (try a!.get(), try b!.get())
+}
+
+private struct UncheckedBox: @unchecked Sendable {
+    let run: [() -> Void]
 }
