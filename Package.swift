@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .executable(name: "train", targets: ["train"]),
         .executable(name: "gallery", targets: ["gallery"]),
+        .executable(name: "chapter2", targets: ["chapter2"]),
+        .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +52,10 @@ let package = Package(
         .executableTarget(name: "bench", dependencies: [
             "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/bench"),
+        .executableTarget(name: "chapter2", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter2-bezier-polychain"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 
         // Tests.

@@ -8,6 +8,11 @@ public enum AtomicFile {
         public let path: String
         public let reason: String
         public var description: String { "cannot write \(path): \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// Writes `data` to `path` atomically, creating the parent folder if needed.

@@ -71,8 +71,8 @@ struct Train: ParsableCommand {
         let cache = ArtifactCache(root: engine.cache)
         let start = Date()
         let trained = try cache.trainedNetwork(recipe, data: data)
-        if let last = trained.history.last {
-            print(String(format: "final test loss %.4f, test accuracy %.2f%% after %d epochs", last.testLoss, 100 * (1 - last.testError), last.epoch))
+        if let last = trained.history.last, let loss = last.testLoss, let error = last.testError {
+            print(String(format: "final test loss %.4f, test accuracy %.2f%% after %d epochs", loss, 100 * (1 - error), last.epoch))
         }
         let trainedSeconds = trained.history.map(\.seconds)
         if !trainedSeconds.isEmpty {

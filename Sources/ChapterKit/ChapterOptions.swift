@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Networks
+
+/// The options every chapter takes (chapters.md): budget, network, seeds, output folder, plus the
+/// engine's data path, threads and cache.
+public struct ChapterOptions: ParsableArguments {
+    @Option(help: "Compute budget: smoke (seconds, numbers meaningless), quick (default, ~10 min), full (the committed report).")
+    public var budget: Budget = .quick
+
+    @Option(help: "Network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var model: ModelName = .tinyten
+
+    @Option(help: "Comma-separated seeds (default depends on the budget).", transform: ChapterOptions.parseSeeds)
+    public var seeds: [UInt64]?
+
+    @Option(help: "Output folder (default figures/chapterN in the package).")
+    public var output: String?
+
+    @OptionGroup public var engine: EngineOptions
+
+    public init() {}
+
+    static func parseSeeds(_ text: String) throws -> [UInt64] {
+        let seeds = text.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !seeds.isEmpty, seeds.allSatisfy({ $0 != nil }) else { throw ValidationError("--seeds takes comma-separated integers, got \(text)") }
+        return seeds.map { $0! }
+    }
+
+    /// The output folder for `chapter` (e.g. "chapter2").
+    public func outputFolder(_ chapter: String) -> String {
+        output ?? ArtifactCache.packageRoot + "/figures/" + chapter
+    }
+
+    /// The exact command line, for the report's Reproduce section.
+    public static var commandLine: String {
+        let args = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }
+        let name = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
+        return (["swift", "run", name] + args).joined(separator: " ")
+    }
+}

@@ -1,0 +1,68 @@
+import Datasets
+import Networks
+import Training
+import WeightSpace
+
+/// How much of the curve experiment a budget runs (chapters 1, 2 and 5 share endpoints and curves
+/// through it, so equal budgets train each network once).
+public struct CurvePlan {
+    public let budget: Budget
+    public let model: ModelName
+    public let bends: Int
+    public let points: Int
+    public let seedPairs: [(UInt64, UInt64)]
+    public let endpointEpochs: Int
+    public let curveEpochs: Int
+    /// Training/test images used (nil: all).
+    public let trainLimit: Int?
+    public let testLimit: Int?
+    /// Size of the fixed training subset BN statistics are recomputed on at every evaluated point.
+    public let batchNormImages: Int
+    /// Size of the fixed training subset train loss and error are measured on.
+    public let trainEvaluationImages: Int
+    public let weightDecay = 5e-4
+
+    public init(budget: Budget, model: ModelName, seeds: [UInt64]?, bends: Int = 3, points: Int? = nil) {
+        self.budget = budget
+        self.model = model
+        self.bends = bends
+        let defaultSeeds: [UInt64]
+        switch budget {
+        case .smoke:
+            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (1, 1, 512, 256)
+            (batchNormImages, trainEvaluationImages, self.points) = (256, 256, points ?? 5)
+            defaultSeeds = [1, 2]
+        case .quick:
+            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 10, nil, nil)
+            (batchNormImages, trainEvaluationImages, self.points) = (5_000, 5_000, points ?? 21)
+            defaultSeeds = [1, 2]
+        case .full:
+            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 10, nil, nil)
+            (batchNormImages, trainEvaluationImages, self.points) = (10_000, 10_000, points ?? 61)
+            defaultSeeds = [1, 2, 3, 4, 5, 6]
+        }
+        let seeds = seeds ?? defaultSeeds
+        precondition(seeds.count >= 2, "the curve experiment needs at least two seeds, got \(seeds)")
+        seedPairs = stride(from: 0, to: seeds.count - 1, by: 2).map { (seeds[$0], seeds[$0 + 1]) }
+    }
+
+    public func loadData(directory: String) throws -> TrainingData {
+        try TrainingData.fashionMNIST(directory: directory, trainLimit: trainLimit, testLimit: testLimit)
+    }
+
+    /// An endpoint: the `train` executable's defaults (GAR's recipe scaled to Fashion-MNIST).
+    public func endpointRecipe(seed: UInt64, data: TrainingData) -> TrainingRecipe {
+        TrainingRecipe(model: model, data: data.name, trainImages: data.train.count, seed: seed, epochs: endpointEpochs)
+    }
+
+    public func curveRecipe(_ kind: CurveKind, _ start: TrainingRecipe, _ end: TrainingRecipe) -> CurveRecipe {
+        CurveRecipe(kind: kind, bends: bends, start: start, end: end, epochs: curveEpochs)
+    }
+
+    /// Fixed training subsets for BN statistics and train metrics (the same images every time).
+    public func evaluationData(_ data: TrainingData) -> EvaluationData {
+        EvaluationData(batchNorm: data.train.fixedSubset(count: min(batchNormImages, data.train.count), seed: 17),
+                       train: data.train.fixedSubset(count: min(trainEvaluationImages, data.train.count), seed: 29),
+                       test: data.test)
+    }
+}
