@@ -1,0 +1,95 @@
+import AtomicFile
+import Foundation
+import Plotting
+
+/// A chapter's output folder. Every file is written atomically (temporary file + rename), and
+/// the folder remembers what it wrote, so a report can link only files that exist: `writeReport`
+/// refuses a document linking to a file this folder did not write (or did not adopt with
+/// `adopt`) or that is no longer on disk.
+public final class OutputFolder {
+    /// A link the report would make to a file that was not written or does not exist.
+    public struct DanglingLinks: Error, CustomStringConvertible {
+        public let folder: String
+        public let links: [String]
+        public var description: String {
+            "report in \(folder) links files that were not written here or do not exist: \(links.joined(separator: ", ")); "
+                + "write them through the OutputFolder first (or adopt existing files with adopt(_:))"
+        }
+    }
+
+    /// The folder's path.
+    public let path: String
+    /// Relative paths of the files written (or adopted), in order.
+    public private(set) var written: [String] = []
+
+    /// Creates the folder (and its parents) if needed.
+    public init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    private func absolute(_ relative: String) -> String {
+        precondition(!relative.hasPrefix("/") && !relative.split(separator: "/").contains(".."),
+                     "output names are relative paths inside the folder, got \(relative)")
+        return URL(fileURLWithPath: path).appendingPathComponent(relative).path
+    }
+
+    private func record(_ relative: String) {
+        if !written.contains(relative) { written.append(relative) }
+    }
+
+    /// Writes raw bytes to `name` (relative to the folder); returns `name`.
+    @discardableResult
+    public func write(data: Data, name: String) throws -> String {
+        try AtomicFile.write(data, to: absolute(name))
+        record(name)
+        return name
+    }
+
+    /// Writes `name.png` (at `dpi`) and `name.svg`; returns their relative paths.
+    @discardableResult
+    public func write(_ figure: Figure, name: String, dpi: Double = 200) throws -> (png: String, svg: String) {
+        let png = try write(data: figure.pngData(dpi: dpi), name: name + ".png")
+        let svg = try write(data: figure.svgData(), name: name + ".svg")
+        return (png, svg)
+    }
+
+    /// Writes `name.csv`; returns its relative path.
+    @discardableResult
+    public func write(_ table: CSVTable, name: String) throws -> String {
+        try write(data: Data(table.render().utf8), name: name + ".csv")
+    }
+
+    /// Writes `name.json` with sorted keys; returns its relative path.
+    @discardableResult
+    public func write<T: Encodable>(json value: T, name: String) throws -> String {
+        try write(data: JSONOutput.encode(value), name: name + ".json")
+    }
+
+    /// Writes `name.json` from dictionaries and arrays, keys sorted; returns its relative path.
+    @discardableResult
+    public func write(jsonObject: Any, name: String) throws -> String {
+        try write(data: JSONOutput.serialize(jsonObject), name: name + ".json")
+    }
+
+    /// Accepts a file that already exists (e.g. another chapter's figure) as a link target.
+    public func adopt(_ relative: String) throws {
+        guard FileManager.default.fileExists(atPath: absolute(relative)) else {
+            throw DanglingLinks(folder: path, links: [relative])
+        }
+        record(relative)
+    }
+
+    /// Links of `document` that point at files not written here or missing on disk.
+    public func danglingLinks(in document: MarkdownDocument) -> [String] {
+        document.links.filter { !written.contains($0) || !FileManager.default.fileExists(atPath: absolute($0)) }
+    }
+
+    /// Writes the report (default `report.md`) after checking every link it makes.
+    @discardableResult
+    public func writeReport(_ document: MarkdownDocument, name: String = "report.md") throws -> String {
+        let dangling = danglingLinks(in: document)
+        guard dangling.isEmpty else { throw DanglingLinks(folder: path, links: dangling) }
+        return try write(data: Data(document.render().utf8), name: name)
+    }
+}
