@@ -37,8 +37,8 @@ struct ResolvedAxis {
             if axis.tickLabels == nil { labels = Self.format(ticks, scale: axis.scale) }
             return
         }
-        let spacing = horizontal ? 36.0 : 22.0
-        let maxTarget = max(2, Int(length / spacing))
+        let spacing = horizontal ? 30.0 : 20.0
+        let maxTarget = max(3, Int(length / spacing))
         for target in stride(from: maxTarget, through: 1, by: -1) {
             let candidate = axis.scale == .log
                 ? Ticks.logarithmic(limits.lowerBound, limits.upperBound, maxCount: target + 1)

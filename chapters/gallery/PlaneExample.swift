@@ -65,3 +65,27 @@ func planeExample() -> Example {
     p.title = "Train loss on the plane"
     return Example(name: "plane", caption: "A plane through two endpoints and a Bezier bend (synthetic loss): GAR's log-spaced levels with vmax 5, log_alpha −5, N 7, an overflow band, endpoints as circles, the bend as a diamond, the curve thick and the segment dashed.", figure: figure)
 }
+
+/// Three planes side by side, as chapter 1 lays out its train-loss and test-error planes:
+/// one colorbar per panel, the legend under the first panel only.
+func planesRowExample() -> Example {
+    let data = planeData()
+    let figure = Figure(size: .doubleColumn(aspect: 0.36), grid: Grid(rows: 1, columns: 3))
+    let titles = ["Three optima", "Bezier plane", "PolyChain plane"]
+    for (k, title) in titles.enumerated() {
+        let p = figure[0, k]
+        let scale = [3.0, 1.0, 1.4][k]
+        let values = data.values.map { $0.map { $0 * scale } }
+        let levels = ContourLevels.logSpaced(values: values, vmax: 5, logAlpha: -5, count: 7)
+        p.field(xs: data.xs, ys: data.ys, values: values, levels: levels, overflowLabel: "> 5",
+                colorbarLabel: k == 2 ? "train loss" : nil)
+        p.line(x: data.curve.map(\.0), y: data.curve.map(\.1), label: k == 0 ? "curve" : nil,
+               style: LineStyle(color: .white, width: 2.2))
+        p.scatter(x: [0, 1], y: [0, 0], label: k == 0 ? "endpoints" : nil,
+                  style: MarkerStyle(shape: .circle, size: 6, fill: .ink, edge: .white, edgeWidth: 1))
+        p.title = title
+        p.xAxis.label = "u"
+        if k == 0 { p.yAxis.label = "v" }
+    }
+    return Example(name: "planes-row", caption: "Three planes in a double-column row, each with its own colorbar; the legend sits under the first panel.", figure: figure)
+}

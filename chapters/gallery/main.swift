@@ -35,7 +35,7 @@ func fail(_ message: String) -> Never {
 let started = Date()
 let folder = try OutputFolder(path: outputFolder(CommandLine.arguments))
 let examples = [linesExample(), scatterExample(), bandsExample(), barsExample(), logAndTextExample(),
-                panelsExample(), planeExample()]
+                panelsExample(), planeExample(), planesRowExample()]
 
 var report = MarkdownDocument()
 report.heading("Figure gallery", level: 1)
