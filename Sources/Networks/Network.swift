@@ -39,6 +39,19 @@ public final class Network {
         }
     }
 
+    /// The same network with every ReLU replaced by the identity: a smooth function of θ whose
+    /// finite differences converge cleanly, for checking the whole graph's backward (the ReLU
+    /// networks' kinks make whole-network finite differences unreliable). Not for training.
+    public static func makeSmoothTwin(_ model: ModelName, inputShape: [Int] = [1, 28, 28], classes: Int = 10,
+                                      width: Int = 1) -> Network {
+        switch model {
+        case .mlp: return ReferenceNetworks.mlp(inputShape: inputShape, classes: classes, width: width, rectified: false)
+        case .tinyten: return ReferenceNetworks.tinyTen(inputShape: inputShape, classes: classes, width: width, rectified: false)
+        case .preresnet20:
+            return ReferenceNetworks.preResNet20(inputShape: inputShape, classes: classes, width: width, rectified: false)
+        }
+    }
+
     /// The reference repository's initialisation scheme for this model.
     public var initializationScheme: InitializationScheme { model == .tinyten ? .xavierNormal : .pytorchDefault }
 

@@ -2,12 +2,14 @@
 /// PyTorch's module-registration order so `layout` is the state-dict order.
 enum ReferenceNetworks {
     /// `fc1` in→512w, ReLU, `fc2` 512w→512w, ReLU, `fc3` 512w→classes; 669,706 parameters at 1×28×28, w = 1.
-    static func mlp(inputShape: [Int], classes: Int, width: Int) -> Network {
+    static func mlp(inputShape: [Int], classes: Int, width: Int, rectified: Bool = true) -> Network {
         let g = LayerGraph(inputShape: inputShape)
         let hidden = 512 * width
         let x = g.flatten(g.input)
-        let h1 = g.relu(g.linear(x, name: "fc1", outFeatures: hidden))
-        let h2 = g.relu(g.linear(h1, name: "fc2", outFeatures: hidden))
+        let l1 = g.linear(x, name: "fc1", outFeatures: hidden)
+        let h1 = rectified ? g.relu(l1) : l1
+        let l2 = g.linear(h1, name: "fc2", outFeatures: hidden)
+        let h2 = rectified ? g.relu(l2) : l2
         g.linear(h2, name: "fc3", outFeatures: classes)
         let layers = [
             HiddenLayer(name: "fc1", channels: hidden, shape: [hidden, 1, 1], producers: ["fc1.weight", "fc1.bias"],
@@ -25,14 +27,14 @@ enum ReferenceNetworks {
 
     /// 8 × (`layers.i.conv` with bias → `layers.i.bn` → ReLU), global average pool, `dense`;
     /// 86,490 parameters at 1×28×28, w = 1. Spatial 28→28→14→14→14→7→5→5.
-    static func tinyTen(inputShape: [Int], classes: Int, width: Int) -> Network {
+    static func tinyTen(inputShape: [Int], classes: Int, width: Int, rectified: Bool = true) -> Network {
         let g = LayerGraph(inputShape: inputShape)
         var x = g.input
         var outputs: [Activation] = []
         for (i, b) in tinyTenBlocks.enumerated() {
             let c = g.conv2d(x, name: "layers.\(i).conv", outChannels: b.out * width, kernel: b.kernel, stride: b.stride,
                              padding: b.padding, bias: true)
-            x = g.batchNorm(c, name: "layers.\(i).bn", relu: true)
+            x = g.batchNorm(c, name: "layers.\(i).bn", relu: rectified)
             outputs.append(x)
         }
         g.linear(g.globalAveragePool(x), name: "dense", outFeatures: classes)
@@ -54,7 +56,7 @@ enum ReferenceNetworks {
     /// Hidden layers are the blocks' inner activations (after bn2 + ReLU, units = conv1's output
     /// channels): the residual stream's channels are shared by all blocks of a stage and are not
     /// listed.
-    static func preResNet20(inputShape: [Int], classes: Int, width: Int) -> Network {
+    static func preResNet20(inputShape: [Int], classes: Int, width: Int, rectified: Bool = true) -> Network {
         let g = LayerGraph(inputShape: inputShape)
         var channels = 16 * width
         var x = g.conv2d(g.input, name: "conv", outChannels: channels, kernel: 3, stride: 1, padding: 1, bias: false)
@@ -64,9 +66,9 @@ enum ReferenceNetworks {
             for b in 0..<3 {
                 let i = stage * 3 + b, p = "layers.\(i)"
                 let stride = stage > 0 && b == 0 ? 2 : 1
-                let a = g.batchNorm(x, name: "\(p).bn1", relu: true)
+                let a = g.batchNorm(x, name: "\(p).bn1", relu: rectified)
                 let c1 = g.conv2d(a, name: "\(p).conv1", outChannels: out, kernel: 3, stride: stride, padding: 1, bias: false)
-                let h = g.batchNorm(c1, name: "\(p).bn2", relu: true)
+                let h = g.batchNorm(c1, name: "\(p).bn2", relu: rectified)
                 let c2 = g.conv2d(h, name: "\(p).conv2", outChannels: out, kernel: 3, stride: 1, padding: 1, bias: false)
                 let shortcut = stride != 1 || channels != out
                     ? g.conv2d(a, name: "\(p).down", outChannels: out, kernel: 1, stride: stride, padding: 0, bias: false)
@@ -79,7 +81,7 @@ enum ReferenceNetworks {
                 channels = out
             }
         }
-        let final = g.batchNorm(x, name: "bn", relu: true)
+        let final = g.batchNorm(x, name: "bn", relu: rectified)
         g.linear(g.globalAveragePool(final), name: "fc", outFeatures: classes)
         return Network(model: .preresnet20, inputShape: inputShape, classes: classes, width: width, graph: g,
                        hiddenLayers: hidden)

@@ -23,7 +23,7 @@ public enum SoftmaxCrossEntropy {
             if arg == label { correct += 1 }
             var sum: Float = 0
             for j in 0..<classes { sum += expf(z[j] - maxValue) }
-            total += Double(logf(sum)) + Double(maxValue) - Double(z[label])
+            total += Double(logf(sum)) + (Double(maxValue) - Double(z[label]))
             if let gradient {
                 let g = gradient + i * classes, scale = invBatch / sum
                 for j in 0..<classes { g[j] = expf(z[j] - maxValue) * scale }

@@ -1,0 +1,104 @@
+import Networks
+import Tensor
+import Testing
+import TestSupport
+
+/// Every layer's backward (input and parameter gradients) against central finite differences.
+@Suite("Layer gradients")
+struct LayerGradientTests {
+    let smooth = GradientChecker(epsilon: 1e-2, relativeTolerance: 1e-2, absoluteTolerance: 1e-3)
+    let kinked = GradientChecker(epsilon: 1e-3, relativeTolerance: 1e-2, absoluteTolerance: 2e-3, skipKinks: true)
+
+    func run(_ what: String, inputShape: [Int], batch: Int = 3, mode: ForwardMode = .eval, checker: GradientChecker? = nil,
+             seed: UInt64 = 1, build: (LayerGraph) -> Void) {
+        let h = LayerHarness(inputShape: inputShape, batch: batch, mode: mode, seed: seed, build: build)
+        let (p, x) = h.check(checker ?? smooth)
+        expectGradientsMatch(p, "\(what) dθ")
+        expectGradientsMatch(x, "\(what) dx")
+    }
+
+    @Test func linear() {
+        run("linear", inputShape: [7, 1, 1]) { $0.linear($0.input, name: "fc", outFeatures: 5) }
+        run("linear no bias, flattened map", inputShape: [2, 3, 3]) { $0.linear($0.input, name: "fc", outFeatures: 4, bias: false) }
+    }
+
+    @Test(arguments: [(3, 1, 1, true), (3, 2, 1, true), (3, 1, 0, false), (1, 1, 0, false), (1, 2, 0, false), (5, 2, 2, true)])
+    func conv2dOnInput(kernel: Int, stride: Int, padding: Int, bias: Bool) {
+        // Sample-major input (the network's data): im2col reads NCHW directly.
+        run("conv k\(kernel) s\(stride) p\(padding)", inputShape: [3, 7, 6]) {
+            $0.conv2d($0.input, name: "conv", outChannels: 4, kernel: kernel, stride: stride, padding: padding, bias: bias)
+        }
+    }
+
+    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (1, 2, 0)])
+    func conv2dOnChannelMajorMap(kernel: Int, stride: Int, padding: Int) {
+        // conv → conv: the second reads a channel-major map (1×1 stride 1 is the no-im2col path).
+        run("conv∘conv k\(kernel) s\(stride) p\(padding)", inputShape: [2, 6, 6]) { g in
+            let a = g.conv2d(g.input, name: "a", outChannels: 3, kernel: 3, stride: 1, padding: 1)
+            g.conv2d(a, name: "b", outChannels: 4, kernel: kernel, stride: stride, padding: padding, bias: false)
+        }
+    }
+
+    @Test func conv2dSeveralChunks() {
+        // 20×20 outputs: 6272/400 = 15 samples per GEMM chunk, so a batch of 17 takes two chunks.
+        run("conv chunks", inputShape: [1, 20, 20], batch: 17) { g in
+            let a = g.conv2d(g.input, name: "a", outChannels: 2, kernel: 3, stride: 1, padding: 1)
+            g.conv2d(a, name: "b", outChannels: 2, kernel: 3, stride: 1, padding: 1)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func batchNorm2d(train: Bool) {
+        let mode: ForwardMode = train ? .train(momentum: 0.1) : .eval
+        // On a channel-major map (after a conv) and directly on the sample-major input.
+        run("bn2d cm", inputShape: [2, 4, 4], mode: mode) { g in
+            g.batchNorm(g.conv2d(g.input, name: "conv", outChannels: 3, kernel: 3, padding: 1), name: "bn")
+        }
+        run("bn2d sm", inputShape: [3, 4, 5], mode: mode) { g in g.batchNorm(g.input, name: "bn") }
+    }
+
+    @Test(arguments: [false, true])
+    func batchNorm1d(train: Bool) {
+        run("bn1d", inputShape: [6, 1, 1], batch: 5, mode: train ? .train(momentum: 0.1) : .eval) { g in
+            g.batchNorm(g.linear(g.input, name: "fc", outFeatures: 4), name: "bn")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func batchNormFusedReLU(train: Bool) {
+        run("bn+relu", inputShape: [2, 5, 5], mode: train ? .train(momentum: 0.1) : .eval, checker: kinked) { g in
+            g.batchNorm(g.conv2d(g.input, name: "conv", outChannels: 3, kernel: 3, padding: 1), name: "bn", relu: true)
+        }
+    }
+
+    @Test func reluAndMaxPool() {
+        run("relu", inputShape: [2, 4, 4], checker: kinked) { g in g.relu(g.input) }
+        run("maxpool 2", inputShape: [2, 6, 6], checker: kinked) { g in g.maxPool2d(g.input, kernel: 2) }
+        run("maxpool 3/2 on map", inputShape: [1, 7, 7], checker: kinked) { g in
+            g.maxPool2d(g.conv2d(g.input, name: "c", outChannels: 2, kernel: 1), kernel: 3, stride: 2)
+        }
+    }
+
+    @Test func poolingAndFlatten() {
+        run("avgpool sm", inputShape: [3, 4, 4]) { g in g.globalAveragePool(g.input) }
+        run("avgpool cm + linear", inputShape: [2, 5, 5]) { g in
+            g.linear(g.globalAveragePool(g.conv2d(g.input, name: "c", outChannels: 3, kernel: 3)), name: "fc", outFeatures: 2)
+        }
+        run("flatten cm", inputShape: [2, 4, 4]) { g in
+            g.linear(g.flatten(g.conv2d(g.input, name: "c", outChannels: 3, kernel: 3, stride: 2, padding: 1)),
+                     name: "fc", outFeatures: 3)
+        }
+    }
+
+    @Test func residualFanOut() {
+        // x feeds both the conv branch and the identity branch: dx must be the SUM of both.
+        run("residual", inputShape: [2, 5, 5], mode: .train(momentum: 0.1), checker: kinked) { g in
+            let a = g.conv2d(g.input, name: "stem", outChannels: 3, kernel: 3, padding: 1)
+            let b = g.batchNorm(a, name: "bn", relu: true)
+            let c = g.conv2d(b, name: "conv", outChannels: 3, kernel: 3, padding: 1, bias: false)
+            let d = g.add(c, a)
+            g.add(d, g.conv2d(b, name: "down", outChannels: 3, kernel: 1, bias: false))
+        }
+        run("x + x", inputShape: [3, 2, 2]) { g in g.add(g.input, g.input) }
+    }
+}
