@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
+        .testTarget(name: "ChapterTests", dependencies: ["chapter2"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

@@ -58,7 +58,7 @@ extension LearningRateSchedule {
     }
 
     /// One-cycle (Smith): linear rise from `peak/divFactor` to `peak` over the first `warmupFraction`
-    /// of the run, then linear fall to `peak/finalDivFactor`, per iteration.
+    /// of the run, then linear fall reaching `peak/finalDivFactor` at the last iteration.
     public static func oneCycle(peak: Double, totalIterations: Int, warmupFraction: Double = 0.3,
                                 divFactor: Double = 25, finalDivFactor: Double = 1e4) -> LearningRateSchedule {
         let up = max(1, Int((Double(totalIterations) * warmupFraction).rounded()))
@@ -66,7 +66,7 @@ extension LearningRateSchedule {
             let s = Double(p.globalIteration)
             let start = peak / divFactor, end = peak / finalDivFactor
             if s < Double(up) { return start + (peak - start) * s / Double(up) }
-            let x = min(1, (s - Double(up)) / Double(max(1, totalIterations - up)))
+            let x = min(1, (s - Double(up)) / Double(max(1, totalIterations - 1 - up)))
             return peak + (end - peak) * x
         }
     }
