@@ -29,7 +29,7 @@ enum Kernels {
     static func sumSquaredDeviations(_ x: UnsafePointer<Float>, _ n: Int, mean: Float) -> Double {
         var acc = V(), i = 0
         let m = V(repeating: mean)
-        while i + lanes <= n { let d = load(x, i) - m; acc.addProduct(d, d); i += lanes }
+        while i + lanes <= n { let d = load(x, i) - m; acc += d * d; i += lanes }
         var s = total(acc)
         while i < n { let d = Double(x[i] - mean); s += d * d; i += 1 }
         return s
@@ -44,7 +44,7 @@ enum Kernels {
             var g = load(dy, i)
             if relu { g.replace(with: zero, where: load(y, i) .<= zero) }
             a += g
-            b.addProduct(g, load(x, i) - m)
+            b += g * (load(x, i) - m)
             i += lanes
         }
         var sa = total(a), sb = total(b)
@@ -88,6 +88,16 @@ enum Kernels {
             dx[i] = accumulate ? dx[i] + v : v
             i += 1
         }
+    }
+
+    /// x[0..<n] = 0, as an inline loop (short rows: a libc call costs more than the work).
+    @inline(__always) static func zero(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { x[i] = 0 }
+    }
+
+    /// y[0..<n] = x[0..<n], as an inline loop.
+    @inline(__always) static func move(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] = x[i] }
     }
 
     /// y[i] (=|+=) x[i]

@@ -8,8 +8,11 @@ import Tensor
 /// chunk of samples whose column matrix stays cache-sized, written straight into the channel-major
 /// output (`ldc = N·Ho·Wo`), so there is no scatter. A 1×1 stride-1 unpadded convolution of a
 /// channel-major map needs no im2col at all: its input already is the column matrix.
-/// Backward: `dW = dY × columnsᵀ` (accumulated over chunks), `db = Σ dY`,
-/// `dcolumns = Wᵀ × dY` then col2im into dX.
+/// Backward: `dW = dY × columnsᵀ` (accumulated over chunks), `db = Σ dY`. For dX, a stride-1
+/// convolution of a channel-major map uses the transposed convolution: dX is the convolution of dY
+/// (padding k−1−p) with the flipped, transposed kernel `W'[c, o, a, b] = W[o, c, k−1−a, k−1−b]`,
+/// again im2col + one GEMM per chunk with a long inner dimension (out·k·k) written straight into dX;
+/// otherwise `dcolumns = Wᵀ × dY` then col2im (scatter-add) into dX.
 final class Conv2d: LayerNode {
     // x: [N, C, H, W] (either order) → y: [N, out, Ho, Wo] channel-major
     let geometry: ConvGeometry
@@ -18,8 +21,11 @@ final class Conv2d: LayerNode {
     let biasOffset: Int?
     let inputInfo: ActivationInfo
 
-    /// Target number of GEMM columns (samples × Ho·Wo) per chunk; tuned on the 2-core machine.
-    nonisolated(unsafe) static var columnsPerChunk = 6272
+    /// Size in floats of the column matrix of one GEMM chunk (whole samples, at least one);
+    /// tuned on the 2-core machine.
+    nonisolated(unsafe) static var columnBudget = 1 << 20
+    /// The convolution whose im2col gives dX from dY (stride 1, channel-major input only).
+    let transposed: ConvGeometry?
 
     init(input: Int, inputInfo: ActivationInfo, output: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int,
          weightOffset: Int, biasOffset: Int?) {
@@ -29,6 +35,12 @@ final class Conv2d: LayerNode {
         self.weightOffset = weightOffset
         self.biasOffset = biasOffset
         self.inputInfo = inputInfo
+        let g = geometry
+        let pointwise = kernel == 1 && stride == 1 && padding == 0 && inputInfo.order == .channelMajor
+        transposed = stride == 1 && padding <= kernel - 1 && inputInfo.order == .channelMajor && !pointwise
+            ? ConvGeometry(channels: outChannels, height: g.outHeight, width: g.outWidth, kernel: kernel, stride: 1,
+                           padding: kernel - 1 - padding)
+            : nil
         super.init(inputs: [input], output: output)
     }
 
@@ -38,10 +50,17 @@ final class Conv2d: LayerNode {
     var weightCount: Int { outChannels * geometry.rows }
     override var multiplyAddsPerSample: Int { weightCount * geometry.outSpatial }
 
-    func chunkSamples(batch: Int) -> Int { min(batch, max(1, Self.columnsPerChunk / geometry.outSpatial)) }
-    override func columnCount(batch: Int) -> Int {
-        isPointwise ? 0 : geometry.rows * chunkSamples(batch: batch) * geometry.outSpatial
+    static func chunkSamples(_ g: ConvGeometry, batch: Int) -> Int {
+        min(batch, max(1, columnBudget / (g.rows * g.outSpatial)))
     }
+    override func columnCount(batch: Int) -> Int {
+        if isPointwise { return 0 }
+        let forward = geometry.rows * Self.chunkSamples(geometry, batch: batch) * geometry.outSpatial
+        guard let t = transposed else { return forward }
+        return max(forward, t.rows * Self.chunkSamples(t, batch: batch) * t.outSpatial)
+    }
+    // scratch: the flipped, transposed kernel W' [C, out, k, k] of the transposed convolution
+    override func scratchCount(batch: Int) -> Int { transposed == nil ? 0 : weightCount }
 
     override func initialize(parameters: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>,
                              scheme: InitializationScheme, rng: inout RandomGenerator) {
@@ -65,7 +84,7 @@ final class Conv2d: LayerNode {
             BLAS.gemm(m: outChannels, n: ld, k: rows, a: w, lda: rows, b: x, ldb: ld, beta: beta, c: y, ldc: ld)
             return
         }
-        let strides = inputInfo.strides(batch: n), chunk = chunkSamples(batch: n), cols = pass.workspace.columns
+        let strides = inputInfo.strides(batch: n), chunk = Self.chunkSamples(geometry, batch: n), cols = pass.workspace.columns
         var n0 = 0
         while n0 < n {
             let count = min(chunk, n - n0)
@@ -94,20 +113,46 @@ final class Conv2d: LayerNode {
             }
             return
         }
-        let strides = inputInfo.strides(batch: n), chunk = chunkSamples(batch: n), cols = pass.workspace.columns
+        let strides = inputInfo.strides(batch: n), chunk = Self.chunkSamples(geometry, batch: n), cols = pass.workspace.columns
         let dx: UnsafeMutablePointer<Float>? = needDX ? pass.gradientOf(inputs[0]) : nil
+        let scatter = needDX && transposed == nil
         var n0 = 0
         while n0 < n {
             let count = min(chunk, n - n0), width = count * s
             geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
             BLAS.gemm(transB: true, m: outChannels, n: rows, k: width, a: dy + n0 * s, lda: ld, b: cols, ldb: width,
                       beta: n0 == 0 ? 0 : 1, c: dw, ldc: rows)
-            if let dx {
+            if scatter, let dx {
                 BLAS.gemm(transA: true, m: rows, n: width, k: outChannels, a: w, lda: rows, b: dy + n0 * s, ldb: ld,
                           beta: 0, c: cols, ldc: width)
                 geometry.col2im(cols, dx: dx, channelStride: strides.channel, sampleStride: strides.sample,
                                 n0: n0, count: count, accumulate: !firstWrite[0])
             }
+            n0 += count
+        }
+        if let t = transposed, let dx { transposedConvolution(t, pass, dy: dy, dx: dx, flipped: scratch) }
+    }
+
+    /// dX [C, N, H, W] (=|+=) W' ⋆ dY, with W'[c, o, a, b] = W[o, c, k−1−a, k−1−b] and padding k−1−p.
+    private func transposedConvolution(_ t: ConvGeometry, _ pass: Pass, dy: UnsafePointer<Float>,
+                                       dx: UnsafeMutablePointer<Float>, flipped: UnsafeMutablePointer<Float>) {
+        let k = geometry.kernel, c = geometry.channels, k2 = k * k, n = pass.batch
+        let w = pass.parameters + weightOffset
+        for o in 0..<outChannels {
+            for ch in 0..<c {
+                let src = w + (o * c + ch) * k2, dst = flipped + (ch * outChannels + o) * k2
+                for a in 0..<k2 { dst[a] = src[k2 - 1 - a] }
+            }
+        }
+        let s = t.outSpatial, ld = n * s, rows = t.rows, chunk = Self.chunkSamples(t, batch: n), cols = pass.workspace.columns
+        let beta: Float = firstWrite[0] ? 0 : 1
+        var n0 = 0
+        while n0 < n {
+            let count = min(chunk, n - n0)
+            t.im2col(dy, channelStride: n * t.height * t.width, sampleStride: t.height * t.width, n0: n0, count: count,
+                     columns: cols)
+            BLAS.gemm(m: c, n: count * s, k: rows, a: flipped, lda: rows, b: cols, ldb: count * s,
+                      beta: beta, c: dx + n0 * s, ldc: ld)
             n0 += count
         }
     }

@@ -30,6 +30,11 @@ struct ConvGeometry {
     /// `c·channelStride + n·sampleStride + s`).
     func im2col(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, n0: Int, count: Int,
                 columns: UnsafeMutablePointer<Float>) {
+        if stride == 1 && outWidth == width && outHeight == height {
+            samePaddingIm2col(x, channelStride: channelStride, sampleStride: sampleStride, n0: n0, count: count,
+                              columns: columns)
+            return
+        }
         let cols = count * outSpatial, ow = outWidth
         var r = 0
         for c in 0..<channels {
@@ -44,19 +49,55 @@ struct ConvGeometry {
                             let d = dst0 + oh * ow
                             let ih = oh * stride - padding + ki
                             guard ih >= 0 && ih < height, !valid.isEmpty else {
-                                d.update(repeating: 0, count: ow); continue
+                                Kernels.zero(d, ow); continue
                             }
-                            if valid.lowerBound > 0 { d.update(repeating: 0, count: valid.lowerBound) }
-                            if valid.upperBound < ow { (d + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound) }
+                            if valid.lowerBound > 0 { Kernels.zero(d, valid.lowerBound) }
+                            if valid.upperBound < ow { Kernels.zero(d + valid.upperBound, ow - valid.upperBound) }
                             let src = plane + ih * width - padding + kj
                             if stride == 1 {
-                                (d + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                                Kernels.move(src + valid.lowerBound, d + valid.lowerBound, valid.count)
                             } else {
                                 for o in valid { d[o] = src[o * stride] }
                             }
                         }
                     }
                     r += 1
+                }
+            }
+        }
+    }
+
+    /// im2col of a stride-1 "same" convolution (Ho = H, Wo = W): for each (c, ki, kj) a sample's
+    /// row segment is the input plane shifted by `(ki − p)·W + (kj − p)`, so it is ONE block copy
+    /// (vectorised memmove) followed by zeroing the rows and edge columns that fall outside the image.
+    private func samePaddingIm2col(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, n0: Int, count: Int,
+                                   columns: UnsafeMutablePointer<Float>) {
+        let plane = height * width, cols = count * plane
+        var r = 0
+        for c in 0..<channels {
+            for ki in 0..<kernel {
+                let dh = ki - padding
+                let rowLo = max(0, -dh), rowHi = min(height, height - dh)
+                for kj in 0..<kernel {
+                    let dw = kj - padding, shift = dh * width + dw
+                    let row = columns + r * cols
+                    r += 1
+                    for j in 0..<count {
+                        let src = x + c * channelStride + (n0 + j) * sampleStride
+                        let d = row + j * plane
+                        guard rowLo < rowHi else { Kernels.zero(d, plane); continue }
+                        // Valid output rows [rowLo, rowHi): copy q ∈ [lo, hi) from src[q + shift], keeping the source in the plane.
+                        let lo = max(rowLo * width, -shift), hi = min(rowHi * width, plane - shift)
+                        Kernels.zero(d, lo)
+                        d.advanced(by: lo).update(from: src + (lo + shift), count: hi - lo)
+                        Kernels.zero(d + hi, plane - hi)
+                        // Columns whose input column ow + dw is outside the image wrapped to a neighbouring row.
+                        if dw < 0 {
+                            for oh in rowLo..<rowHi { for ow in 0..<(-dw) { d[oh * width + ow] = 0 } }
+                        } else if dw > 0 {
+                            for oh in rowLo..<rowHi { for ow in (width - dw)..<width { d[oh * width + ow] = 0 } }
+                        }
+                    }
                 }
             }
         }
