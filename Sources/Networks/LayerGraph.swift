@@ -95,9 +95,11 @@ public final class LayerGraph {
         precondition(batch > 0 && batch <= workspace.batchCapacity,
                      "batch \(batch) outside 1...\(workspace.batchCapacity) (workspace capacity)")
         workspace.values[0].update(from: input, count: activations[0].perSample * batch)
-        let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
-                        batch: batch, mode: mode, workspace: workspace)
-        for (i, node) in nodes.enumerated() { node.forward(pass, scratch: workspace.scratch[i]) }
+        Parallel.withEngineThreads(limit: workspace.maxWorkers) { workers in
+            let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
+                            batch: batch, mode: mode, workspace: workspace, workers: workers)
+            for (i, node) in nodes.enumerated() { node.forward(pass, scratch: workspace.scratch[i]) }
+        }
         workspace.lastBatch = batch
         workspace.lastMode = mode
         return workspace.values[outputID]
@@ -115,11 +117,13 @@ public final class LayerGraph {
         defer { workspace.gradients[outputID] = nil }
         // A parameter-free graph (or a test graph) writes nothing: keep "overwrite" true for all of θ.
         if nodes.isEmpty { return }
-        let pass = Pass(parameters: parameters, state: nil, gradient: gradient,
-                        batch: workspace.lastBatch, mode: mode, workspace: workspace)
-        for i in nodes.indices.reversed() {
-            guard activations[nodes[i].output].requiresGradient else { continue }
-            nodes[i].backward(pass, scratch: workspace.scratch[i])
+        Parallel.withEngineThreads(limit: workspace.maxWorkers) { workers in
+            let pass = Pass(parameters: parameters, state: nil, gradient: gradient,
+                            batch: workspace.lastBatch, mode: mode, workspace: workspace, workers: workers)
+            for i in nodes.indices.reversed() {
+                guard activations[nodes[i].output].requiresGradient else { continue }
+                nodes[i].backward(pass, scratch: workspace.scratch[i])
+            }
         }
     }
 }

@@ -10,7 +10,11 @@ struct Pass {
     let batch: Int
     let mode: ForwardMode
     let workspace: Workspace
+    /// Workers this pass may use (see `Parallel`).
+    let workers: Int
 
+    /// Worker `w`'s im2col buffer (`Workspace.columnCapacity` floats).
+    @inline(__always) func columns(_ w: Int) -> UnsafeMutablePointer<Float> { workspace.columns[w] }
     @inline(__always) func value(_ id: Int) -> UnsafeMutablePointer<Float> { workspace.values[id] }
     /// Gradient buffer of activation `id` (the caller's `outputGradient` for the graph output).
     @inline(__always) func gradientOf(_ id: Int) -> UnsafeMutablePointer<Float> { workspace.gradients[id]! }
@@ -39,8 +43,9 @@ class LayerNode {
 
     /// Multiply-adds per sample of one forward pass (conv/linear only).
     var multiplyAddsPerSample: Int { 0 }
-    /// Floats of private saved state (BN statistics, pooling indices) for a batch of `batch`.
-    func scratchCount(batch: Int) -> Int { 0 }
+    /// Floats of private saved state (BN statistics, pooling indices, per-worker partial
+    /// gradients) for a batch of `batch` and up to `workers` workers.
+    func scratchCount(batch: Int, workers: Int) -> Int { 0 }
     /// Floats of the shared im2col buffer this operation needs for a batch of `batch`.
     func columnCount(batch: Int) -> Int { 0 }
     func initialize(parameters: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>,

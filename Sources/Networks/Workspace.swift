@@ -1,3 +1,5 @@
+import Tensor
+
 /// All buffers one forward/backward pass needs, allocated once for batches up to `batchCapacity`
 /// and reused: activations, their gradients (allocated at the first backward, so an evaluation-only
 /// workspace costs half), per-operation saved state, and one shared im2col buffer.
@@ -11,8 +13,11 @@ public final class Workspace {
     /// Per activation: its gradient storage, nil until the first backward (or never, if no gradient flows).
     var gradients: [UnsafeMutablePointer<Float>?]
     var scratch: [UnsafeMutablePointer<Float>]
-    let columns: UnsafeMutablePointer<Float>
+    /// One im2col buffer per worker.
+    let columns: [UnsafeMutablePointer<Float>]
     let columnCapacity: Int
+    /// Most workers a pass on this workspace uses (per-worker buffers were allocated for this many).
+    let maxWorkers: Int
     /// Batch size and mode of the last forward (backward replays them).
     public internal(set) var lastBatch = 0
     public internal(set) var lastMode: ForwardMode?
@@ -24,16 +29,19 @@ public final class Workspace {
         self.graph = graph
         values = graph.activations.map { Self.allocate($0.perSample * batchCapacity) }
         gradients = Array(repeating: nil, count: graph.activations.count)
-        scratch = graph.nodes.map { Self.allocate(max(1, $0.scratchCount(batch: batchCapacity))) }
-        columnCapacity = max(1, graph.nodes.map { $0.columnCount(batch: batchCapacity) }.max() ?? 1)
-        columns = Self.allocate(columnCapacity)
+        let workers = max(2, BLAS.threads)
+        maxWorkers = workers
+        scratch = graph.nodes.map { Self.allocate(max(1, $0.scratchCount(batch: batchCapacity, workers: workers))) }
+        let capacity = max(1, graph.nodes.map { $0.columnCount(batch: batchCapacity) }.max() ?? 1)
+        columnCapacity = capacity
+        columns = (0..<workers).map { _ in Self.allocate(capacity) }
     }
 
     deinit {
         for p in values { p.deallocate() }
         for p in ownedGradients { p.deallocate() }
         for p in scratch { p.deallocate() }
-        columns.deallocate()
+        for p in columns { p.deallocate() }
     }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {

@@ -41,8 +41,8 @@ struct LayerGradientTests {
 
     @Test func conv2dSeveralChunks() {
         // The second conv's column matrix is 8·9 rows × 400 columns = 28,800 floats per sample; the
-        // column budget of 2²⁰ floats holds 36 samples, so a batch of 37 takes two GEMM chunks, in the
-        // forward, the dW and the transposed-convolution dX passes.
+        // column budget of 2¹⁷ floats holds 4 samples, so a batch of 37 (split over the workers) takes
+        // several GEMM chunks, in the forward, the dW and the transposed-convolution dX passes.
         run("conv chunks", inputShape: [1, 20, 20], batch: 37) { g in
             let a = g.conv2d(g.input, name: "a", outChannels: 8, kernel: 3, stride: 1, padding: 1)
             g.conv2d(a, name: "b", outChannels: 8, kernel: 3, stride: 1, padding: 1)

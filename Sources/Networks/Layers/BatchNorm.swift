@@ -26,7 +26,7 @@ final class BatchNorm: LayerNode {
     }
 
     // scratch: mean [C], 1/√(σ² + ε) [C] of the last forward
-    override func scratchCount(batch: Int) -> Int { 2 * info.channels }
+    override func scratchCount(batch: Int, workers: Int) -> Int { 2 * info.channels }
 
     override func initialize(parameters: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>,
                              scheme: InitializationScheme, rng: inout RandomGenerator) {
@@ -52,14 +52,16 @@ final class BatchNorm: LayerNode {
         let mean = scratch, invStd = scratch + channels
         let gamma = pass.parameters + gammaOffset, beta = pass.parameters + betaOffset
         let runningMean = pass.state! + meanOffset, runningVar = pass.state! + varianceOffset
-        for c in 0..<channels {
+        if case .train = pass.mode {
+            precondition(count > 1, "BatchNorm in train mode needs more than 1 value per channel, got \(count)")
+        }
+        Parallel.run(pass.workers) { worker in for c in Parallel.share(worker, of: pass.workers, channels) {
             let r = runs(channel: c, batch: n)
             switch pass.mode {
             case .eval:
                 mean[c] = runningMean[c]
                 invStd[c] = 1 / (runningVar[c] + Self.epsilon).squareRoot()
             case .train(let momentum):
-                precondition(count > 1, "BatchNorm in train mode needs more than 1 value per channel, got \(count)")
                 var s = 0.0
                 for j in 0..<r.segments { s += Kernels.sum(x + r.start + j * r.step, r.length) }
                 let mu = Float(s / Double(count))
@@ -76,7 +78,7 @@ final class BatchNorm: LayerNode {
                 let o = r.start + j * r.step
                 Kernels.affine(x + o, y + o, r.length, a: a, b: b, relu: relu)
             }
-        }
+        } }
     }
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
@@ -87,7 +89,7 @@ final class BatchNorm: LayerNode {
         let dGamma = pass.gradient + gammaOffset, dBeta = pass.gradient + betaOffset
         let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
         let training = pass.mode != .eval
-        for c in 0..<channels {
+        Parallel.run(pass.workers) { worker in for c in Parallel.share(worker, of: pass.workers, channels) {
             let r = runs(channel: c, batch: n)
             var sg = 0.0, sgx = 0.0
             for j in 0..<r.segments {
@@ -111,7 +113,7 @@ final class BatchNorm: LayerNode {
                 Kernels.affineBackward(dy: dy + o, y: y + o, x: x + o, dx: dx + o, r.length, k1: k1, k2: k2, k3: k3,
                                        relu: relu, accumulate: !firstWrite[0])
             }
-        }
+        } }
     }
 }
 

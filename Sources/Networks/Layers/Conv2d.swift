@@ -23,7 +23,7 @@ final class Conv2d: LayerNode {
 
     /// Size in floats of the column matrix of one GEMM chunk (whole samples, at least one);
     /// tuned on the 2-core machine.
-    nonisolated(unsafe) static var columnBudget = 1 << 20
+    nonisolated(unsafe) static var columnBudget = 1 << 17
     /// The convolution whose im2col gives dX from dY (stride 1, channel-major input only).
     let transposed: ConvGeometry?
 
@@ -59,8 +59,10 @@ final class Conv2d: LayerNode {
         guard let t = transposed else { return forward }
         return max(forward, t.rows * Self.chunkSamples(t, batch: batch) * t.outSpatial)
     }
-    // scratch: the flipped, transposed kernel W' [C, out, k, k] of the transposed convolution
-    override func scratchCount(batch: Int) -> Int { transposed == nil ? 0 : weightCount }
+    // scratch: the flipped, transposed kernel W' [C, out, k, k] (stride-1 dX), then one partial dW
+    // [out, C, k, k] per worker beyond the first
+    private var flippedCount: Int { transposed == nil ? 0 : weightCount }
+    override func scratchCount(batch: Int, workers: Int) -> Int { flippedCount + (workers - 1) * weightCount }
 
     override func initialize(parameters: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>,
                              scheme: InitializationScheme, rng: inout RandomGenerator) {
@@ -70,28 +72,43 @@ final class Conv2d: LayerNode {
                             scheme: scheme, rng: &rng)
     }
 
+    /// Calls `body(first, count)` for consecutive chunks of `samples` whose column matrices fit the budget.
+    @inline(__always)
+    private func chunks(_ g: ConvGeometry, _ samples: Range<Int>, batch: Int, _ body: (Int, Int) -> Void) {
+        let chunk = Self.chunkSamples(g, batch: batch)
+        var n0 = samples.lowerBound
+        while n0 < samples.upperBound {
+            let count = min(chunk, samples.upperBound - n0)
+            body(n0, count)
+            n0 += count
+        }
+    }
+
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
         let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
         let y = pass.value(output)             // y: [out, N, Ho, Wo]
         let w = pass.parameters + weightOffset // W: [out, C, k, k]
-        var beta: Float = 0
-        if let biasOffset {
-            for o in 0..<outChannels { (y + o * ld).update(repeating: pass.parameters[biasOffset + o], count: ld) }
-            beta = 1
-        }
-        if isPointwise {
-            BLAS.gemm(m: outChannels, n: ld, k: rows, a: w, lda: rows, b: x, ldb: ld, beta: beta, c: y, ldc: ld)
-            return
-        }
-        let strides = inputInfo.strides(batch: n), chunk = Self.chunkSamples(geometry, batch: n), cols = pass.workspace.columns
-        var n0 = 0
-        while n0 < n {
-            let count = min(chunk, n - n0)
-            geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
-            BLAS.gemm(m: outChannels, n: count * s, k: rows, a: w, lda: rows, b: cols, ldb: count * s,
-                      beta: beta, c: y + n0 * s, ldc: ld)
-            n0 += count
+        let strides = inputInfo.strides(batch: n)
+        let beta: Float = biasOffset == nil ? 0 : 1
+        Parallel.run(pass.workers) { worker in
+            let samples = Parallel.share(worker, of: pass.workers, n)
+            guard !samples.isEmpty else { return }
+            let first = samples.lowerBound * s, width = samples.count * s
+            if let biasOffset {
+                for o in 0..<outChannels { (y + o * ld + first).update(repeating: pass.parameters[biasOffset + o], count: width) }
+            }
+            if isPointwise {
+                BLAS.gemm(m: outChannels, n: width, k: rows, a: w, lda: rows, b: x + first, ldb: ld, beta: beta,
+                          c: y + first, ldc: ld)
+                return
+            }
+            let cols = pass.columns(worker)
+            chunks(geometry, samples, batch: n) { n0, count in
+                geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
+                BLAS.gemm(m: outChannels, n: count * s, k: rows, a: w, lda: rows, b: cols, ldb: count * s,
+                          beta: beta, c: y + n0 * s, ldc: ld)
+            }
         }
     }
 
@@ -104,32 +121,38 @@ final class Conv2d: LayerNode {
         if let biasOffset {
             for o in 0..<outChannels { pass.gradient[biasOffset + o] = Float(Kernels.sum(dy + o * ld, ld)) }
         }
-        let needDX = needsInputGradient[0]
-        if isPointwise {
-            BLAS.gemm(transB: true, m: outChannels, n: rows, k: ld, a: dy, lda: ld, b: x, ldb: ld, beta: 0, c: dw, ldc: rows)
-            if needDX {
-                BLAS.gemm(transA: true, m: rows, n: ld, k: outChannels, a: w, lda: rows, b: dy, ldb: ld,
-                          beta: firstWrite[0] ? 0 : 1, c: pass.gradientOf(inputs[0]), ldc: ld)
+        let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
+        let scatter = !isPointwise && transposed == nil
+        let strides = inputInfo.strides(batch: n), partials = scratch + flippedCount
+        Parallel.run(pass.workers) { worker in
+            let samples = Parallel.share(worker, of: pass.workers, n)
+            let target = worker == 0 ? dw : partials + (worker - 1) * weightCount
+            guard !samples.isEmpty else { target.update(repeating: 0, count: weightCount); return }
+            let first = samples.lowerBound * s, width = samples.count * s
+            if isPointwise {
+                BLAS.gemm(transB: true, m: outChannels, n: rows, k: width, a: dy + first, lda: ld, b: x + first, ldb: ld,
+                          beta: 0, c: target, ldc: rows)
+                if let dx {
+                    BLAS.gemm(transA: true, m: rows, n: width, k: outChannels, a: w, lda: rows, b: dy + first, ldb: ld,
+                              beta: firstWrite[0] ? 0 : 1, c: dx + first, ldc: ld)
+                }
+                return
             }
-            return
-        }
-        let strides = inputInfo.strides(batch: n), chunk = Self.chunkSamples(geometry, batch: n), cols = pass.workspace.columns
-        let dx: UnsafeMutablePointer<Float>? = needDX ? pass.gradientOf(inputs[0]) : nil
-        let scatter = needDX && transposed == nil
-        var n0 = 0
-        while n0 < n {
-            let count = min(chunk, n - n0), width = count * s
-            geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
-            BLAS.gemm(transB: true, m: outChannels, n: rows, k: width, a: dy + n0 * s, lda: ld, b: cols, ldb: width,
-                      beta: n0 == 0 ? 0 : 1, c: dw, ldc: rows)
-            if scatter, let dx {
-                BLAS.gemm(transA: true, m: rows, n: width, k: outChannels, a: w, lda: rows, b: dy + n0 * s, ldb: ld,
-                          beta: 0, c: cols, ldc: width)
-                geometry.col2im(cols, dx: dx, channelStride: strides.channel, sampleStride: strides.sample,
-                                n0: n0, count: count, accumulate: !firstWrite[0])
+            let cols = pass.columns(worker)
+            chunks(geometry, samples, batch: n) { n0, count in
+                let width = count * s
+                geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
+                BLAS.gemm(transB: true, m: outChannels, n: rows, k: width, a: dy + n0 * s, lda: ld, b: cols, ldb: width,
+                          beta: n0 == samples.lowerBound ? 0 : 1, c: target, ldc: rows)
+                if scatter, let dx {
+                    BLAS.gemm(transA: true, m: rows, n: width, k: outChannels, a: w, lda: rows, b: dy + n0 * s, ldb: ld,
+                              beta: 0, c: cols, ldc: width)
+                    geometry.col2im(cols, dx: dx, channelStride: strides.channel, sampleStride: strides.sample,
+                                    n0: n0, count: count, accumulate: !firstWrite[0])
+                }
             }
-            n0 += count
         }
+        for worker in 1..<max(pass.workers, 1) { BLAS.axpy(weightCount, alpha: 1, x: partials + (worker - 1) * weightCount, y: dw) }
         if let t = transposed, let dx { transposedConvolution(t, pass, dy: dy, dx: dx, flipped: scratch) }
     }
 
@@ -144,16 +167,15 @@ final class Conv2d: LayerNode {
                 for a in 0..<k2 { dst[a] = src[k2 - 1 - a] }
             }
         }
-        let s = t.outSpatial, ld = n * s, rows = t.rows, chunk = Self.chunkSamples(t, batch: n), cols = pass.workspace.columns
+        let s = t.outSpatial, ld = n * s, rows = t.rows, plane = t.height * t.width
         let beta: Float = firstWrite[0] ? 0 : 1
-        var n0 = 0
-        while n0 < n {
-            let count = min(chunk, n - n0)
-            t.im2col(dy, channelStride: n * t.height * t.width, sampleStride: t.height * t.width, n0: n0, count: count,
-                     columns: cols)
-            BLAS.gemm(m: c, n: count * s, k: rows, a: flipped, lda: rows, b: cols, ldb: count * s,
-                      beta: beta, c: dx + n0 * s, ldc: ld)
-            n0 += count
+        Parallel.run(pass.workers) { worker in
+            let cols = pass.columns(worker)
+            chunks(t, Parallel.share(worker, of: pass.workers, n), batch: n) { n0, count in
+                t.im2col(dy, channelStride: n * plane, sampleStride: plane, n0: n0, count: count, columns: cols)
+                BLAS.gemm(m: c, n: count * s, k: rows, a: flipped, lda: rows, b: cols, ldb: count * s,
+                          beta: beta, c: dx + n0 * s, ldc: ld)
+            }
         }
     }
 }

@@ -17,6 +17,9 @@ final class Linear: LayerNode {
 
     override var multiplyAddsPerSample: Int { inFeatures * outFeatures }
 
+    /// Small layers (the classifier heads) are not worth a second thread.
+    private func workers(_ pass: Pass) -> Int { inFeatures * outFeatures * pass.batch >= 1 << 18 ? pass.workers : 1 }
+
     override func initialize(parameters: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>,
                              scheme: InitializationScheme, rng: inout RandomGenerator) {
         Initialization.fill(weight: parameters + weightOffset, count: inFeatures * outFeatures,
@@ -29,14 +32,16 @@ final class Linear: LayerNode {
         let x = pass.value(inputs[0])           // x: [N, in]
         let y = pass.value(output)              // y: [N, out]
         let w = pass.parameters + weightOffset  // W: [out, in]
-        var beta: Float = 0
-        if let biasOffset {
-            let b = pass.parameters + biasOffset
-            for i in 0..<n { (y + i * outFeatures).update(from: b, count: outFeatures) }
-            beta = 1
+        let beta: Float = biasOffset == nil ? 0 : 1
+        Parallel.run(workers(pass)) { worker in
+            let rows = Parallel.share(worker, of: workers(pass), n)
+            guard !rows.isEmpty else { return }
+            if let biasOffset {
+                for i in rows { (y + i * outFeatures).update(from: pass.parameters + biasOffset, count: outFeatures) }
+            }
+            BLAS.gemm(transB: true, m: rows.count, n: outFeatures, k: inFeatures, a: x + rows.lowerBound * inFeatures,
+                      lda: inFeatures, b: w, ldb: inFeatures, beta: beta, c: y + rows.lowerBound * outFeatures, ldc: outFeatures)
         }
-        BLAS.gemm(transB: true, m: n, n: outFeatures, k: inFeatures, a: x, lda: inFeatures, b: w, ldb: inFeatures,
-                  beta: beta, c: y, ldc: outFeatures)
     }
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
@@ -44,16 +49,26 @@ final class Linear: LayerNode {
         let x = pass.value(inputs[0])
         let dy = pass.gradientOf(output)        // dy: [N, out]
         let w = pass.parameters + weightOffset
-        BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: n, a: dy, lda: outFeatures, b: x, ldb: inFeatures,
-                  beta: 0, c: pass.gradient + weightOffset, ldc: inFeatures)
+        let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
+        Parallel.run(workers(pass)) { worker in
+            // dW rows (output units) split between workers: no partial sums to add.
+            let units = Parallel.share(worker, of: workers(pass), outFeatures)
+            if !units.isEmpty {
+                BLAS.gemm(transA: true, m: units.count, n: inFeatures, k: n, a: dy + units.lowerBound, lda: outFeatures,
+                          b: x, ldb: inFeatures, beta: 0, c: pass.gradient + weightOffset + units.lowerBound * inFeatures,
+                          ldc: inFeatures)
+            }
+            let rows = Parallel.share(worker, of: workers(pass), n)
+            if let dx, !rows.isEmpty {
+                BLAS.gemm(m: rows.count, n: inFeatures, k: outFeatures, a: dy + rows.lowerBound * outFeatures, lda: outFeatures,
+                          b: w, ldb: inFeatures, beta: firstWrite[0] ? 0 : 1, c: dx + rows.lowerBound * inFeatures,
+                          ldc: inFeatures)
+            }
+        }
         if let biasOffset {
             let db = pass.gradient + biasOffset
             db.update(repeating: 0, count: outFeatures)
             for i in 0..<n { Kernels.copy(dy + i * outFeatures, db, outFeatures, accumulate: true) }
-        }
-        if needsInputGradient[0] {
-            BLAS.gemm(m: n, n: inFeatures, k: outFeatures, a: dy, lda: outFeatures, b: w, ldb: inFeatures,
-                      beta: firstWrite[0] ? 0 : 1, c: pass.gradientOf(inputs[0]), ldc: inFeatures)
         }
     }
 }

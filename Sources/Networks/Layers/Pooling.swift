@@ -11,7 +11,7 @@ final class MaxPool2d: LayerNode {
     }
 
     // scratch: per output element, the index of its argmax inside the input plane (exact in Float below 2²⁴)
-    override func scratchCount(batch: Int) -> Int { batch * info.channels * geometry.outSpatial }
+    override func scratchCount(batch: Int, workers: Int) -> Int { batch * info.channels * geometry.outSpatial }
 
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry, planes = pass.batch * info.channels, k = g.kernel
