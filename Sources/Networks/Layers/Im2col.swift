@@ -57,7 +57,8 @@ struct ConvGeometry {
                             if stride == 1 {
                                 Kernels.move(src + valid.lowerBound, d + valid.lowerBound, valid.count)
                             } else {
-                                for o in valid { d[o] = src[o * stride] }
+                                var o = valid.lowerBound, sp = src + o &* stride
+                                while o < valid.upperBound { d[o] = sp.pointee; sp += stride; o &+= 1 }
                             }
                         }
                     }
@@ -130,9 +131,11 @@ struct ConvGeometry {
                             let s = src0 + oh * ow
                             let d = plane + ih * width - padding + kj
                             if stride == 1 {
-                                for o in valid { d[o] += s[o] }
+                                var o = valid.lowerBound
+                                while o < valid.upperBound { d[o] += s[o]; o &+= 1 }
                             } else {
-                                for o in valid { d[o * stride] += s[o] }
+                                var o = valid.lowerBound, dp = d + o &* stride
+                                while o < valid.upperBound { dp.pointee += s[o]; dp += stride; o &+= 1 }
                             }
                         }
                     }
