@@ -33,10 +33,12 @@ public struct CurvePlan {
             (batchNormImages, trainEvaluationImages, self.points) = (256, 256, points ?? 5)
             defaultSeeds = [1, 2]
         case .quick:
-            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 10, nil, nil)
-            (batchNormImages, trainEvaluationImages, self.points) = (5_000, 5_000, points ?? 21)
+            // About ten minutes on two cores: short runs, the effect already visible.
+            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (3, 3, nil, nil)
+            (batchNormImages, trainEvaluationImages, self.points) = (2_000, 2_000, points ?? 21)
             defaultSeeds = [1, 2]
         case .full:
+            // The endpoints are the `train` executable's defaults (10 epochs), so they are shared.
             (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 10, nil, nil)
             (batchNormImages, trainEvaluationImages, self.points) = (10_000, 10_000, points ?? 61)
             defaultSeeds = [1, 2, 3, 4, 5, 6]
