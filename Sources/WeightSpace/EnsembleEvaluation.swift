@@ -1,0 +1,73 @@
+import Datasets
+import Training
+
+/// One member's own test metrics (after its BN statistics were recomputed). Errors are fractions.
+public struct MemberResult: Codable, Equatable, Sendable {
+    public var label: String
+    public var error: Double
+    public var nll: Double
+}
+
+/// The ensemble after its first `members` members (the running ensemble of GAR `fge.py`).
+public struct RunningEnsemblePoint: Codable, Equatable, Sendable {
+    public var members: Int
+    public var error: Double
+    public var nll: Double
+}
+
+/// An ensemble evaluated member by member in the order the members were collected: each
+/// member's own metrics, the running ensemble after each added member, and each member's test
+/// predictions (for disagreement). The ensemble of the first k members is `running[k − 1]`.
+public struct EnsembleEvaluation: Sendable {
+    public var members: [MemberResult]
+    public var running: [RunningEnsemblePoint]
+    /// `predictions[i]` is member i's class for every test example.
+    public var predictions: [[Int32]]
+    /// The BN statistics recomputed for each member.
+    public var states: [[Float]]
+
+    /// Diversity of the members `range` (e.g. those of the 1-budget ensemble).
+    public func diversity(of range: Range<Int>, parameters: [[Float]]) -> DiversitySummary {
+        precondition(range.lowerBound >= 0 && range.upperBound <= members.count && !range.isEmpty,
+                     "member range \(range) outside 0..<\(members.count)")
+        return DiversitySummary(predictions: Array(predictions[range]), parameters: Array(parameters[range]),
+                                errors: members[range].map(\.error))
+    }
+}
+
+extension Evaluator {
+    /// Evaluates `members` as an ensemble on `test`: for each member, BN statistics recomputed on
+    /// the fixed training subset `batchNorm` (`recalibrateBatchNorm`, independent of the member's
+    /// old statistics), eval-mode softmax probabilities on `test`, and the running average of the
+    /// probabilities (`EnsembleAverage`) after each member.
+    ///
+    /// Contract: `running[0]` equals `members[0]` (error exactly, NLL to float rounding);
+    /// `running[k − 1]` is the ensemble of members `0..<k`, whatever is evaluated later.
+    public func evaluateEnsemble(_ members: [EnsembleMember], batchNorm: Dataset, test: Dataset,
+                                 progressLabel: String = "ensemble") -> EnsembleEvaluation {
+        var average = EnsembleAverage(count: test.count, classes: network.classes)
+        var result = EnsembleEvaluation(members: [], running: [], predictions: [], states: [])
+        let progress = ProgressBar(label: progressLabel, total: members.count)
+        for member in members {
+            let state = recalibrateBatchNorm(parameters: member.parameters, state: member.state, on: batchNorm)
+            let own = evaluate(parameters: member.parameters, state: state, on: test, keepProbabilities: true)
+            let probabilities = own.probabilities!
+            average.add(probabilities: probabilities)
+            result.members.append(MemberResult(label: member.label, error: own.error, nll: own.loss))
+            result.running.append(RunningEnsemblePoint(members: average.members, error: average.error(labels: test.labels),
+                                                       nll: average.nll(labels: test.labels)))
+            result.predictions.append((0..<test.count).map { EnsembleAverage.argmax(probabilities, row: $0, classes: network.classes) })
+            result.states.append(state)
+            progress.advance(status: member.label)
+        }
+        progress.finish()
+        return result
+    }
+
+    /// Test error and NLL of one network after recomputing its BN statistics on `batchNorm`
+    /// (a point of the FGE trajectory).
+    public func evaluateRecalibrated(parameters: [Float], state: [Float], batchNorm: Dataset, test: Dataset) -> Evaluation {
+        let recalibrated = recalibrateBatchNorm(parameters: parameters, state: state, on: batchNorm)
+        return evaluate(parameters: parameters, state: recalibrated, on: test)
+    }
+}
