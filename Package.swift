@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "train", targets: ["train"]),
         .executable(name: "gallery", targets: ["gallery"]),
         .executable(name: "chapter2", targets: ["chapter2"]),
+        .executable(name: "chapter3", targets: ["chapter3"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
@@ -56,6 +57,10 @@ let package = Package(
             "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/chapter2-bezier-polychain"),
+        .executableTarget(name: "chapter3", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter3-fge-sse"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 
         // Tests.
@@ -67,7 +72,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
-        .testTarget(name: "ChapterTests", dependencies: ["chapter2"]),
+        .testTarget(name: "ChapterTests", dependencies: ["chapter2", "chapter3"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

@@ -1,0 +1,79 @@
+import ChapterKit
+import Foundation
+import WeightSpace
+
+/// The three ways of spending k budgets on an ensemble.
+enum Method: String, CaseIterable, Codable {
+    /// k networks trained independently, B epochs each.
+    case ind = "Ind"
+    /// One run of k·B epochs with cosine restarts, a snapshot at every cycle end (Huang et al.).
+    case sse = "SSE"
+    /// A conventional run to ≈ 80 % of B, then the triangular cyclic rate up to k·B epochs in
+    /// total, a member at every cycle's lr minimum (Garipov et al.).
+    case fge = "FGE"
+}
+
+/// One method of one replicate: its members evaluated as a growing ensemble.
+struct MethodResult {
+    let method: Method
+    let evaluation: EnsembleEvaluation
+    /// Members in the ensemble at 1, 2, 3 budgets (a prefix of the collection order).
+    let membersAtBudget: [Int]
+    /// Where each member was taken, in budgets of training spent (FGE counts its base run).
+    let memberBudgets: [Double]
+    /// Diversity of the group compared in the paper: Ind's independent networks, the members
+    /// SSE and FGE collect within 1 budget.
+    let diversity: DiversitySummary
+    /// Training wall time (seconds) for all budgets, from the runs' epoch histories.
+    let trainingSeconds: Double
+
+    /// Ensemble test error (fraction) at 1, 2, 3 budgets.
+    var errorAtBudget: [Double] { membersAtBudget.map { evaluation.running[$0 - 1].error } }
+    var nllAtBudget: [Double] { membersAtBudget.map { evaluation.running[$0 - 1].nll } }
+}
+
+/// The FGE trajectory of one replicate over the 1-budget part of the run (the figure).
+struct Trajectory {
+    /// Every step in the window: rate used and distance from the start after it.
+    let steps: [TrajectoryPoint]
+    /// Test error of the current network after the probed steps (step −1 is the start).
+    let probes: [(step: Int, error: Double)]
+    /// Members taken in the window: step, own test error, distance from the start.
+    let members: [(step: Int, error: Double, distance: Double)]
+    /// The growing ensemble's test error after each member in the window.
+    let ensembleErrors: [Double]
+    let cycleIterations: Int
+    let iterationsPerEpoch: Int
+}
+
+/// Ind, SSE and FGE from one seed.
+struct Replicate {
+    let seed: UInt64
+    let independentSeeds: [UInt64]
+    let methods: [MethodResult]
+    let trajectory: Trajectory
+    /// Seconds spent evaluating members (BN recalibration + test set), all methods.
+    let evaluationSeconds: Double
+
+    subscript(_ method: Method) -> MethodResult { methods.first { $0.method == method }! }
+}
+
+/// Summaries over replicates, for the tables and claims.
+struct Aggregate {
+    let replicates: [Replicate]
+
+    func error(_ method: Method, budgets k: Int) -> MeanStd { MeanStd(replicates.map { $0[method].errorAtBudget[k - 1] }) }
+    func members(_ method: Method, budgets k: Int) -> [Int] { replicates.map { $0[method].membersAtBudget[k - 1] } }
+    func disagreement(_ method: Method) -> MeanStd? { optional(replicates.map { $0[method].diversity.disagreement }) }
+    func distance(_ method: Method) -> MeanStd? { optional(replicates.map { $0[method].diversity.distance }) }
+    func memberError(_ method: Method) -> MeanStd { MeanStd(replicates.map { $0[method].diversity.memberError }) }
+    func trainingSeconds(_ method: Method) -> MeanStd { MeanStd(replicates.map { $0[method].trainingSeconds }) }
+
+    private func optional(_ values: [Double?]) -> MeanStd? {
+        let present = values.compactMap { $0 }
+        return present.count == values.count && !present.isEmpty ? MeanStd(present) : nil
+    }
+}
+
+/// "12.34 %" of a fraction, or "12.34 ± 0.56 %" over replicates.
+func percent(_ m: MeanStd, _ digits: Int = 2) -> String { m.formatted(digits, scale: 100) + " %" }
