@@ -15,6 +15,20 @@ public struct RunningEnsemblePoint: Codable, Equatable, Sendable {
     public var nll: Double
 }
 
+/// What an ensemble needs of one member: its own test error and NLL and its softmax
+/// probabilities on the test set (row-major `[count, classes]`), after BN recalibration.
+public struct MemberPrediction: Sendable {
+    public var error: Double
+    public var nll: Double
+    public var probabilities: [Float]
+
+    public init(error: Double, nll: Double, probabilities: [Float]) {
+        self.error = error
+        self.nll = nll
+        self.probabilities = probabilities
+    }
+}
+
 /// An ensemble evaluated member by member in the order the members were collected: each
 /// member's own metrics, the running ensemble after each added member, and each member's test
 /// predictions (for disagreement). The ensemble of the first k members is `running[k − 1]`.
@@ -23,8 +37,6 @@ public struct EnsembleEvaluation: Sendable {
     public var running: [RunningEnsemblePoint]
     /// `predictions[i]` is member i's class for every test example.
     public var predictions: [[Int32]]
-    /// The BN statistics recomputed for each member.
-    public var states: [[Float]]
 
     /// Diversity of the members `range` (e.g. those of the 1-budget ensemble).
     public func diversity(of range: Range<Int>, parameters: [[Float]]) -> DiversitySummary {
@@ -36,38 +48,35 @@ public struct EnsembleEvaluation: Sendable {
 }
 
 extension Evaluator {
-    /// Evaluates `members` as an ensemble on `test`: for each member, BN statistics recomputed on
-    /// the fixed training subset `batchNorm` (`recalibrateBatchNorm`, independent of the member's
-    /// old statistics), eval-mode softmax probabilities on `test`, and the running average of the
+    /// One member's test predictions after recomputing its BN statistics on the fixed training
+    /// subset `batchNorm` (`recalibrateBatchNorm`, independent of the member's old statistics).
+    public func predict(_ member: EnsembleMember, batchNorm: Dataset, test: Dataset) -> MemberPrediction {
+        let state = recalibrateBatchNorm(parameters: member.parameters, state: member.state, on: batchNorm)
+        let own = evaluate(parameters: member.parameters, state: state, on: test, keepProbabilities: true)
+        return MemberPrediction(error: own.error, nll: own.loss, probabilities: own.probabilities!)
+    }
+
+    /// Evaluates `members` as an ensemble on `test`: each member's predictions (`predict`, or
+    /// `prediction` when given, e.g. read from a cache) and the running average of the
     /// probabilities (`EnsembleAverage`) after each member.
     ///
     /// Contract: `running[0]` equals `members[0]` (error exactly, NLL to float rounding);
     /// `running[k − 1]` is the ensemble of members `0..<k`, whatever is evaluated later.
-    public func evaluateEnsemble(_ members: [EnsembleMember], batchNorm: Dataset, test: Dataset,
-                                 progressLabel: String = "ensemble") -> EnsembleEvaluation {
+    public func evaluateEnsemble(_ members: [EnsembleMember], batchNorm: Dataset, test: Dataset, progressLabel: String = "ensemble",
+                                 prediction: ((EnsembleMember) throws -> MemberPrediction)? = nil) rethrows -> EnsembleEvaluation {
         var average = EnsembleAverage(count: test.count, classes: network.classes)
-        var result = EnsembleEvaluation(members: [], running: [], predictions: [], states: [])
+        var result = EnsembleEvaluation(members: [], running: [], predictions: [])
         let progress = ProgressBar(label: progressLabel, total: members.count)
         for member in members {
-            let state = recalibrateBatchNorm(parameters: member.parameters, state: member.state, on: batchNorm)
-            let own = evaluate(parameters: member.parameters, state: state, on: test, keepProbabilities: true)
-            let probabilities = own.probabilities!
-            average.add(probabilities: probabilities)
-            result.members.append(MemberResult(label: member.label, error: own.error, nll: own.loss))
+            let own = try prediction?(member) ?? predict(member, batchNorm: batchNorm, test: test)
+            average.add(probabilities: own.probabilities)
+            result.members.append(MemberResult(label: member.label, error: own.error, nll: own.nll))
             result.running.append(RunningEnsemblePoint(members: average.members, error: average.error(labels: test.labels),
                                                        nll: average.nll(labels: test.labels)))
-            result.predictions.append((0..<test.count).map { EnsembleAverage.argmax(probabilities, row: $0, classes: network.classes) })
-            result.states.append(state)
+            result.predictions.append((0..<test.count).map { EnsembleAverage.argmax(own.probabilities, row: $0, classes: network.classes) })
             progress.advance(status: member.label)
         }
         progress.finish()
         return result
-    }
-
-    /// Test error and NLL of one network after recomputing its BN statistics on `batchNorm`
-    /// (a point of the FGE trajectory).
-    public func evaluateRecalibrated(parameters: [Float], state: [Float], batchNorm: Dataset, test: Dataset) -> Evaluation {
-        let recalibrated = recalibrateBatchNorm(parameters: parameters, state: state, on: batchNorm)
-        return evaluate(parameters: parameters, state: recalibrated, on: test)
     }
 }

@@ -50,9 +50,10 @@ extension Chapter3Report {
         distance.scatter(x: memberX, y: t.members.map(\.distance), label: "members",
                          style: MarkerStyle(shape: .circle, size: 6, fill: fge, edge: .ink, edgeWidth: 0.6))
         distance.yAxis = Axis(label: "distance from start")
-        for panel in [rate, error] { panel.xAxis = Axis(limits: 0...Double(x.last ?? 1)) }
+        let span = Double(x.last ?? 1), limits = (-0.015 * span)...(1.015 * span)
+        for panel in [rate, error] { panel.xAxis = Axis(limits: limits) }
         distance.xAxis = Axis(label: "iterations since FGE started (cycle \(t.cycleIterations) it = \(format(Double(t.cycleIterations) / Double(t.iterationsPerEpoch))) epoch)",
-                              limits: 0...Double(x.last ?? 1))
+                              limits: limits)
         distance.legend = .hidden
         return figure
     }

@@ -93,12 +93,12 @@ struct Experiment {
         let clock = EvaluationClock()
         let seeds = plan.independentSeeds(replicate: index)
         let networks = try independentNetworks(seeds)
-        let ind = clock.time { independent(networks) }
+        let ind = try clock.time { try independent(networks) }
         let snapshots = try cache.snapshotEnsemble(plan.snapshotRecipe(seed: seeds[0], data: data), data: data)
-        let sse = clock.time { evaluate(.sse, snapshots, budgets: snapshots.memberEpochs.map { $0 / Double(plan.budgetEpochs) }) }
+        let sse = try clock.time { try evaluate(.sse, snapshots, budgets: snapshots.memberEpochs.map { $0 / Double(plan.budgetEpochs) }) }
         let fgeRun = try cache.fastGeometricEnsemble(plan.fastGeometricRecipe(base: networks[0].recipe), data: data)
-        let fge = clock.time { fastGeometric(fgeRun, base: networks[0]) }
-        let trajectory = clock.time { trace(fgeRun, fge) }
+        let fge = try clock.time { try fastGeometric(fgeRun, base: networks[0]) }
+        let trajectory = try clock.time { try trace(fgeRun, fge) }
         return Replicate(seed: plan.seeds[index], independentSeeds: seeds, methods: [ind, sse, fge], trajectory: trajectory,
                          evaluationSeconds: clock.seconds)
     }
@@ -111,26 +111,28 @@ struct Experiment {
         }
     }
 
-    func independent(_ networks: [TrainedNetwork]) -> MethodResult {
+    func independent(_ networks: [TrainedNetwork]) throws -> MethodResult {
         let members = networks.map { EnsembleMember(parameters: $0.parameters, state: $0.state, label: "seed \($0.recipe.seed)") }
         let collected = CollectedEnsemble(network: networks[0].network, members: members,
                                           memberEpochs: [], history: networks.flatMap(\.history))
-        return evaluate(.ind, collected, budgets: members.indices.map { Double($0 + 1) }, diversityGroup: members.count)
+        return try evaluate(.ind, collected, budgets: members.indices.map { Double($0 + 1) }, diversityGroup: members.count)
     }
 
     /// FGE's members count the base run's first `fgeStartEpoch` epochs in their budget.
-    func fastGeometric(_ run: FastGeometricRun, base: TrainedNetwork) -> MethodResult {
+    func fastGeometric(_ run: FastGeometricRun, base: TrainedNetwork) throws -> MethodResult {
         var collected = run.collected
         collected.history = Array(base.history.prefix(plan.fgeStartEpoch)) + run.history
         let budgets = collected.memberEpochs.map { (Double(plan.fgeStartEpoch) + $0) / Double(plan.budgetEpochs) }
-        return evaluate(.fge, collected, budgets: budgets)
+        return try evaluate(.fge, collected, budgets: budgets)
     }
 
     /// Every member evaluated in collection order as a growing ensemble; the ensembles at
     /// 1, 2, 3 budgets are the prefixes of members taken within that many budgets.
-    func evaluate(_ method: Method, _ collected: CollectedEnsemble, budgets: [Double], diversityGroup: Int? = nil) -> MethodResult {
-        let evaluation = evaluator.evaluateEnsemble(collected.members, batchNorm: sets.batchNorm, test: sets.test,
-                                                    progressLabel: "\(method.rawValue) members")
+    func evaluate(_ method: Method, _ collected: CollectedEnsemble, budgets: [Double], diversityGroup: Int? = nil) throws -> MethodResult {
+        let evaluation = try evaluator.evaluateEnsemble(collected.members, batchNorm: sets.batchNorm, test: sets.test,
+                                                        progressLabel: "\(method.rawValue) members") {
+            try cache.prediction(of: $0, evaluator: evaluator, batchNorm: sets.batchNorm, test: sets.test)
+        }
         let sizes = (1...plan.budgets).map { k in budgets.filter { $0 <= Double(k) + 1e-9 }.count }
         let group = diversityGroup ?? sizes[0]
         return MethodResult(method: method, evaluation: evaluation, membersAtBudget: sizes, memberBudgets: budgets,
@@ -140,17 +142,15 @@ struct Experiment {
 
     /// The FGE trajectory over the 1-budget part of the run: rate and distance at every step, the
     /// current network's test error at the probes (and at the start), the growing ensemble's.
-    func trace(_ run: FastGeometricRun, _ fge: MethodResult) -> Trajectory {
+    func trace(_ run: FastGeometricRun, _ fge: MethodResult) throws -> Trajectory {
         let window = (plan.budgetEpochs - plan.fgeStartEpoch) * run.iterationsPerEpoch
         let steps = run.trajectory.filter { $0.step < window }
         let memberError = Dictionary(uniqueKeysWithValues: zip(run.memberSteps, fge.evaluation.members.map(\.error)))
-        var probes = [(step: -1, error: evaluator.evaluateRecalibrated(parameters: run.start.parameters, state: run.start.state,
-                                                                        batchNorm: sets.batchNorm, test: sets.test).error)]
-        for (step, network) in run.probes where step < window {
-            let error = memberError[step] ?? evaluator.evaluateRecalibrated(parameters: network.parameters, state: network.state,
-                                                                           batchNorm: sets.batchNorm, test: sets.test).error
-            probes.append((step, error))
+        func error(_ network: EnsembleMember) throws -> Double {
+            try cache.prediction(of: network, evaluator: evaluator, batchNorm: sets.batchNorm, test: sets.test).error
         }
+        var probes = [(step: -1, error: try error(run.start))]
+        for (step, network) in run.probes where step < window { probes.append((step, try memberError[step] ?? error(network))) }
         let inWindow = run.memberSteps.indices.filter { run.memberSteps[$0] < window }
         let distance = Dictionary(uniqueKeysWithValues: steps.map { ($0.step, $0.distance) })
         return Trajectory(steps: steps, probes: probes,
