@@ -23,13 +23,13 @@ struct ResumableRun {
     func finished() throws -> (TrainingSnapshot, [EpochRecord])? {
         let missing = keepEpochs.contains { !FileManager.default.fileExists(atPath: snapshotPath(afterEpoch: $0)) }
         guard FileManager.default.fileExists(atPath: finalPath), !missing else { return nil }
-        return (try format.load(from: finalPath), readHistory())
+        return (try load(finalPath), readHistory())
     }
 
     /// Where to restart: the last checkpoint, unless a snapshot still to be kept lies before it.
     func resumePoint() throws -> TrainingSnapshot? {
         guard FileManager.default.fileExists(atPath: lastPath) else { return nil }
-        let last = try format.load(from: lastPath)
+        let last = try load(lastPath)
         let missing = keepEpochs.filter { !FileManager.default.fileExists(atPath: snapshotPath(afterEpoch: $0)) }
         return missing.contains { $0 <= last.epochsDone } ? nil : last
     }
@@ -61,6 +61,15 @@ struct ResumableRun {
         return history
     }
 
+    /// Loads a cached checkpoint; a damaged one is an error that says how to recover.
+    private func load(_ path: String) throws -> TrainingSnapshot {
+        do {
+            return try format.load(from: path)
+        } catch {
+            throw CachedCheckpointError(underlying: "\(error)", folder: folder)
+        }
+    }
+
     func readHistory() -> [EpochRecord] {
         guard let data = FileManager.default.contents(atPath: folder + "/history.json") else { return [] }
         return (try? JSONDecoder().decode([EpochRecord].self, from: data)) ?? []
@@ -71,4 +80,12 @@ struct ResumableRun {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.write(try encoder.encode(history), to: folder + "/history.json")
     }
+}
+
+/// A checkpoint in the artifact cache that cannot be read: nothing is overwritten; the message
+/// says which folder to delete to train again.
+public struct CachedCheckpointError: Error, CustomStringConvertible {
+    public let underlying: String
+    public let folder: String
+    public var description: String { "\(underlying)\nThe artifact cache entry is damaged; delete \(folder) to train it again." }
 }

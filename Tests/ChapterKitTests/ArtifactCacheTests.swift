@@ -71,6 +71,22 @@ import Training
         #expect(snapshot.parameters != trained.parameters)
     }
 
+    @Test func aDamagedCheckpointIsAClearErrorAndIsNotOverwritten() throws {
+        let cache = temporaryCache()
+        let trained = try cache.trainedNetwork(recipe(epochs: 1), data: Self.data)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: trained.path))
+        let truncated = bytes.prefix(bytes.count / 2)
+        try truncated.write(to: URL(fileURLWithPath: trained.path))
+        #expect {
+            _ = try cache.trainedNetwork(recipe(epochs: 1), data: Self.data)
+        } throws: { error in
+            let text = "\(error)"
+            return error is CachedCheckpointError && text.contains(trained.path) && text.contains("truncated")
+                && text.contains("delete \(cache.root)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: trained.path)) == truncated)
+    }
+
     @Test func recipesThatDifferHaveDifferentKeys() {
         var other = recipe()
         other.learningRate = 0.1
