@@ -92,12 +92,21 @@ enum Kernels {
 
     /// x[0..<n] = 0, as an inline loop (short rows: a libc call costs more than the work).
     @inline(__always) static func zero(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { x[i] = 0 }
+        var i = 0
+        while i < n { x[i] = 0; i &+= 1 }
     }
 
     /// y[0..<n] = x[0..<n], as an inline loop.
     @inline(__always) static func move(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { y[i] = x[i] }
+        var i = 0
+        while i < n { y[i] = x[i]; i &+= 1 }
+    }
+
+    /// y[i] = a[i] + b[i]
+    static func sum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + lanes <= n { store(load(a, i) + load(b, i), y, i); i += lanes }
+        while i < n { y[i] = a[i] + b[i]; i += 1 }
     }
 
     /// y[i] (=|+=) x[i]

@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import Tensor
 
 /// The engine's own data parallelism over the two cores. OpenBLAS's threading does not speed up
@@ -21,11 +26,43 @@ enum Parallel {
 
     /// Runs `body` with OpenBLAS single-threaded and returns what `body` returns; `body` receives the
     /// number of workers to use (the previous OpenBLAS thread count, at most `limit`).
+    ///
+    /// Passes may run concurrently (tests, ensembles on several threads): the first to enter saves the
+    /// thread count and sets OpenBLAS to one thread, the last to leave restores it, and every pass in
+    /// between sees the SAVED count, so its worker count (and thus its float summation order) does
+    /// not depend on what else is running.
     static func withEngineThreads<T>(limit: Int, _ body: (Int) -> T) -> T {
-        let threads = BLAS.threads
-        if threads <= 1 { return body(1) }
-        BLAS.threads = 1
-        defer { BLAS.threads = threads }
-        return body(min(threads, limit))
+        let threads = EngineThreads.enter()
+        defer { EngineThreads.leave() }
+        return body(max(1, min(threads, limit)))
+    }
+}
+
+/// The process-wide count of passes inside `withEngineThreads` and the thread count they saved.
+private enum EngineThreads {
+    nonisolated(unsafe) static var lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+    nonisolated(unsafe) static var active = 0
+    nonisolated(unsafe) static var saved = 1
+
+    static func enter() -> Int {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        if active == 0 {
+            saved = BLAS.threads
+            if saved > 1 { BLAS.threads = 1 }
+        }
+        active += 1
+        return saved
+    }
+
+    static func leave() {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        active -= 1
+        if active == 0 && saved > 1 { BLAS.threads = saved }
     }
 }

@@ -119,7 +119,11 @@ final class Conv2d: LayerNode {
         let w = pass.parameters + weightOffset
         let dw = pass.gradient + weightOffset      // dW: [out, C, k, k]
         if let biasOffset {
-            for o in 0..<outChannels { pass.gradient[biasOffset + o] = Float(Kernels.sum(dy + o * ld, ld)) }
+            Parallel.run(pass.workers) { worker in
+                for o in Parallel.share(worker, of: pass.workers, outChannels) {
+                    pass.gradient[biasOffset + o] = Float(Kernels.sum(dy + o * ld, ld))
+                }
+            }
         }
         let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
         let scatter = !isPointwise && transposed == nil

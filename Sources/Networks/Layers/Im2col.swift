@@ -8,6 +8,8 @@ struct ConvGeometry {
     let outHeight, outWidth: Int
     /// Per kj: the range of ow whose input column iw = ow·stride − pad + kj lies inside the image.
     private let validColumns: [Range<Int>]
+    /// Per ki: the range of oh whose input row ih = oh·stride − pad + ki lies inside the image.
+    private let validRows: [Range<Int>]
 
     init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
         precondition(kernel > 0 && stride > 0 && padding >= 0, "bad window k=\(kernel) s=\(stride) p=\(padding)")
@@ -19,6 +21,11 @@ struct ConvGeometry {
         let ow = outWidth
         validColumns = (0..<kernel).map { kj in
             let inside = (0..<ow).filter { let iw = $0 * stride - padding + kj; return iw >= 0 && iw < width }
+            return (inside.first ?? 0)..<((inside.last ?? -1) + 1)
+        }
+        let oh = outHeight
+        validRows = (0..<kernel).map { ki in
+            let inside = (0..<oh).filter { let ih = $0 * stride - padding + ki; return ih >= 0 && ih < height }
             return (inside.first ?? 0)..<((inside.last ?? -1) + 1)
         }
     }
@@ -35,34 +42,43 @@ struct ConvGeometry {
                               columns: columns)
             return
         }
-        let cols = count * outSpatial, ow = outWidth
+        // Per (c, ki, kj) row and sample: the output rows whose input row is outside the image are
+        // zeroed as one block each side; inside, each output row is a zeroed left edge, a copy (a
+        // contiguous run for stride 1, a strided gather otherwise) and a zeroed right edge.
+        // Wrapping arithmetic: every index is bounded by the buffer sizes checked at allocation.
+        let cols = count &* outSpatial, ow = outWidth, oh = outHeight, s = stride
         var r = 0
         for c in 0..<channels {
             for ki in 0..<kernel {
+                let rows = validRows[ki]
                 for kj in 0..<kernel {
-                    let row = columns + r * cols
-                    let valid = validColumns[kj]
+                    let row = columns + r &* cols
+                    r &+= 1
+                    let valid = validColumns[kj], lo = valid.lowerBound, hi = valid.upperBound
                     for j in 0..<count {
-                        let plane = x + c * channelStride + (n0 + j) * sampleStride
-                        let dst0 = row + j * outSpatial
-                        for oh in 0..<outHeight {
-                            let d = dst0 + oh * ow
-                            let ih = oh * stride - padding + ki
-                            guard ih >= 0 && ih < height, !valid.isEmpty else {
-                                Kernels.zero(d, ow); continue
-                            }
-                            if valid.lowerBound > 0 { Kernels.zero(d, valid.lowerBound) }
-                            if valid.upperBound < ow { Kernels.zero(d + valid.upperBound, ow - valid.upperBound) }
-                            let src = plane + ih * width - padding + kj
-                            if stride == 1 {
-                                Kernels.move(src + valid.lowerBound, d + valid.lowerBound, valid.count)
+                        let d0 = row + j &* outSpatial
+                        guard !rows.isEmpty && !valid.isEmpty else { Kernels.zero(d0, outSpatial); continue }
+                        Kernels.zero(d0, rows.lowerBound &* ow)
+                        Kernels.zero(d0 + rows.upperBound &* ow, (oh &- rows.upperBound) &* ow)
+                        let plane = x + c &* channelStride + (n0 &+ j) &* sampleStride
+                        var o = rows.lowerBound
+                        while o < rows.upperBound {
+                            let d = d0 + o &* ow
+                            let src = plane + ((o &* s &- padding &+ ki) &* width &- padding &+ kj)
+                            Kernels.zero(d, lo)
+                            Kernels.zero(d + hi, ow &- hi)
+                            if s == 1 {
+                                Kernels.move(src + lo, d + lo, hi &- lo)
+                            } else if s == 2 {
+                                var q = lo
+                                while q < hi { d[q] = src[q &* 2]; q &+= 1 }
                             } else {
-                                var o = valid.lowerBound, sp = src + o &* stride
-                                while o < valid.upperBound { d[o] = sp.pointee; sp += stride; o &+= 1 }
+                                var q = lo
+                                while q < hi { d[q] = src[q &* s]; q &+= 1 }
                             }
+                            o &+= 1
                         }
                     }
-                    r += 1
                 }
             }
         }

@@ -23,16 +23,23 @@ final class Add: LayerNode {
     let count: Int
     init(a: Int, b: Int, output: Int, perSample: Int) { count = perSample; super.init(inputs: [a, b], output: output) }
 
+    // One pass, split over the workers in contiguous shares.
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
-        let n = count * pass.batch, y = pass.value(output)
-        y.update(from: pass.value(inputs[0]), count: n)
-        Kernels.copy(pass.value(inputs[1]), y, n, accumulate: true)
+        let n = count * pass.batch, y = pass.value(output), a = pass.value(inputs[0]), b = pass.value(inputs[1])
+        Parallel.run(pass.workers) { worker in
+            let part = Parallel.share(worker, of: pass.workers, n)
+            Kernels.sum(a + part.lowerBound, b + part.lowerBound, into: y + part.lowerBound, part.count)
+        }
     }
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         let n = count * pass.batch, dy = pass.gradientOf(output)
-        for slot in 0..<2 where needsInputGradient[slot] {
-            Kernels.copy(dy, pass.gradientOf(inputs[slot]), n, accumulate: !firstWrite[slot])
+        Parallel.run(pass.workers) { worker in
+            let part = Parallel.share(worker, of: pass.workers, n)
+            for slot in 0..<2 where needsInputGradient[slot] {
+                Kernels.copy(dy + part.lowerBound, pass.gradientOf(inputs[slot]) + part.lowerBound, part.count,
+                             accumulate: !firstWrite[slot])
+            }
         }
     }
 }
