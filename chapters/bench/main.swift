@@ -19,6 +19,8 @@ struct Bench: ParsableCommand {
     var batchSize: Int = 128
     @Option(help: "Seconds to spend on each measurement (at least).")
     var seconds: Double = 3
+    @Flag(help: "Skip BN recalibration and the curve step (the slow parts).")
+    var noExtras = false
     @Option(help: "Write the results as JSON here.")
     var json: String?
     @Option(help: "An earlier run's JSON to compare with (ratios this/earlier).")
@@ -31,7 +33,7 @@ struct Bench: ParsableCommand {
             guard let m = ModelName(rawValue: String(name)) else { throw ValidationError("unknown model \(name)") }
             return m
         }
-        let bench = EngineBenchmark(batchSize: batchSize, minimumSeconds: seconds)
+        let bench = EngineBenchmark(batchSize: batchSize, minimumSeconds: seconds, extras: !noExtras)
         let report = bench.run(models: names)
         print(report.table())
         if let json { try report.write(json: json); print("wrote \(json)") }
