@@ -63,16 +63,8 @@ public final class ArtifactCache {
             return TrainedNetwork(recipe: recipe, network: network, parameters: s.parameters, state: s.state,
                                   momentum: s.momentum, history: history, path: run.finalPath)
         }
-        var parameters = [Float](repeating: 0, count: network.layout.parameterCount)
-        var state = [Float](repeating: 0, count: network.layout.stateCount)
-        var rng = RandomGenerator(seed: RandomGenerator.derive(seed: recipe.seed, "init \(recipe.model.rawValue)"))
-        network.initialize(parameters: &parameters, state: &state, rng: &rng)
-        var momentum: [Float] = [], startEpoch = 0, history: [EpochRecord] = []
-        if let resume = try run.resumePoint() {
-            (parameters, state, momentum, startEpoch) = (resume.parameters, resume.state, resume.momentum, resume.epochsDone)
-            history = Array(run.readHistory().prefix(startEpoch))
-            FileHandle.standardError.write(Data("resuming \(recipe.cacheKey) after epoch \(startEpoch)\n".utf8))
-        }
+        let initial = network.initialParameters(seed: RandomGenerator.derive(seed: recipe.seed, "init \(recipe.model.rawValue)"))
+        let (parameters, state, momentum, startEpoch, history) = try run.startingPoint(initial: initial)
         let objective = NetworkObjective(network: network, state: state, batchCapacity: recipe.batchSize)
         let loop = TrainingLoop(objective: objective, parameters: parameters, optimizer: recipe.makeOptimizer(buffer: momentum),
                                 schedule: recipe.learningRateSchedule, data: data.trainingBatches(recipe), epochs: recipe.epochs,

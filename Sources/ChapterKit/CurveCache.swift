@@ -85,12 +85,8 @@ extension ArtifactCache {
         if let (s, history) = try run.finished() {
             return TrainedCurve(recipe: recipe, network: network, bendVector: s.parameters, state: s.state, history: history)
         }
-        var bends = curve.linearBends(start: start.parameters, end: end.parameters)
-        var state = start.state, momentum: [Float] = [], startEpoch = 0, history: [EpochRecord] = []
-        if let resume = try run.resumePoint() {
-            (bends, state, momentum, startEpoch) = (resume.parameters, resume.state, resume.momentum, resume.epochsDone)
-            history = Array(run.readHistory().prefix(startEpoch))
-        }
+        let (bends, state, momentum, startEpoch, history) =
+            try run.startingPoint(initial: (curve.linearBends(start: start.parameters, end: end.parameters), start.state))
         let objective = CurveObjective(curve: curve, network: network, state: state, weightDecay: Float(recipe.weightDecay),
                                        fixStart: recipe.fixStart, fixEnd: recipe.fixEnd, batchCapacity: recipe.batchSize)
         var batches = start.recipe

@@ -34,6 +34,15 @@ struct ResumableRun {
         return missing.contains { $0 <= last.epochsDone } ? nil : last
     }
 
+    /// Where training starts: `initial` for a fresh run, or the last checkpoint (parameters, state,
+    /// momentum, epochs done) and the history up to it for an interrupted one.
+    func startingPoint(initial: (parameters: [Float], state: [Float])) throws
+        -> (parameters: [Float], state: [Float], momentum: [Float], epoch: Int, history: [EpochRecord]) {
+        guard let resume = try resumePoint() else { return (initial.parameters, initial.state, [], 0, []) }
+        FileHandle.standardError.write(Data("resuming \(label) from \(folder) after epoch \(resume.epochsDone)\n".utf8))
+        return (resume.parameters, resume.state, resume.momentum, resume.epochsDone, Array(readHistory().prefix(resume.epochsDone)))
+    }
+
     /// Runs `loop` to its end with checkpointing; `test` evaluates the network after each epoch.
     func run(_ loop: TrainingLoop, history start: [EpochRecord], test: @escaping (TrainingLoop) -> Evaluation?) throws -> [EpochRecord] {
         var history = start

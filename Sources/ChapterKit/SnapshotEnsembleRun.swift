@@ -83,19 +83,13 @@ extension ArtifactCache {
         if let (_, done) = try run.finished() {
             history = done
         } else {
-            var (parameters, state) = network.initialParameters(seed: RandomGenerator.derive(seed: base.seed, "init \(base.model.rawValue)"))
-            var momentum: [Float] = [], startEpoch = 0
-            history = []
-            if let resume = try run.resumePoint() {
-                (parameters, state, momentum, startEpoch) = (resume.parameters, resume.state, resume.momentum, resume.epochsDone)
-                history = Array(run.readHistory().prefix(startEpoch))
-                FileHandle.standardError.write(Data("resuming \(recipe.cacheKey) after epoch \(startEpoch)\n".utf8))
-            }
+            let initial = network.initialParameters(seed: RandomGenerator.derive(seed: base.seed, "init \(base.model.rawValue)"))
+            let (parameters, state, momentum, startEpoch, start) = try run.startingPoint(initial: initial)
             let objective = NetworkObjective(network: network, state: state, batchCapacity: base.batchSize)
             let loop = TrainingLoop(objective: objective, parameters: parameters, optimizer: base.makeOptimizer(buffer: momentum),
                                     schedule: recipe.schedule, data: data.trainingBatches(base), epochs: recipe.totalEpochs,
                                     seed: RandomGenerator.derive(seed: base.seed, "loop"), startEpoch: startEpoch)
-            history = try run.run(loop, history: history) { _ in nil }
+            history = try run.run(loop, history: start) { _ in nil }
         }
         let members = try recipe.snapshotEpochs.map { epoch -> EnsembleMember in
             let s = try format.load(from: run.snapshotPath(afterEpoch: epoch))
