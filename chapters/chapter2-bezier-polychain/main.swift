@@ -197,14 +197,14 @@ struct Chapter2Report {
             "Network: `\(plan.model.rawValue)`, \(Network.make(plan.model).layout.parameterCount) parameters.",
             "Endpoints: \(pairs.count) pair(s) of independently trained networks, seeds \(pairs.map { "\($0.seeds.0)–\($0.seeds.1)" }.joined(separator: ", ")); \(e.epochs) epochs, batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \(e.weightDecay), GAR's piecewise schedule, random crop (pad \(e.cropPadding)) and horizontal flip.",
             "Curves: \(plan.bends) bends (endpoints fixed, middle bend initialised on the segment), \(plan.curveEpochs) epochs with the endpoints' optimizer and schedule, one t ~ U(0, 1) per minibatch, weight decay on θ(t).",
-            "Evaluation: \(plan.points) evenly spaced t; at each, BN statistics recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images; train loss (NLL + ½·wd·‖θ‖²) and error on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) training images; test NLL and error on all \(data.test.count) test images.",
+            "Evaluation: \(plan.points) evenly spaced t; at each, BN statistics recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images; train loss (NLL + ½·wd·‖θ‖²) and error on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) training images; test NLL and error on \(data.test.count == 10_000 ? "all 10000" : "the first \(data.test.count) of the 10000") test images.",
             "Budget: `\(plan.budget.rawValue)`.",
         ])
     }
 
     func fillResults(_ doc: inout MarkdownDocument, figure: String, svg: String, csv: String, json: String) {
         let caption = pairs.count > 1 ? "Train loss (log scale) and test error along t, mean ± std over \(pairs.count) endpoint pairs." : "Train loss (log scale) and test error along t for one endpoint pair."
-        doc.figure(figure, caption: caption + " The segment (dashed) climbs a barrier; the trained curves stay low.")
+        doc.figure(figure, caption: caption + " Dashed: the straight segment; solid: the trained curves.")
         doc.fileLink("Vector version (SVG)", to: svg)
         doc.paragraph("GAR's table: min/max over the path (errors in %, train loss NLL + ½·wd·‖θ‖²), the length-weighted mean test error and the path length in weight space\(pairs.count > 1 ? "; mean ± std over pairs" : "").")
         doc.table(header: ["path", "min train loss", "max train loss", "min test error", "max test error", "avg test error (length-weighted)", "length"],
