@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 import Training
 
 /// One member's own test metrics (after its BN statistics were recomputed). Errors are fractions.
@@ -6,6 +7,8 @@ public struct MemberResult: Codable, Equatable, Sendable {
     public var label: String
     public var error: Double
     public var nll: Double
+    /// Wall time the member's prediction took when it was computed (BN recalibration + test set).
+    public var seconds: Double
 }
 
 /// The ensemble after its first `members` members (the running ensemble of GAR `fge.py`).
@@ -21,11 +24,14 @@ public struct MemberPrediction: Sendable {
     public var error: Double
     public var nll: Double
     public var probabilities: [Float]
+    /// Wall time the prediction took when it was computed.
+    public var seconds: Double
 
-    public init(error: Double, nll: Double, probabilities: [Float]) {
+    public init(error: Double, nll: Double, probabilities: [Float], seconds: Double) {
         self.error = error
         self.nll = nll
         self.probabilities = probabilities
+        self.seconds = seconds
     }
 }
 
@@ -51,9 +57,11 @@ extension Evaluator {
     /// One member's test predictions after recomputing its BN statistics on the fixed training
     /// subset `batchNorm` (`recalibrateBatchNorm`, independent of the member's old statistics).
     public func predict(_ member: EnsembleMember, batchNorm: Dataset, test: Dataset) -> MemberPrediction {
+        let start = DispatchTime.now().uptimeNanoseconds
         let state = recalibrateBatchNorm(parameters: member.parameters, state: member.state, on: batchNorm)
         let own = evaluate(parameters: member.parameters, state: state, on: test, keepProbabilities: true)
-        return MemberPrediction(error: own.error, nll: own.loss, probabilities: own.probabilities!)
+        return MemberPrediction(error: own.error, nll: own.loss, probabilities: own.probabilities!,
+                                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
     /// Evaluates `members` as an ensemble on `test`: each member's predictions (`predict`, or
@@ -70,7 +78,7 @@ extension Evaluator {
         for member in members {
             let own = try prediction?(member) ?? predict(member, batchNorm: batchNorm, test: test)
             average.add(probabilities: own.probabilities)
-            result.members.append(MemberResult(label: member.label, error: own.error, nll: own.nll))
+            result.members.append(MemberResult(label: member.label, error: own.error, nll: own.nll, seconds: own.seconds))
             result.running.append(RunningEnsemblePoint(members: average.members, error: average.error(labels: test.labels),
                                                        nll: average.nll(labels: test.labels)))
             result.predictions.append((0..<test.count).map { EnsembleAverage.argmax(own.probabilities, row: $0, classes: network.classes) })

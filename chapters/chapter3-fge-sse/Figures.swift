@@ -60,8 +60,9 @@ extension Chapter3Report {
 
     /// Ensemble test error against the training budget (left) and against the number of members
     /// (right, log scale) for Ind, SSE and FGE; mean ± std over replicates when there are several.
+    /// The y axes are not shared: SSE's first snapshots would squeeze the budget panel.
     func ensemblesFigure() -> Figure {
-        let figure = Figure(size: .doubleColumn(aspect: 0.4), grid: Grid(rows: 1, columns: 2), sharedAxes: .y)
+        let figure = Figure(size: .doubleColumn(aspect: 0.4), grid: Grid(rows: 1, columns: 2))
         let (byBudget, byMembers) = (figure[0, 0], figure[0, 1])
         let budgets = (1...plan.budgets).map(Double.init)
         for method in Method.allCases {
@@ -78,6 +79,7 @@ extension Chapter3Report {
         let most = Method.allCases.map { m in replicates.map { $0[m].evaluation.running.count }.min()! }.max()!
         let ticks = [1.0, 2, 3, 5, 10, 20, 50, 100, 200].filter { $0 <= Double(most) }
         byMembers.xAxis = Axis(label: "members in the ensemble", scale: .log, ticks: ticks, tickLabels: ticks.map { String(Int($0)) })
+        byMembers.yAxis = Axis(label: "ensemble test error (%)")
         byMembers.legend = .hidden
         return figure
     }

@@ -142,7 +142,7 @@ struct Chapter3Report {
                               percent(a.memberError(m)), "\(best.formatted(2, scale: 100)) / \(worst.formatted(2, scale: 100)) %"]
                   })
         let evaluation = MeanStd(replicates.map(\.evaluationSeconds))
-        doc.paragraph("Training wall time for all \(plan.budgets) budgets, from the runs' epoch logs (runs taken from the artifact cache report the time they took when trained; FGE includes its base run's first \(plan.fgeStartEpoch) epochs). Evaluating every member (BN recomputation and the test set) took \(evaluation.formatted(0)) s per seed.")
+        doc.paragraph("Training wall time for all \(plan.budgets) budgets, from the runs' epoch logs (runs taken from the artifact cache report the time they took when trained, on a machine shared with other jobs; Ind's conventional runs also evaluate the test set after every epoch; FGE includes its base run's first \(plan.fgeStartEpoch) epochs). Evaluating every member and trajectory probe (BN recomputation and the test set) took \(evaluation.formatted(0)) s per seed. The wall time under Provenance is this invocation's: runs and predictions found in the artifact cache are not recomputed, and the times above are those recorded when they were computed.")
         doc.table(header: ["method", "training, \(plan.budgets) budgets (s)", "per budget (s)"], rows: Method.allCases.map { m in
             let t = a.trainingSeconds(m)
             return [m.rawValue, t.formatted(0), MeanStd(replicates.map { $0[m].trainingSeconds / Double(plan.budgets) }).formatted(0)]

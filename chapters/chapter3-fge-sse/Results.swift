@@ -44,6 +44,8 @@ struct Trajectory {
     let ensembleErrors: [Double]
     let cycleIterations: Int
     let iterationsPerEpoch: Int
+    /// Wall time of the probes' predictions when they were computed.
+    let probeSeconds: Double
 }
 
 /// Ind, SSE and FGE from one seed.
@@ -52,7 +54,8 @@ struct Replicate {
     let independentSeeds: [UInt64]
     let methods: [MethodResult]
     let trajectory: Trajectory
-    /// Seconds spent evaluating members (BN recalibration + test set), all methods.
+    /// Seconds spent evaluating members and probes (BN recalibration + test set), all methods, as
+    /// measured when each prediction was computed (cached predictions keep their time).
     let evaluationSeconds: Double
 
     subscript(_ method: Method) -> MethodResult { methods.first { $0.method == method }! }

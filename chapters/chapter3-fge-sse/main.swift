@@ -90,17 +90,17 @@ struct Experiment {
     }
 
     func replicate(_ index: Int) throws -> Replicate {
-        let clock = EvaluationClock()
         let seeds = plan.independentSeeds(replicate: index)
         let networks = try independentNetworks(seeds)
-        let ind = try clock.time { try independent(networks) }
+        let ind = try independent(networks)
         let snapshots = try cache.snapshotEnsemble(plan.snapshotRecipe(seed: seeds[0], data: data), data: data)
-        let sse = try clock.time { try evaluate(.sse, snapshots, budgets: snapshots.memberEpochs.map { $0 / Double(plan.budgetEpochs) }) }
+        let sse = try evaluate(.sse, snapshots, budgets: snapshots.memberEpochs.map { $0 / Double(plan.budgetEpochs) })
         let fgeRun = try cache.fastGeometricEnsemble(plan.fastGeometricRecipe(base: networks[0].recipe), data: data)
-        let fge = try clock.time { try fastGeometric(fgeRun, base: networks[0]) }
-        let trajectory = try clock.time { try trace(fgeRun, fge) }
+        let fge = try fastGeometric(fgeRun, base: networks[0])
+        let trajectory = try trace(fgeRun, fge)
+        let memberSeconds = [ind, sse, fge].flatMap(\.evaluation.members).reduce(0) { $0 + $1.seconds }
         return Replicate(seed: plan.seeds[index], independentSeeds: seeds, methods: [ind, sse, fge], trajectory: trajectory,
-                         evaluationSeconds: clock.seconds)
+                         evaluationSeconds: memberSeconds + trajectory.probeSeconds)
     }
 
     /// Ind's networks: conventional runs of B epochs (shared with chapters 1, 2 and 5 through the
@@ -146,8 +146,11 @@ struct Experiment {
         let window = (plan.budgetEpochs - plan.fgeStartEpoch) * run.iterationsPerEpoch
         let steps = run.trajectory.filter { $0.step < window }
         let memberError = Dictionary(uniqueKeysWithValues: zip(run.memberSteps, fge.evaluation.members.map(\.error)))
+        var probeSeconds = 0.0
         func error(_ network: EnsembleMember) throws -> Double {
-            try cache.prediction(of: network, evaluator: evaluator, batchNorm: sets.batchNorm, test: sets.test).error
+            let p = try cache.prediction(of: network, evaluator: evaluator, batchNorm: sets.batchNorm, test: sets.test)
+            probeSeconds += p.seconds
+            return p.error
         }
         var probes = [(step: -1, error: try error(run.start))]
         for (step, network) in run.probes where step < window { probes.append((step, try memberError[step] ?? error(network))) }
@@ -156,7 +159,7 @@ struct Experiment {
         return Trajectory(steps: steps, probes: probes,
                           members: inWindow.map { (run.memberSteps[$0], fge.evaluation.members[$0].error, distance[run.memberSteps[$0]] ?? 0) },
                           ensembleErrors: inWindow.map { fge.evaluation.running[$0].error },
-                          cycleIterations: run.recipe.cycleIterations, iterationsPerEpoch: run.iterationsPerEpoch)
+                          cycleIterations: run.recipe.cycleIterations, iterationsPerEpoch: run.iterationsPerEpoch, probeSeconds: probeSeconds)
     }
 
     /// FGE's 1-budget ensemble needs at least one member: the first lr2 step must fall inside
@@ -167,16 +170,6 @@ struct Experiment {
         guard recipe.cycleIterations / 2 < window else {
             throw ValidationError("an FGE cycle of \(recipe.cycleIterations) iterations collects no member within one budget (FGE runs \(window) iterations in it); choose --cycle below \(String(format: "%.2f", 2 * Double(window) / Double(plan.iterationsPerEpoch(recipe.base)))) epochs")
         }
-    }
-}
-
-/// Wall time spent inside `time` blocks (member evaluations).
-final class EvaluationClock {
-    private(set) var seconds = 0.0
-    func time<T>(_ body: () throws -> T) rethrows -> T {
-        let start = Date()
-        defer { seconds += Date().timeIntervalSince(start) }
-        return try body()
     }
 }
 
