@@ -3,14 +3,13 @@ import Testing
 
 /// `chapter2` end to end at the smoke budget on real Fashion-MNIST (a few hundred images).
 @Suite(.serialized) struct Chapter2SmokeTests {
-    static let sections = ["## Claim", "## Setup", "## Results", "## Paper vs here", "## Deviations", "## Reproduce", "## Provenance"]
 
     @Test func writesACompleteReportWhoseLinksResolve() throws {
         let runner = ChapterRunner("chapter2")
         let (status, output) = try runner.run()
         #expect(status == 0, "chapter2 failed:\n\(output)")
         let report = try #require(runner.report, "no report.md in \(runner.output)")
-        for section in Self.sections { #expect(report.contains(section), "report lacks \(section)") }
+        for section in ChapterRunner.sections { #expect(report.contains(section), "report lacks \(section)") }
         let links = runner.links(in: report)
         #expect(links.contains("curves.png") && links.contains("curves.svg") && links.contains("curves.csv"))
         for link in links { #expect(runner.exists(link), "report links \(link), which does not exist") }

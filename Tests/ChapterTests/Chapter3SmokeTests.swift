@@ -3,14 +3,13 @@ import Testing
 
 /// `chapter3` end to end at the smoke budget on real Fashion-MNIST (a few hundred images).
 @Suite(.serialized) struct Chapter3SmokeTests {
-    static let sections = ["## Claim", "## Setup", "## Results", "## Paper vs here", "## Deviations", "## Reproduce", "## Provenance"]
 
     @Test func writesACompleteReportWhoseLinksResolve() throws {
         let runner = ChapterRunner("chapter3")
         let (status, output) = try runner.run()
         #expect(status == 0, "chapter3 failed:\n\(output)")
         let report = try #require(runner.report, "no report.md in \(runner.output)")
-        for section in Self.sections { #expect(report.contains(section), "report lacks \(section)") }
+        for section in ChapterRunner.sections { #expect(report.contains(section), "report lacks \(section)") }
         let links = runner.links(in: report)
         for file in ["fge-trajectory.png", "fge-trajectory.svg", "ensembles.png", "ensembles.svg", "members.csv", "budgets.csv",
                      "diversity.csv", "trajectory.csv", "summary.json"] {

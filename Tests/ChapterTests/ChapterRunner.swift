@@ -3,6 +3,9 @@ import Foundation
 /// Runs a chapter executable built beside the test bundle, at the smoke budget, into temporary
 /// folders, and reads back what it wrote.
 struct ChapterRunner {
+    /// The sections every chapter report has, in order.
+    static let sections = ["## Claim", "## Setup", "## Results", "## Paper vs here", "## Deviations", "## Reproduce", "## Provenance"]
+
     let executable: String
     let output: String
     let cache: String
