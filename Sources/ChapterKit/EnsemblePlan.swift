@@ -43,21 +43,27 @@ public struct EnsemblePlan {
         self.budget = budget
         self.model = model
         let defaultSeeds: [UInt64]
+        let defaultCycle: Double
         switch budget {
         case .smoke:
             (budgetEpochs, trainLimit, testLimit, batchNormImages) = (3, 256, 128, 128)
-            (snapshotsPerBudget, defaultSeeds) = (snapshots ?? 2, [1])
+            (snapshotsPerBudget, defaultSeeds, defaultCycle) = (snapshots ?? 2, [1], 0.5)
         case .quick:
-            (budgetEpochs, trainLimit, testLimit, batchNormImages) = (10, 10_000, nil, 2_000)
-            (snapshotsPerBudget, defaultSeeds) = (snapshots ?? 5, [1])
+            // About ten minutes on two idle cores: B = 6 epochs of 5 000 images, quarter-epoch FGE
+            // cycles (4 members within 1 budget), members evaluated on 5 000 test images.
+            (budgetEpochs, trainLimit, testLimit, batchNormImages) = (6, 5_000, 5_000, 1_000)
+            (snapshotsPerBudget, defaultSeeds, defaultCycle) = (snapshots ?? 3, [1], 0.25)
         case .full:
-            (budgetEpochs, trainLimit, testLimit, batchNormImages) = (10, nil, nil, 10_000)
-            (snapshotsPerBudget, defaultSeeds) = (snapshots ?? 5, [1, 2, 3])
+            // Three replicates sized to about an hour and a half on this 2-core machine (sgemm
+            // ceiling measured at ~130 GFLOP/s): B = 10 epochs of the first 10 000 training images,
+            // all 10 000 test images. Ind's networks are chapter 2's full-budget endpoints.
+            (budgetEpochs, trainLimit, testLimit, batchNormImages) = (10, 10_000, nil, 2_000)
+            (snapshotsPerBudget, defaultSeeds, defaultCycle) = (snapshots ?? 5, [1, 2, 3], 0.5)
         }
         self.seeds = seeds ?? defaultSeeds
         precondition(!self.seeds.isEmpty && Set(self.seeds).count == self.seeds.count, "need distinct seeds, got \(self.seeds)")
         fgeStartEpoch = max(1, min(budgetEpochs - 1, Int((0.8 * Double(budgetEpochs)).rounded())))
-        cycleEpochs = cycle ?? 0.5
+        cycleEpochs = cycle ?? defaultCycle
         // GAR's ResNet recipe scaled to the base rate: lr1 = lr0/2, lr2 = lr0/10 (lr0 = 0.1 there).
         self.lr1 = lr1 ?? 0.025
         self.lr2 = lr2 ?? 0.005

@@ -241,6 +241,9 @@ struct Chapter2Report {
         doc.bullets([
             "Fashion-MNIST (28×28 grey) instead of CIFAR-10/100, and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
             "Endpoints trained \(plan.endpointEpochs) epochs and curves \(plan.curveEpochs) epochs (GAR: 200 and 600) with GAR's schedule shape scaled to the run.",
+            data.train.count < 60_000 || data.test.count < 10_000
+                ? "Networks and curves trained on the first \(data.train.count) training images; test metrics on the first \(data.test.count) test images (GAR: all). This keeps the budget's \(plan.seedPairs.count) pair(s) × 3 paths × \(plan.points) points within its time on two CPU cores; at the full budget the endpoints are chapter 3's independent networks (one recipe, trained once)."
+                : "All 60 000 training and 10 000 test images.",
             "BN statistics at each t are recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images without augmentation (GAR: a full pass over the augmented training loader); train metrics on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) images (GAR: all).",
             "Weight decay on the curve point θ(t) as ½·wd·‖θ(t)‖², as in GAR's curve training; the optimizer's own weight decay is 0.",
             "The segment's endpoint values (t = 0, 1) are measured with BN recomputed like every other point, so the endpoints row is comparable with the curves.",

@@ -94,7 +94,9 @@ struct Chapter3Report {
     func fillClaim(_ doc: inout MarkdownDocument) {
         switch plan.budget {
         case .smoke: doc.paragraph("**Smoke budget: a few hundred images and a few epochs. The numbers below exercise the code and mean nothing.**")
-        case .quick: doc.paragraph("**Quick budget: one seed, a \(data.train.count)-image training subset. The committed full report (`--budget full`) uses all 60 000 images and \(EnsemblePlan(budget: .full, model: plan.model, seeds: nil).seeds.count) seeds.**")
+        case .quick:
+            let full = EnsemblePlan(budget: .full, model: plan.model, seeds: nil)
+            doc.paragraph("**Quick budget: one seed, a \(data.train.count)-image training subset, B = \(plan.budgetEpochs) epochs. The committed full report (`--budget full`) uses \(full.trainLimit.map { "the first \($0)" } ?? "all 60 000") training images, B = \(full.budgetEpochs) epochs and \(full.seeds.count) seeds.**")
         case .full: break
         }
         doc.paragraph("Garipov et al. (2018): ensembling networks collected along a low-loss path with a short cyclic learning rate (Fast Geometric Ensembling) beats Snapshot Ensembles (Huang et al. 2017) and independently trained networks at the same training budget; FGE's members are much closer in weight space and agree more than independent networks, yet averaging them still gains. Verdicts below are computed from this run\(replicates.count > 1 ? " on the means over \(replicates.count) seeds" : "").")
