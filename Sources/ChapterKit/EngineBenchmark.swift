@@ -18,10 +18,10 @@ public struct NetworkSpeed: Codable, Sendable {
     public var trainGFLOPs: Double
     /// `trainGFLOPs` over the sgemm ceiling measured in the same run.
     public var fractionOfSgemm: Double
-    /// Seconds to recompute BN statistics on 10 000 images.
-    public var batchNormSecondsPer10k: Double
-    /// Time of a curve-training step (3 bends) over a plain training step.
-    public var curveStepOverTrainStep: Double
+    /// Seconds to recompute BN statistics on 10 000 images (nil when `--no-extras` skipped it).
+    public var batchNormSecondsPer10k: Double?
+    /// Time of a curve-training step (3 bends) over a plain training step (nil when skipped).
+    public var curveStepOverTrainStep: Double?
     /// Training samples per second of process CPU time × threads: what the run would reach with the
     /// cores to itself (robust to other jobs time-slicing the machine). Nil in older reports.
     public var trainSamplesPerCPUSecond: Double?
@@ -53,10 +53,11 @@ public struct BenchmarkReport: Codable, Sendable {
                      "| network | params | MFLOP/sample (fwd) | train samples/s | train samples/CPU-s×threads | eval samples/s | train GFLOP/s | of sgemm | over PyTorch | BN recal s/10k | curve step / train step |",
                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for n in networks {
-            lines.append(String(format: "| %@ | %d | %.2f | %.0f | %.0f | %.0f | %.1f | %.1f%% | %.2f | %.2f | %.2f |", n.model, n.parameters,
+            let extras = [n.batchNormSecondsPer10k, n.curveStepOverTrainStep].map { $0.map { String(format: "%.2f", $0) } ?? "—" }
+            lines.append(String(format: "| %@ | %d | %.2f | %.0f | %.0f | %.0f | %.1f | %.1f%% | %.2f | %@ | %@ |", n.model, n.parameters,
                                 n.forwardMFLOPsPerSample, n.trainSamplesPerSecond, n.trainSamplesPerCPUSecond ?? .nan,
                                 n.evalSamplesPerSecond, n.trainGFLOPs, 100 * n.fractionOfSgemm, n.overPyTorch ?? .nan,
-                                n.batchNormSecondsPer10k, n.curveStepOverTrainStep))
+                                extras[0], extras[1]))
         }
         if let peakResidentMiB { lines += ["", String(format: "peak resident set: %.0f MiB", peakResidentMiB)] }
         lines += ["", "of sgemm and over PyTorch use CPU-time rates (samples or FLOPs per CPU-second × threads), so other jobs",
@@ -173,7 +174,7 @@ public struct EngineBenchmark {
         let evaluator = Evaluator(network: network, batchSize: batchSize)
         let evalData = data.prefix(batchSize * 8)
         let evalPasses = rate { _ = evaluator.evaluate(parameters: parameters, state: state, on: evalData) }
-        var bnSeconds = Double.nan, curveRatio = Double.nan
+        var bnSeconds: Double?, curveRatio: Double?
         if extras {
             let start = Date()
             _ = evaluator.recalibrateBatchNorm(parameters: parameters, state: state, on: data)
