@@ -14,9 +14,7 @@ let vectorISA = ["-Xcc", (try? String(contentsOfFile: "/proc/cpuinfo", encoding:
 #else
 let vectorISA: [String] = []
 #endif
-/// `AVX512` compiles in the engine's register-blocked GEMM kernel (Sources/Networks/PanelGemm.swift).
 let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + vectorISA)]
-    + (vectorISA.contains("-march=x86-64-v4") ? [.define("AVX512")] : [])
 
 let package = Package(
     name: "LossSurfaces",

@@ -97,8 +97,8 @@ struct SemanticsTests {
         #expect(p == [0, 1])
     }
 
-    /// (kernel, stride, padding, batch, out channels of the first and second conv). Multiples of 8
-    /// channels take the panel GEMM where it is compiled in (partial last panels included); others OpenBLAS.
+    /// (kernel, stride, padding, batch, out channels of the first and second conv), including the
+    /// wider channel counts of the reference networks and a pointwise (1×1) convolution.
     @Test(arguments: [(3, 1, 1, 3, 3, 4), (3, 2, 1, 1, 3, 4), (1, 2, 0, 2, 3, 4), (5, 1, 2, 4, 3, 4), (3, 1, 0, 13, 3, 4),
                       (3, 1, 1, 3, 8, 16), (3, 2, 1, 5, 16, 8), (1, 1, 0, 7, 16, 24)])
     func convolutionMatchesDirectConvolution(kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {

@@ -53,35 +53,11 @@ final class Conv2d: LayerNode {
     static func chunkSamples(_ g: ConvGeometry, batch: Int) -> Int {
         min(batch, max(1, columnBudget / (g.rows * g.outSpatial)))
     }
-    /// Whether the forward GEMM (rows = out channels) and the stride-1 dX GEMM (rows = in channels)
-    /// run on `PanelGemm` instead of OpenBLAS.
-    var forwardPanels: Bool { PanelGemm.supports(m: outChannels) }
-    var transposedPanels: Bool { transposed != nil && PanelGemm.supports(m: geometry.channels) }
-
-    /// Floats of one chunk's column matrix, and of its panel copy when `panels`.
-    private static func chunkFloats(_ g: ConvGeometry, batch: Int, panels: Bool) -> (columns: Int, panels: Int) {
-        let width = chunkSamples(g, batch: batch) * g.outSpatial
-        return (g.rows * width, panels ? PanelGemm.panelFloats(k: g.rows, n: width) : 0)
-    }
     override func columnCount(batch: Int) -> Int {
-        if isPointwise { return forwardPanels ? PanelGemm.panelFloats(k: geometry.rows, n: batch * geometry.outSpatial) : 0 }
-        let forward = Self.chunkFloats(geometry, batch: batch, panels: forwardPanels)
-        guard let t = transposed else { return forward.columns + forward.panels }
-        let backward = Self.chunkFloats(t, batch: batch, panels: transposedPanels)
-        return max(forward.columns + forward.panels, backward.columns + backward.panels)
-    }
-
-    /// `C [m × n] (=|+=) A [m × k] × B [k × n]` (A with row stride k, B with `ldb`): through the
-    /// panel kernel when `panels` (its buffer) is given, else OpenBLAS.
-    @inline(__always)
-    private func multiply(panels: UnsafeMutablePointer<Float>?, m: Int, n: Int, k: Int, a: UnsafePointer<Float>,
-                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        if let panels {
-            PanelGemm.pack(b, ldb: ldb, k: k, n: n, into: panels)
-            PanelGemm.multiply(m: m, n: n, k: k, a: a, lda: k, panels: panels, c: c, ldc: ldc, accumulate: accumulate)
-        } else {
-            BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
-        }
+        if isPointwise { return 0 }
+        let forward = geometry.rows * Self.chunkSamples(geometry, batch: batch) * geometry.outSpatial
+        guard let t = transposed else { return forward }
+        return max(forward, t.rows * Self.chunkSamples(t, batch: batch) * t.outSpatial)
     }
     // scratch: the flipped, transposed kernel W' [C, out, k, k] (stride-1 dX), then one partial dW
     // [out, C, k, k] per worker beyond the first
@@ -114,8 +90,7 @@ final class Conv2d: LayerNode {
         let y = pass.value(output)             // y: [out, N, Ho, Wo]
         let w = pass.parameters + weightOffset // W: [out, C, k, k]
         let strides = inputInfo.strides(batch: n)
-        let accumulate = biasOffset != nil
-        let columnFloats = Self.chunkFloats(geometry, batch: n, panels: false).columns
+        let beta: Float = biasOffset == nil ? 0 : 1
         Parallel.run(pass.workers) { worker in
             let samples = Parallel.share(worker, of: pass.workers, n)
             guard !samples.isEmpty else { return }
@@ -124,15 +99,15 @@ final class Conv2d: LayerNode {
                 for o in 0..<outChannels { (y + o * ld + first).update(repeating: pass.parameters[biasOffset + o], count: width) }
             }
             if isPointwise {
-                multiply(panels: forwardPanels ? pass.columns(worker) : nil, m: outChannels, n: width, k: rows, a: w,
-                         b: x + first, ldb: ld, c: y + first, ldc: ld, accumulate: accumulate)
+                BLAS.gemm(m: outChannels, n: width, k: rows, a: w, lda: rows, b: x + first, ldb: ld, beta: beta,
+                          c: y + first, ldc: ld)
                 return
             }
-            let cols = pass.columns(worker), panels = forwardPanels ? cols + columnFloats : nil
+            let cols = pass.columns(worker)
             chunks(geometry, samples, batch: n) { n0, count in
                 geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
-                multiply(panels: panels, m: outChannels, n: count * s, k: rows, a: w, b: cols, ldb: count * s,
-                         c: y + n0 * s, ldc: ld, accumulate: accumulate)
+                BLAS.gemm(m: outChannels, n: count * s, k: rows, a: w, lda: rows, b: cols, ldb: count * s,
+                          beta: beta, c: y + n0 * s, ldc: ld)
             }
         }
     }
@@ -197,14 +172,13 @@ final class Conv2d: LayerNode {
             }
         }
         let s = t.outSpatial, ld = n * s, rows = t.rows, plane = t.height * t.width
-        let accumulate = !firstWrite[0]
-        let columnFloats = Self.chunkFloats(t, batch: n, panels: false).columns
+        let beta: Float = firstWrite[0] ? 0 : 1
         Parallel.run(pass.workers) { worker in
-            let cols = pass.columns(worker), panels = transposedPanels ? cols + columnFloats : nil
+            let cols = pass.columns(worker)
             chunks(t, Parallel.share(worker, of: pass.workers, n), batch: n) { n0, count in
                 t.im2col(dy, channelStride: n * plane, sampleStride: plane, n0: n0, count: count, columns: cols)
-                multiply(panels: panels, m: c, n: count * s, k: rows, a: flipped, b: cols, ldb: count * s,
-                         c: dx + n0 * s, ldc: ld, accumulate: accumulate)
+                BLAS.gemm(m: c, n: count * s, k: rows, a: flipped, lda: rows, b: cols, ldb: count * s,
+                          beta: beta, c: dx + n0 * s, ldc: ld)
             }
         }
     }

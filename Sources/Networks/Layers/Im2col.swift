@@ -57,18 +57,18 @@ struct ConvGeometry {
                     let valid = validColumns[kj], lo = valid.lowerBound, hi = valid.upperBound
                     for j in 0..<count {
                         let d0 = row + j &* outSpatial
-                        guard !rows.isEmpty && !valid.isEmpty else { zeroRun(d0, outSpatial); continue }
-                        zeroRun(d0, rows.lowerBound &* ow)
-                        zeroRun(d0 + rows.upperBound &* ow, (oh &- rows.upperBound) &* ow)
+                        guard !rows.isEmpty && !valid.isEmpty else { Kernels.zero(d0, outSpatial); continue }
+                        Kernels.zero(d0, rows.lowerBound &* ow)
+                        Kernels.zero(d0 + rows.upperBound &* ow, (oh &- rows.upperBound) &* ow)
                         let plane = x + c &* channelStride + (n0 &+ j) &* sampleStride
                         var o = rows.lowerBound
                         while o < rows.upperBound {
                             let d = d0 + o &* ow
                             let src = plane + ((o &* s &- padding &+ ki) &* width &- padding &+ kj)
-                            zeroRun(d, lo)
-                            zeroRun(d + hi, ow &- hi)
+                            Kernels.zero(d, lo)
+                            Kernels.zero(d + hi, ow &- hi)
                             if s == 1 {
-                                copyRun(src + lo, d + lo, hi &- lo)
+                                Kernels.move(src + lo, d + lo, hi &- lo)
                             } else if s == 2 {
                                 var q = lo
                                 while q < hi { d[q] = src[q &* 2]; q &+= 1 }
@@ -102,12 +102,12 @@ struct ConvGeometry {
                     for j in 0..<count {
                         let src = x + c * channelStride + (n0 + j) * sampleStride
                         let d = row + j * plane
-                        guard rowLo < rowHi else { zeroRun(d, plane); continue }
+                        guard rowLo < rowHi else { Kernels.zero(d, plane); continue }
                         // Valid output rows [rowLo, rowHi): copy q ∈ [lo, hi) from src[q + shift], keeping the source in the plane.
                         let lo = max(rowLo * width, -shift), hi = min(rowHi * width, plane - shift)
-                        zeroRun(d, lo)
+                        Kernels.zero(d, lo)
                         d.advanced(by: lo).update(from: src + (lo + shift), count: hi - lo)
-                        zeroRun(d + hi, plane - hi)
+                        Kernels.zero(d + hi, plane - hi)
                         // Columns whose input column ow + dw is outside the image wrapped to a neighbouring row.
                         if dw < 0 {
                             for oh in rowLo..<rowHi { for ow in 0..<(-dw) { d[oh * width + ow] = 0 } }
@@ -159,15 +159,4 @@ struct ConvGeometry {
             }
         }
     }
-}
-
-// File-local copies of `Kernels.zero` / `Kernels.move`: debug builds (`swift run`) compile each
-// file separately, so a call into Kernels.swift would stay a call, once per output row.
-@inline(__always) private func zeroRun(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
-    var i = 0
-    while i < n { x[i] = 0; i &+= 1 }
-}
-@inline(__always) private func copyRun(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-    var i = 0
-    while i < n { y[i] = x[i]; i &+= 1 }
 }
