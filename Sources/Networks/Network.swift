@@ -28,6 +28,14 @@ public final class Network {
         self.hiddenLayers = hiddenLayers
     }
 
+    /// Floats in the column matrix of one convolution GEMM chunk (whole samples, at least one).
+    /// Larger chunks give OpenBLAS longer GEMMs but leave the L2 cache; set it before making a
+    /// workspace (`bench --column-budget` measures the trade-off).
+    public static var convolutionColumnBudget: Int {
+        get { Conv2d.columnBudget }
+        set { precondition(newValue > 0, "column budget must be positive"); Conv2d.columnBudget = newValue }
+    }
+
     /// Builds a reference network (engine.md); `width` multiplies channel counts and hidden sizes.
     public static func make(_ model: ModelName, inputShape: [Int] = [1, 28, 28], classes: Int = 10, width: Int = 1) -> Network {
         precondition(width >= 1, "width must be at least 1, got \(width)")

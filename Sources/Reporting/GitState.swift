@@ -10,11 +10,15 @@ public struct GitState: Equatable, Sendable {
     public init(commit: String?, dirty: Bool?) { self.commit = commit; self.dirty = dirty }
 
     /// Asks git about the repository containing `directory`. Never throws: without git, or
-    /// outside a repository, both fields are nil.
-    public static func read(at directory: String = FileManager.default.currentDirectoryPath) -> GitState {
+    /// outside a repository, both fields are nil. Changes under `ignoring` (paths relative to the
+    /// repository root, e.g. the generated `figures`) do not count as dirty: a run writes its own
+    /// outputs there before its report records the provenance.
+    public static func read(at directory: String = FileManager.default.currentDirectoryPath,
+                            ignoring: [String] = []) -> GitState {
         guard let head = run(["rev-parse", "HEAD"], in: directory)?.trimmingCharacters(in: .whitespacesAndNewlines),
               !head.isEmpty else { return GitState(commit: nil, dirty: nil) }
-        let status = run(["status", "--porcelain"], in: directory)
+        let pathspecs = ignoring.isEmpty ? [] : [":(top)"] + ignoring.map { ":(top,exclude)\($0)" }
+        let status = run(["status", "--porcelain", "--"] + pathspecs, in: directory)
         return GitState(commit: head, dirty: status.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty })
     }
 

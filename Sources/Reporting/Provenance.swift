@@ -44,10 +44,10 @@ public struct Provenance: Sendable {
         self.commandLine = commandLine; self.extra = extra
     }
 
-    /// Git state of the current directory, compiler and Cairo versions, and this process's
-    /// command line; the rest left for the caller.
+    /// Git state of the current directory (changes under the generated `figures/` ignored),
+    /// compiler and Cairo versions, and this process's command line; the rest left for the caller.
     public static func current(repository: String = FileManager.default.currentDirectoryPath) -> Provenance {
-        Provenance(git: .read(at: repository))
+        Provenance(git: .read(at: repository, ignoring: ["figures"]))
     }
 
     /// The Swift compiler that built this module and the language mode, checked at compile

@@ -39,6 +39,15 @@ struct LayerGradientTests {
         }
     }
 
+    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0)])
+    func conv2dWiderChannels(kernel: Int, stride: Int, padding: Int) {
+        // Channel counts of the reference networks' size class (8, 16) on a small odd-sized map.
+        run("conv 8→16 k\(kernel) s\(stride) p\(padding)", inputShape: [2, 5, 5], batch: 5) { g in
+            let a = g.conv2d(g.input, name: "a", outChannels: 8, kernel: 3, stride: 1, padding: 1)
+            g.conv2d(a, name: "b", outChannels: 16, kernel: kernel, stride: stride, padding: padding)
+        }
+    }
+
     @Test func conv2dSeveralChunks() {
         // The second conv's column matrix is 8·9 rows × 400 columns = 28,800 floats per sample; the
         // column budget of 2¹⁷ floats holds 4 samples, so a batch of 37 (split over the workers) takes

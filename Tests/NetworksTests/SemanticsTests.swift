@@ -97,13 +97,16 @@ struct SemanticsTests {
         #expect(p == [0, 1])
     }
 
-    @Test(arguments: [(3, 1, 1, 3), (3, 2, 1, 1), (1, 2, 0, 2), (5, 1, 2, 4), (3, 1, 0, 13)])
-    func convolutionMatchesDirectConvolution(kernel: Int, stride: Int, padding: Int, batch: Int) {
+    /// (kernel, stride, padding, batch, out channels of the first and second conv), including the
+    /// wider channel counts of the reference networks and a pointwise (1×1) convolution.
+    @Test(arguments: [(3, 1, 1, 3, 3, 4), (3, 2, 1, 1, 3, 4), (1, 2, 0, 2, 3, 4), (5, 1, 2, 4, 3, 4), (3, 1, 0, 13, 3, 4),
+                      (3, 1, 1, 3, 8, 16), (3, 2, 1, 5, 16, 8), (1, 1, 0, 7, 16, 24)])
+    func convolutionMatchesDirectConvolution(kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {
         // A conv on the (sample-major) input, then a second conv on its channel-major output; compare both
         // with the textbook sum y[n,o,i,j] = b[o] + Σ W[o,c,ki,kj]·x[n,c,i·s−p+ki, j·s−p+kj].
         let g = LayerGraph(inputShape: [2, 9, 8])
-        let a = g.conv2d(g.input, name: "a", outChannels: 3, kernel: kernel, stride: stride, padding: padding)
-        g.conv2d(a, name: "b", outChannels: 4, kernel: kernel, stride: stride, padding: padding, bias: false)
+        let a = g.conv2d(g.input, name: "a", outChannels: outA, kernel: kernel, stride: stride, padding: padding)
+        g.conv2d(a, name: "b", outChannels: outB, kernel: kernel, stride: stride, padding: padding, bias: false)
         var rng = RandomGenerator(seed: 9)
         let p = (0..<g.layout.parameterCount).map { _ in rng.normal() }
         let x = (0..<(2 * 9 * 8 * batch)).map { _ in rng.normal() }
@@ -133,9 +136,9 @@ struct SemanticsTests {
             return (y, ho, wo)
         }
         let wa = g.layout.entry(named: "a.weight")!, ba = g.layout.entry(named: "a.bias")!, wb = g.layout.entry(named: "b.weight")!
-        let (ya, h1, w1) = direct(x, c: 2, h: 9, w: 8, out: 3, weight: p[wa.range], bias: p[ba.range])
+        let (ya, h1, w1) = direct(x, c: 2, h: 9, w: 8, out: outA, weight: p[wa.range], bias: p[ba.range])
         expectClose(ws.read(a), ya, rtol: 1e-4, atol: 1e-4, "first conv")
-        let (yb, _, _) = direct(ya, c: 3, h: h1, w: w1, out: 4, weight: p[wb.range], bias: nil)
+        let (yb, _, _) = direct(ya, c: outA, h: h1, w: w1, out: outB, weight: p[wb.range], bias: nil)
         expectClose(ws.read(g.output), yb, rtol: 1e-4, atol: 1e-4, "second conv")
     }
 

@@ -25,10 +25,16 @@ struct Bench: ParsableCommand {
     var json: String?
     @Option(help: "An earlier run's JSON to compare with (ratios this/earlier).")
     var compare: String?
+    @Option(help: "Floats in one convolution GEMM chunk's column matrix (default: the engine's).")
+    var columnBudget: Int?
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
         engine.prepareRuntime()
+        if let columnBudget {
+            guard columnBudget > 0 else { throw ValidationError("--column-budget must be positive") }
+            Network.convolutionColumnBudget = columnBudget
+        }
         let names = try models.split(separator: ",").map { name -> ModelName in
             guard let m = ModelName(rawValue: String(name)) else { throw ValidationError("unknown model \(name)") }
             return m
