@@ -23,7 +23,7 @@ public struct GitState: Equatable, Sendable {
     }
 
     /// Output of `git <arguments>` run in `directory`, or nil if it cannot run or fails.
-    private static func run(_ arguments: [String], in directory: String) -> String? {
+    static func run(_ arguments: [String], in directory: String) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory] + arguments

@@ -101,20 +101,12 @@ struct ProvenanceTests {
         let repo = OutputFolderTests.temporaryFolder()
         try FileManager.default.createDirectory(atPath: repo + "/figures", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: repo) }
-        func git(_ arguments: String...) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["git", "-C", repo, "-c", "user.name=t", "-c", "user.email=t@t"] + arguments
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-        }
-        try git("init", "-q")
+        func git(_ arguments: String...) { _ = GitState.run(["-c", "user.name=t", "-c", "user.email=t@t"] + arguments, in: repo) }
+        git("init", "-q")
         try "a".write(toFile: repo + "/code.swift", atomically: true, encoding: .utf8)
         try "r".write(toFile: repo + "/figures/report.md", atomically: true, encoding: .utf8)
-        try git("add", "-A")
-        try git("commit", "-q", "-m", "start")
+        git("add", "-A")
+        git("commit", "-q", "-m", "start")
         guard GitState.read(at: repo).commit != nil else { return }  // no git on this machine
         try "r2".write(toFile: repo + "/figures/report.md", atomically: true, encoding: .utf8)
         #expect(GitState.read(at: repo).dirty == true)
