@@ -39,7 +39,7 @@ struct LayerGradientTests {
         }
     }
 
-    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0)])
+    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (3, 1, 0), (5, 1, 2), (2, 1, 1)])
     func conv2dWiderChannels(kernel: Int, stride: Int, padding: Int) {
         // Channel counts of the reference networks' size class (8, 16) on a small odd-sized map.
         run("conv 8→16 k\(kernel) s\(stride) p\(padding)", inputShape: [2, 5, 5], batch: 5) { g in
@@ -111,5 +111,17 @@ struct LayerGradientTests {
             g.add(d, g.conv2d(b, name: "down", outChannels: 3, kernel: 1, bias: false))
         }
         run("x + x", inputShape: [3, 2, 2]) { g in g.add(g.input, g.input) }
+    }
+
+    @Test func residualFanOutDirectConvolution() {
+        // 8-channel stride-1 convolutions take the direct (no im2col) path in the forward pass and in
+        // dX; two of them read `b`, so the second dX written must ACCUMULATE onto the first.
+        run("residual direct", inputShape: [1, 6, 7], batch: 4, mode: .train(momentum: 0.1), checker: kinked) { g in
+            let a = g.conv2d(g.input, name: "stem", outChannels: 8, kernel: 3, padding: 1)
+            let b = g.batchNorm(a, name: "bn", relu: true)
+            let c = g.conv2d(b, name: "conv1", outChannels: 8, kernel: 3, padding: 1, bias: false)
+            let d = g.conv2d(b, name: "conv2", outChannels: 8, kernel: 3, padding: 1)
+            g.add(g.add(c, d), a)
+        }
     }
 }

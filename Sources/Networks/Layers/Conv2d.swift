@@ -13,6 +13,8 @@ import Tensor
 /// (padding k−1−p) with the flipped, transposed kernel `W'[c, o, a, b] = W[o, c, k−1−a, k−1−b]`,
 /// again im2col + one GEMM per chunk with a long inner dimension (out·k·k) written straight into dX;
 /// otherwise `dcolumns = Wᵀ × dY` then col2im (scatter-add) into dX.
+/// Stride-1 convolutions with a multiple of 8 output channels skip im2col and GEMM in the forward
+/// pass and in dX: `DirectConvolution` computes them from a padded copy of each sample.
 final class Conv2d: LayerNode {
     // x: [N, C, H, W] (either order) → y: [N, out, Ho, Wo] channel-major
     let geometry: ConvGeometry
@@ -26,6 +28,9 @@ final class Conv2d: LayerNode {
     nonisolated(unsafe) static var columnBudget = 1 << 17
     /// The convolution whose im2col gives dX from dY (stride 1, channel-major input only).
     let transposed: ConvGeometry?
+    /// The forward pass and the dX of `transposed` without im2col, where they qualify.
+    let direct: DirectConvolution?
+    let directTransposed: DirectConvolution?
 
     init(input: Int, inputInfo: ActivationInfo, output: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int,
          weightOffset: Int, biasOffset: Int?) {
@@ -41,6 +46,11 @@ final class Conv2d: LayerNode {
             ? ConvGeometry(channels: outChannels, height: g.outHeight, width: g.outWidth, kernel: kernel, stride: 1,
                            padding: kernel - 1 - padding)
             : nil
+        direct = !pointwise && DirectConvolution.supports(g, outChannels: outChannels)
+            ? DirectConvolution(g, outChannels: outChannels) : nil
+        directTransposed = transposed.flatMap {
+            DirectConvolution.supports($0, outChannels: g.channels) ? DirectConvolution($0, outChannels: g.channels) : nil
+        }
         super.init(inputs: [input], output: output)
     }
 
@@ -56,8 +66,9 @@ final class Conv2d: LayerNode {
     override func columnCount(batch: Int) -> Int {
         if isPointwise { return 0 }
         let forward = geometry.rows * Self.chunkSamples(geometry, batch: batch) * geometry.outSpatial
-        guard let t = transposed else { return forward }
-        return max(forward, t.rows * Self.chunkSamples(t, batch: batch) * t.outSpatial)
+        let directs = max(direct?.scratchCount ?? 0, directTransposed?.scratchCount ?? 0)
+        guard let t = transposed, directTransposed == nil else { return max(forward, directs) }
+        return max(forward, directs, t.rows * Self.chunkSamples(t, batch: batch) * t.outSpatial)
     }
     // scratch: the flipped, transposed kernel W' [C, out, k, k] (stride-1 dX), then one partial dW
     // [out, C, k, k] per worker beyond the first
@@ -104,6 +115,11 @@ final class Conv2d: LayerNode {
                 return
             }
             let cols = pass.columns(worker)
+            if let direct {
+                direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w, y: y, batch: n,
+                           samples: samples, accumulate: biasOffset != nil, scratch: cols)
+                return
+            }
             chunks(geometry, samples, batch: n) { n0, count in
                 geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
                 BLAS.gemm(m: outChannels, n: count * s, k: rows, a: w, lda: rows, b: cols, ldb: count * s,
@@ -175,6 +191,12 @@ final class Conv2d: LayerNode {
         let beta: Float = firstWrite[0] ? 0 : 1
         Parallel.run(pass.workers) { worker in
             let cols = pass.columns(worker)
+            if let directTransposed {
+                directTransposed.run(dy, channelStride: n * plane, sampleStride: plane, weights: flipped, y: dx, batch: n,
+                                     samples: Parallel.share(worker, of: pass.workers, n), accumulate: !firstWrite[0],
+                                     scratch: cols)
+                return
+            }
             chunks(t, Parallel.share(worker, of: pass.workers, n), batch: n) { n0, count in
                 t.im2col(dy, channelStride: n * plane, sampleStride: plane, n0: n0, count: count, columns: cols)
                 BLAS.gemm(m: c, n: count * s, k: rows, a: flipped, lda: rows, b: cols, ldb: count * s,

@@ -1,0 +1,135 @@
+/// A stride-1 convolution computed straight from a zero-padded copy of each sample, without an
+/// im2col column matrix and without BLAS packing.
+///
+/// With the sample's `C` input planes copied into a padded buffer of row width `Wp = W + 2p`, the
+/// output at flat position `q = oh·Wp + ow` is `Σ_{c, a, b} W[o, c, a, b] · padded[c][q + a·Wp + b]`:
+/// one 1-D correlation per tap with a constant shift. The kernel computes a register tile of
+/// 8 output channels × 32 consecutive positions (16 AVX-512 accumulators; each input vector load
+/// feeds 8 FMAs, each broadcast weight 2), sweeping all `Ho` rows at the padded width; the
+/// positions with `ow ≥ Wo` are computed and dropped when the tile is written out.
+///
+/// Used for the forward pass of stride-1 convolutions and for their input gradient (the transposed
+/// convolution is itself a stride-1 convolution, of dY with the flipped kernel): the GEMMs of
+/// these layers have only 16–64 rows, where OpenBLAS spends as long packing and im2col copying as
+/// multiplying (README, Performance).
+struct DirectConvolution {
+    typealias V = SIMD16<Float>
+    /// Output channels per register tile.
+    static let channelBlock = 8
+    /// Positions per register tile (two vectors).
+    static let positionBlock = 32
+
+    let geometry: ConvGeometry
+    let outChannels: Int
+    /// Padded row width and output positions per sample at that width, rounded up to the tile.
+    let paddedWidth: Int, paddedOutputs: Int
+    /// Floats per input channel in the padded buffer, including the slack the last tile reads.
+    let paddedPlane: Int
+    /// Per tap (a, b): its shift `a·Wp + b` in the padded plane.
+    private let shifts: [Int]
+
+    /// Whether `geometry` (with `outChannels`) can be computed directly.
+    static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
+        g.stride == 1 && g.kernel > 1 && outChannels % channelBlock == 0
+    }
+
+    init(_ g: ConvGeometry, outChannels: Int) {
+        precondition(Self.supports(g, outChannels: outChannels), "direct convolution needs stride 1 and 8k out channels")
+        geometry = g
+        self.outChannels = outChannels
+        let wp = g.width + 2 * g.padding
+        paddedWidth = wp
+        paddedOutputs = (g.outHeight * wp + Self.positionBlock - 1) / Self.positionBlock * Self.positionBlock
+        paddedPlane = paddedOutputs + (g.kernel - 1) * (wp + 1)
+        shifts = (0..<g.kernel).flatMap { a in (0..<g.kernel).map { b in a * wp + b } }
+    }
+
+    /// Floats of per-worker scratch: the padded planes of one sample and one output tile.
+    var scratchCount: Int { geometry.channels * paddedPlane + Self.channelBlock * paddedOutputs }
+
+    /// y[o, n] (=|+=) W ⋆ x[n] for the samples `samples`. `x`'s element (n, c, s) is at
+    /// `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`;
+    /// `weights` is `[out, C, k, k]`. With `accumulate` the result is added to `y`.
+    func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
+             y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>, accumulate: Bool,
+             scratch: UnsafeMutablePointer<Float>) {
+        let g = geometry, c = g.channels, wp = paddedWidth, p = g.padding
+        let padded = scratch, tile = scratch + c * paddedPlane
+        let outPlane = g.outSpatial, taps = g.kernel * g.kernel, k = c * taps
+        // Borders and slack stay zero: only the interior is rewritten for each sample.
+        padded.update(repeating: 0, count: c * paddedPlane)
+        shifts.withUnsafeBufferPointer { shifts in
+            for n in samples {
+                for ch in 0..<c {
+                    let source = x + ch * channelStride + n * sampleStride, target = padded + ch * paddedPlane + p * wp + p
+                    for h in 0..<g.height { Self.copy(source + h * g.width, to: target + h * wp, g.width) }
+                }
+                var o0 = 0
+                while o0 < outChannels {
+                    var q = 0
+                    while q < paddedOutputs {
+                        Self.tile(padded + q, plane: paddedPlane, channels: c, shifts: shifts.baseAddress!, taps: taps,
+                                  weights: weights + o0 * k, rowStride: k, out: tile + q, outStride: paddedOutputs)
+                        q += Self.positionBlock
+                    }
+                    for i in 0..<Self.channelBlock {
+                        let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
+                        for oh in 0..<g.outHeight {
+                            let t = to + oh * g.outWidth, f = from + oh * wp
+                            if accumulate {
+                                for j in 0..<g.outWidth { t[j] += f[j] }
+                            } else {
+                                Self.copy(f, to: t, g.outWidth)
+                            }
+                        }
+                    }
+                    o0 += Self.channelBlock
+                }
+            }
+        }
+    }
+
+    /// A row copy inline: the rows are 5–30 floats, too short for a `memmove` call to pay.
+    @inline(__always) private static func copy(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int) {
+        var j = 0
+        while j + 16 <= count { store(load(from + j), to + j); j += 16 }
+        while j < count { to[j] = from[j]; j += 1 }
+    }
+
+    @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> V {
+        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+    @inline(__always) private static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    }
+
+    /// out[i][0..<32] = Σ_{c, t} w[i·rowStride + c·taps + t] · x[c·plane + shifts[t] + 0..<32] for i in 0..<8.
+    private static func tile(_ x: UnsafePointer<Float>, plane: Int, channels: Int, shifts: UnsafePointer<Int>, taps: Int,
+                             weights w: UnsafePointer<Float>, rowStride r: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+        var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+        for c in 0..<channels {
+            let xc = x + c &* plane, wc = w + c &* taps
+            for t in 0..<taps {
+                let xp = xc + shifts[t], wt = wc + t
+                let x0 = load(xp), x1 = load(xp + 16)
+                var s = V(repeating: wt[0]); a0 = a0.addingProduct(s, x0); b0 = b0.addingProduct(s, x1)
+                s = V(repeating: wt[r]); a1 = a1.addingProduct(s, x0); b1 = b1.addingProduct(s, x1)
+                s = V(repeating: wt[2 &* r]); a2 = a2.addingProduct(s, x0); b2 = b2.addingProduct(s, x1)
+                s = V(repeating: wt[3 &* r]); a3 = a3.addingProduct(s, x0); b3 = b3.addingProduct(s, x1)
+                s = V(repeating: wt[4 &* r]); a4 = a4.addingProduct(s, x0); b4 = b4.addingProduct(s, x1)
+                s = V(repeating: wt[5 &* r]); a5 = a5.addingProduct(s, x0); b5 = b5.addingProduct(s, x1)
+                s = V(repeating: wt[6 &* r]); a6 = a6.addingProduct(s, x0); b6 = b6.addingProduct(s, x1)
+                s = V(repeating: wt[7 &* r]); a7 = a7.addingProduct(s, x0); b7 = b7.addingProduct(s, x1)
+            }
+        }
+        store(a0, out); store(b0, out + 16)
+        store(a1, out + outStride); store(b1, out + outStride + 16)
+        store(a2, out + 2 * outStride); store(b2, out + 2 * outStride + 16)
+        store(a3, out + 3 * outStride); store(b3, out + 3 * outStride + 16)
+        store(a4, out + 4 * outStride); store(b4, out + 4 * outStride + 16)
+        store(a5, out + 5 * outStride); store(b5, out + 5 * outStride + 16)
+        store(a6, out + 6 * outStride); store(b6, out + 6 * outStride + 16)
+        store(a7, out + 7 * outStride); store(b7, out + 7 * outStride + 16)
+    }
+}
