@@ -106,6 +106,12 @@ final class Conv2d: LayerNode {
             let samples = Parallel.share(worker, of: pass.workers, n)
             guard !samples.isEmpty else { return }
             let first = samples.lowerBound * s, width = samples.count * s
+            if let direct {
+                direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w,
+                           bias: biasOffset.map { pass.parameters + $0 }, y: y, batch: n, samples: samples, accumulate: false,
+                           scratch: pass.columns(worker))
+                return
+            }
             if let biasOffset {
                 for o in 0..<outChannels { (y + o * ld + first).update(repeating: pass.parameters[biasOffset + o], count: width) }
             }
@@ -115,11 +121,6 @@ final class Conv2d: LayerNode {
                 return
             }
             let cols = pass.columns(worker)
-            if let direct {
-                direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w, y: y, batch: n,
-                           samples: samples, accumulate: biasOffset != nil, scratch: cols)
-                return
-            }
             chunks(geometry, samples, batch: n) { n0, count in
                 geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
                 BLAS.gemm(m: outChannels, n: count * s, k: rows, a: w, lda: rows, b: cols, ldb: count * s,
@@ -192,7 +193,7 @@ final class Conv2d: LayerNode {
         Parallel.run(pass.workers) { worker in
             let cols = pass.columns(worker)
             if let directTransposed {
-                directTransposed.run(dy, channelStride: n * plane, sampleStride: plane, weights: flipped, y: dx, batch: n,
+                directTransposed.run(dy, channelStride: n * plane, sampleStride: plane, weights: flipped, bias: nil, y: dx, batch: n,
                                      samples: Parallel.share(worker, of: pass.workers, n), accumulate: !firstWrite[0],
                                      scratch: cols)
                 return

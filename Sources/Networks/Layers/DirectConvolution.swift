@@ -49,10 +49,11 @@ struct DirectConvolution {
 
     /// y[o, n] (=|+=) W ⋆ x[n] for the samples `samples`. `x`'s element (n, c, s) is at
     /// `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`;
-    /// `weights` is `[out, C, k, k]`. With `accumulate` the result is added to `y`.
+    /// `weights` is `[out, C, k, k]`. With `accumulate` the result is added to `y`, otherwise it
+    /// overwrites `y` (plus `bias[o]` when given).
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
-             y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>, accumulate: Bool,
-             scratch: UnsafeMutablePointer<Float>) {
+             bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
+             accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry, c = g.channels, wp = paddedWidth, p = g.padding
         let padded = scratch, tile = scratch + c * paddedPlane
         let outPlane = g.outSpatial, taps = g.kernel * g.kernel, k = c * taps
@@ -74,13 +75,9 @@ struct DirectConvolution {
                     }
                     for i in 0..<Self.channelBlock {
                         let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
+                        let b = bias?[o0 + i] ?? 0
                         for oh in 0..<g.outHeight {
-                            let t = to + oh * g.outWidth, f = from + oh * wp
-                            if accumulate {
-                                for j in 0..<g.outWidth { t[j] += f[j] }
-                            } else {
-                                Self.copy(f, to: t, g.outWidth)
-                            }
+                            Self.write(from + oh * wp, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate)
                         }
                     }
                     o0 += Self.channelBlock
@@ -94,6 +91,20 @@ struct DirectConvolution {
         var j = 0
         while j + 16 <= count { store(load(from + j), to + j); j += 16 }
         while j < count { to[j] = from[j]; j += 1 }
+    }
+
+    /// t = f + bias, or t += f with `accumulate`, over one output row.
+    @inline(__always) private static func write(_ f: UnsafePointer<Float>, to t: UnsafeMutablePointer<Float>, _ count: Int,
+                                                bias: Float, accumulate: Bool) {
+        var j = 0
+        if accumulate {
+            while j + 16 <= count { store(load(t + j) + load(f + j), t + j); j += 16 }
+            while j < count { t[j] += f[j]; j += 1 }
+        } else {
+            let b = V(repeating: bias)
+            while j + 16 <= count { store(load(f + j) + b, t + j); j += 16 }
+            while j < count { t[j] = f[j] + bias; j += 1 }
+        }
     }
 
     @inline(__always) private static func load(_ p: UnsafePointer<Float>) -> V {
