@@ -54,8 +54,9 @@ public final class ArtifactCache {
     }
 
     /// The network `recipe` describes, trained on `data` (taken from the cache when present).
-    /// `keepEpochs` are epochs (from 1) after which a separate snapshot is kept, e.g. the 80 % point
-    /// FGE starts from; `snapshot(of:afterEpoch:)` reads them.
+    /// Every epoch's snapshot is kept; `keepEpochs` are the epochs (from 1) the caller will read
+    /// with `snapshot(of:afterEpoch:)`, e.g. the 80 % point FGE starts from (an entry cached before
+    /// snapshots were kept for every epoch is retrained when one is missing).
     public func trainedNetwork(_ recipe: TrainingRecipe, data: TrainingData, keepEpochs: Set<Int> = []) throws -> TrainedNetwork {
         let network = Network.make(recipe.model, inputShape: data.train.shape, classes: data.train.classes, width: recipe.width)
         let run = run(for: recipe, network: network, keepEpochs: keepEpochs)
@@ -77,7 +78,7 @@ public final class ArtifactCache {
                               momentum: loop.optimizer.buffer, history: finalHistory, path: run.finalPath)
     }
 
-    /// The kept snapshot after `epoch` (call `trainedNetwork` with `keepEpochs` first).
+    /// The kept snapshot after `epoch` (call `trainedNetwork` first, with `epoch` in `keepEpochs`).
     public func snapshot(of recipe: TrainingRecipe, network: Network, afterEpoch epoch: Int) throws -> TrainingSnapshot {
         try CheckpointFormat(layout: network.layout).load(from: run(for: recipe, network: network).snapshotPath(afterEpoch: epoch))
     }

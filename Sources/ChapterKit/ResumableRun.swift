@@ -4,15 +4,18 @@ import Tensor
 import Training
 
 /// A training run that survives interruption: after every epoch it writes `last.safetensors`
-/// (parameters, state, momentum) and `history.json` atomically; started again, it resumes from
-/// the last finished epoch; finished, it renames `last` to `final`. A diverged step throws before
+/// (parameters, state, momentum), a copy `epoch-K.safetensors` and `history.json` atomically;
+/// started again, it resumes from the last finished epoch; finished, it renames `last` to `final`.
+/// Every epoch's snapshot is kept (tens of kB to a few MB each) so that a later consumer — FGE
+/// starting at the 80 % point, a trajectory plot — finds it whichever chapter trained the network. A diverged step throws before
 /// anything is written, so the last good checkpoint stays.
 struct ResumableRun {
     let folder: String
     let format: CheckpointFormat
     let metadata: [String: String]
     let label: String
-    /// Epochs (from 1) after which a separate `epoch-K.safetensors` is kept.
+    /// Epochs (from 1) whose `epoch-K.safetensors` the caller needs: a run cached before every
+    /// epoch was kept may lack them, and is then retrained from before the first missing one.
     var keepEpochs: Set<Int> = []
 
     var finalPath: String { folder + "/final.safetensors" }
@@ -58,7 +61,7 @@ struct ResumableRun {
             let snapshot = TrainingSnapshot(parameters: loop.parameters, state: objective.state, momentum: loop.optimizer.buffer,
                                             epochsDone: end.epoch + 1, metadata: metadata)
             try format.save(snapshot, to: lastPath)
-            if keepEpochs.contains(end.epoch + 1) { try format.save(snapshot, to: snapshotPath(afterEpoch: end.epoch + 1)) }
+            try format.save(snapshot, to: snapshotPath(afterEpoch: end.epoch + 1))
             try writeHistory(history)
             EpochLog.print(label: label, epochs: loop.epochs, record: history.last!)
         }

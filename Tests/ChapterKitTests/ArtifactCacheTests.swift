@@ -71,6 +71,20 @@ import Training
         #expect(snapshot.parameters != trained.parameters)
     }
 
+    @Test func everyEpochIsKeptSoALaterCallerNeedsNoRetraining() throws {
+        // Chapter 2 asks for endpoints without snapshots; chapter 3's FGE later needs epoch 2 of the
+        // same network. The second call must return the same network, not retrain it.
+        let cache = temporaryCache()
+        let first = try cache.trainedNetwork(recipe(), data: Self.data)
+        let attributes = try FileManager.default.attributesOfItem(atPath: first.path)
+        let again = try cache.trainedNetwork(recipe(), data: Self.data, keepEpochs: [2])
+        #expect(again.parameters == first.parameters)
+        #expect(try FileManager.default.attributesOfItem(atPath: first.path)[.modificationDate] as? Date
+                == attributes[.modificationDate] as? Date)
+        let snapshot = try cache.snapshot(of: recipe(), network: again.network, afterEpoch: 2)
+        #expect(snapshot.epochsDone == 2)
+    }
+
     @Test func aDamagedCheckpointIsAClearErrorAndIsNotOverwritten() throws {
         let cache = temporaryCache()
         let trained = try cache.trainedNetwork(recipe(epochs: 1), data: Self.data)
