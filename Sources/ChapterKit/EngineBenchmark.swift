@@ -46,6 +46,8 @@ public struct BenchmarkReport: Codable, Sendable {
     public var sgemmGFLOPsPerCPU: Double?
     /// Peak resident set of the bench process, MiB.
     public var peakResidentMiB: Double?
+    /// Per-operation profiles (`bench --layers`); nil when not asked for.
+    public var layerProfiles: [NetworkLayerProfile]?
 
     public func table() -> String {
         var lines = ["\(blas)", String(format: "sgemm %d×%d: %.1f GFLOP/s wall, %.1f per CPU-second × threads (the ceiling below)",
@@ -62,6 +64,7 @@ public struct BenchmarkReport: Codable, Sendable {
         if let peakResidentMiB { lines += ["", String(format: "peak resident set: %.0f MiB", peakResidentMiB)] }
         lines += ["", "of sgemm and over PyTorch use CPU-time rates (samples or FLOPs per CPU-second × threads), so other jobs",
                   "time-slicing the machine cancel out; PyTorch's figures are scaled by this run's ceiling / 405 GFLOP/s."]
+        for profile in layerProfiles ?? [] { lines += ["", profile.table(sgemmGFLOPs: sgemmGFLOPs)] }
         return lines.joined(separator: "\n")
     }
 
@@ -147,11 +150,17 @@ public struct EngineBenchmark {
         return (perSecond.wall * flops, perSecond.cpu * flops)
     }
 
-    public func run(models: [ModelName]) -> BenchmarkReport {
+    /// Measures `models`; with `layers`, also each operation of their training step.
+    public func run(models: [ModelName], layers: Bool = false) -> BenchmarkReport {
         let ceiling = sgemm()
         let speeds = models.map { measure($0, ceiling: ceiling) }
+        let profiles = layers ? models.map { m -> NetworkLayerProfile in
+            let (speeds, step) = layerProfile(m)
+            return NetworkLayerProfile(model: m.rawValue, stepMilliseconds: step, layers: speeds)
+        } : nil
         return BenchmarkReport(blas: BLASRuntime.summary, sgemmSize: 2048, sgemmGFLOPs: ceiling.wall, batchSize: batchSize,
-                               networks: speeds, sgemmGFLOPsPerCPU: ceiling.cpu, peakResidentMiB: Self.peakResidentMiB())
+                               networks: speeds, sgemmGFLOPsPerCPU: ceiling.cpu, peakResidentMiB: Self.peakResidentMiB(),
+                               layerProfiles: profiles)
     }
 
     func measure(_ model: ModelName, ceiling: (wall: Double, cpu: Double)) -> NetworkSpeed {

@@ -98,7 +98,13 @@ public final class LayerGraph {
         Parallel.withEngineThreads(limit: workspace.maxWorkers) { workers in
             let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
                             batch: batch, mode: mode, workspace: workspace, workers: workers)
-            for (i, node) in nodes.enumerated() { node.forward(pass, scratch: workspace.scratch[i]) }
+            for (i, node) in nodes.enumerated() {
+                if let times = workspace.layerTimes {
+                    times.time(i, backward: false) { node.forward(pass, scratch: workspace.scratch[i]) }
+                } else {
+                    node.forward(pass, scratch: workspace.scratch[i])
+                }
+            }
         }
         workspace.lastBatch = batch
         workspace.lastMode = mode
@@ -122,7 +128,11 @@ public final class LayerGraph {
                             batch: workspace.lastBatch, mode: mode, workspace: workspace, workers: workers)
             for i in nodes.indices.reversed() {
                 guard activations[nodes[i].output].requiresGradient else { continue }
-                nodes[i].backward(pass, scratch: workspace.scratch[i])
+                if let times = workspace.layerTimes {
+                    times.time(i, backward: true) { nodes[i].backward(pass, scratch: workspace.scratch[i]) }
+                } else {
+                    nodes[i].backward(pass, scratch: workspace.scratch[i])
+                }
             }
         }
     }

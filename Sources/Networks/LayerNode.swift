@@ -43,6 +43,10 @@ class LayerNode {
 
     /// Multiply-adds per sample of one forward pass (conv/linear only).
     var multiplyAddsPerSample: Int { 0 }
+    /// Multiply-adds per sample of one backward pass: dθ, plus dX when the input needs it.
+    var backwardMultiplyAddsPerSample: Int { multiplyAddsPerSample * (needsInputGradient.first == true ? 2 : 1) }
+    /// Kind and shape for profiles (`LayerSummary`).
+    var summary: (kind: String, detail: String) { (String(describing: type(of: self)).lowercased(), "") }
     /// Floats of private saved state (BN statistics, pooling indices, per-worker partial
     /// gradients) for a batch of `batch` and up to `workers` workers.
     func scratchCount(batch: Int, workers: Int) -> Int { 0 }

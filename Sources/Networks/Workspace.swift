@@ -18,6 +18,8 @@ public final class Workspace {
     let columnCapacity: Int
     /// Most workers a pass on this workspace uses (per-worker buffers were allocated for this many).
     let maxWorkers: Int
+    /// When set, every forward and backward adds each operation's wall time to it.
+    public var layerTimes: LayerTimes?
     /// Batch size and mode of the last forward (backward replays them).
     public internal(set) var lastBatch = 0
     public internal(set) var lastMode: ForwardMode?

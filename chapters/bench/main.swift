@@ -21,6 +21,8 @@ struct Bench: ParsableCommand {
     var seconds: Double = 3
     @Flag(help: "Skip BN recalibration and the curve step (the slow parts).")
     var noExtras = false
+    @Flag(help: "Also time every operation of each network's training step: GFLOP/s per convolution and linear layer, time by kind.")
+    var layers = false
     @Option(help: "Write the results as JSON here.")
     var json: String?
     @Option(help: "An earlier run's JSON to compare with (ratios this/earlier).")
@@ -40,7 +42,7 @@ struct Bench: ParsableCommand {
             return m
         }
         let bench = EngineBenchmark(batchSize: batchSize, minimumSeconds: seconds, extras: !noExtras)
-        let report = bench.run(models: names)
+        let report = bench.run(models: names, layers: layers)
         print(report.table())
         if let json { try report.write(json: json); print("wrote \(json)") }
         if let compare { print(try report.comparison(with: compare)) }

@@ -15,6 +15,7 @@ final class BatchNorm: LayerNode {
     // x: [N, C, H, W] or [N, C] (either order) → y: same shape and order
     let info: ActivationInfo
     let relu: Bool
+    override var summary: (kind: String, detail: String) { (relu ? "batchnorm+relu" : "batchnorm", "") }
     let gammaOffset, betaOffset, meanOffset, varianceOffset: Int
     static let epsilon: Float = 1e-5
 

@@ -58,6 +58,10 @@ final class Conv2d: LayerNode {
         geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 && inputInfo.order == .channelMajor
     }
     var weightCount: Int { outChannels * geometry.rows }
+    override var summary: (kind: String, detail: String) {
+        let g = geometry, path = direct != nil ? "direct" : isPointwise ? "gemm" : "im2col+gemm"
+        return ("conv", "\(g.channels)→\(outChannels) \(g.kernel)×\(g.kernel)/\(g.stride) at \(g.height)×\(g.width), \(path)")
+    }
     override var multiplyAddsPerSample: Int { weightCount * geometry.outSpatial }
 
     static func chunkSamples(_ g: ConvGeometry, batch: Int) -> Int {

@@ -6,6 +6,7 @@ import Tensor
 final class Linear: LayerNode {
     // x: [N, in] sample-major → y: [N, out] sample-major
     let inFeatures, outFeatures: Int
+    override var summary: (kind: String, detail: String) { ("linear", "\(inFeatures)→\(outFeatures)") }
     let weightOffset: Int
     let biasOffset: Int?
 
