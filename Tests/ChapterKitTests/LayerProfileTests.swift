@@ -18,10 +18,11 @@ import Testing
         // The operations account for (almost) the whole step; they cannot exceed it.
         let timed = layers.reduce(0) { $0 + $1.forwardMilliseconds + $1.backwardMilliseconds }
         #expect(timed <= step * 1.0001 && timed > 0.5 * step)
-        // The stride-1 convolutions take the direct path, the stride-2 ones im2col + GEMM.
+        // The 3×3 convolutions take the direct path, the pointwise one a plain GEMM.
         let convs = layers.filter { $0.kind == "conv" }.map(\.detail)
         #expect(convs[1] == "16→16 3×3/1 at 28×28, direct")
-        #expect(convs[2] == "16→32 3×3/2 at 28×28, im2col+gemm")
+        #expect(convs[2] == "16→32 3×3/2 at 28×28, direct")
+        #expect(convs[7] == "64→64 1×1/1 at 5×5, gemm")
         let table = NetworkLayerProfile(model: "tinyten", stepMilliseconds: step, layers: layers).table(sgemmGFLOPs: 100)
         #expect(table.contains("| conv 16→16 3×3/1 at 28×28, direct |"))
         #expect(table.contains("share of the step: conv"))

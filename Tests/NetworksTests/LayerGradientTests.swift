@@ -39,7 +39,7 @@ struct LayerGradientTests {
         }
     }
 
-    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (3, 1, 0), (5, 1, 2), (2, 1, 1)])
+    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (3, 1, 0), (5, 1, 2), (2, 1, 1), (3, 2, 0), (5, 2, 2)])
     func conv2dWiderChannels(kernel: Int, stride: Int, padding: Int) {
         // Channel counts of the reference networks' size class (8, 16) on a small odd-sized map.
         run("conv 8→16 k\(kernel) s\(stride) p\(padding)", inputShape: [2, 5, 5], batch: 5) { g in

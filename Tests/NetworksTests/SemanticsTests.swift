@@ -100,7 +100,8 @@ struct SemanticsTests {
     /// (kernel, stride, padding, batch, out channels of the first and second conv), including the
     /// wider channel counts of the reference networks and a pointwise (1×1) convolution.
     @Test(arguments: [(3, 1, 1, 3, 3, 4), (3, 2, 1, 1, 3, 4), (1, 2, 0, 2, 3, 4), (5, 1, 2, 4, 3, 4), (3, 1, 0, 13, 3, 4),
-                      (3, 1, 1, 3, 8, 16), (3, 2, 1, 5, 16, 8), (1, 1, 0, 7, 16, 24)])
+                      (3, 1, 1, 3, 8, 16), (3, 2, 1, 5, 16, 8), (1, 1, 0, 7, 16, 24), (5, 2, 2, 3, 8, 16), (3, 2, 0, 4, 8, 8),
+                      (2, 2, 1, 3, 8, 8)])
     func convolutionMatchesDirectConvolution(kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {
         // A conv on the (sample-major) input, then a second conv on its channel-major output; compare both
         // with the textbook sum y[n,o,i,j] = b[o] + Σ W[o,c,ki,kj]·x[n,c,i·s−p+ki, j·s−p+kj].

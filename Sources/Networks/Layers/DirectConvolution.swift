@@ -1,17 +1,21 @@
-/// A stride-1 convolution computed straight from a zero-padded copy of each sample, without an
-/// im2col column matrix and without BLAS packing.
+/// A convolution computed straight from a zero-padded copy of each sample, without an im2col
+/// column matrix and without BLAS packing.
 ///
-/// With the sample's `C` input planes copied into a padded buffer of row width `Wp = W + 2p`, the
-/// output at flat position `q = oh·Wp + ow` is `Σ_{c, a, b} W[o, c, a, b] · padded[c][q + a·Wp + b]`:
-/// one 1-D correlation per tap with a constant shift. The kernel computes a register tile of
-/// 8 output channels × 32 consecutive positions (16 AVX-512 accumulators; each input vector load
-/// feeds 8 FMAs, each broadcast weight 2), sweeping all `Ho` rows at the padded width; the
-/// positions with `ow ≥ Wo` are computed and dropped when the tile is written out.
+/// Stride 1: with the sample's `C` input planes copied into a padded buffer of row width
+/// `Wp = W + 2p`, the output at flat position `q = oh·Wp + ow` is
+/// `Σ_{c, a, b} W[o, c, a, b] · padded[c][q + a·Wp + b]`: one 1-D correlation per tap with a
+/// constant shift. Stride s: the padded plane is split into s² phase planes
+/// `phase[r·s + t][i][j] = padded[i·s + r][j·s + t]` of row width `Wq = ⌈Wp / s⌉`; tap (a, b) then
+/// reads phase `(a mod s)·s + (b mod s)` at the constant shift `⌊a/s⌋·Wq + ⌊b/s⌋` from `q = oh·Wq + ow`,
+/// so the same kernel applies. The kernel computes a register tile of 8 output channels × 32
+/// consecutive positions (16 AVX-512 accumulators; each input vector load feeds 8 FMAs, each
+/// broadcast weight 2), sweeping all `Ho` rows at width `Wq`; the positions with `ow ≥ Wo` are
+/// computed and dropped when the tile is written out.
 ///
-/// Used for the forward pass of stride-1 convolutions and for their input gradient (the transposed
-/// convolution is itself a stride-1 convolution, of dY with the flipped kernel): the GEMMs of
-/// these layers have only 16–64 rows, where OpenBLAS spends as long packing and im2col copying as
-/// multiplying (README, Performance).
+/// Used for the forward pass of k × k convolutions and for the input gradient of stride-1 ones (the
+/// transposed convolution is itself a stride-1 convolution, of dY with the flipped kernel): the
+/// GEMMs of these layers have only 16–64 rows, where OpenBLAS spends as long packing and im2col
+/// copying as multiplying (README, Performance).
 struct DirectConvolution {
     typealias V = SIMD16<Float>
     /// Output channels per register tile.
@@ -21,27 +25,35 @@ struct DirectConvolution {
 
     let geometry: ConvGeometry
     let outChannels: Int
-    /// Padded row width and output positions per sample at that width, rounded up to the tile.
+    /// Row width of a (phase) plane, `Wq = ⌈(W + 2p) / s⌉`, and output positions per sample at that
+    /// width, rounded up to the tile.
     let paddedWidth: Int, paddedOutputs: Int
-    /// Floats per input channel in the padded buffer, including the slack the last tile reads.
+    /// Floats per phase plane, including the slack the last tile reads.
+    let phasePlane: Int
+    /// Floats per input channel in the padded buffer: s² phase planes.
     let paddedPlane: Int
-    /// Per tap (a, b): its shift `a·Wp + b` in the padded plane.
+    /// Per tap (a, b): its offset in a channel's padded buffer (phase plane and shift).
     private let shifts: [Int]
 
     /// Whether `geometry` (with `outChannels`) can be computed directly.
     static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
-        g.stride == 1 && g.kernel > 1 && outChannels % channelBlock == 0
+        g.kernel > 1 && g.stride <= 2 && outChannels % channelBlock == 0
     }
 
     init(_ g: ConvGeometry, outChannels: Int) {
-        precondition(Self.supports(g, outChannels: outChannels), "direct convolution needs stride 1 and 8k out channels")
+        precondition(Self.supports(g, outChannels: outChannels), "direct convolution needs k > 1, stride ≤ 2 and 8k out channels")
         geometry = g
         self.outChannels = outChannels
-        let wp = g.width + 2 * g.padding
-        paddedWidth = wp
-        paddedOutputs = (g.outHeight * wp + Self.positionBlock - 1) / Self.positionBlock * Self.positionBlock
-        paddedPlane = paddedOutputs + (g.kernel - 1) * (wp + 1)
-        shifts = (0..<g.kernel).flatMap { a in (0..<g.kernel).map { b in a * wp + b } }
+        let s = g.stride, wq = (g.width + 2 * g.padding + s - 1) / s, hq = (g.height + 2 * g.padding + s - 1) / s
+        paddedWidth = wq
+        paddedOutputs = (g.outHeight * wq + Self.positionBlock - 1) / Self.positionBlock * Self.positionBlock
+        let reach = (g.kernel - 1) / s
+        phasePlane = max(hq * wq, paddedOutputs + reach * (wq + 1))
+        paddedPlane = s * s * phasePlane
+        let phasePlane = phasePlane
+        shifts = (0..<g.kernel).flatMap { a in
+            (0..<g.kernel).map { b in ((a % s) * s + b % s) * phasePlane + (a / s) * wq + b / s }
+        }
     }
 
     /// Floats of per-worker scratch: the padded planes of one sample and one output tile.
@@ -54,7 +66,7 @@ struct DirectConvolution {
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
              accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
-        let g = geometry, c = g.channels, wp = paddedWidth, p = g.padding
+        let g = geometry, c = g.channels, wq = paddedWidth, p = g.padding, stride = g.stride
         let padded = scratch, tile = scratch + c * paddedPlane
         let outPlane = g.outSpatial, taps = g.kernel * g.kernel, k = c * taps
         // Borders and slack stay zero: only the interior is rewritten for each sample.
@@ -62,8 +74,12 @@ struct DirectConvolution {
         shifts.withUnsafeBufferPointer { shifts in
             for n in samples {
                 for ch in 0..<c {
-                    let source = x + ch * channelStride + n * sampleStride, target = padded + ch * paddedPlane + p * wp + p
-                    for h in 0..<g.height { Self.copy(source + h * g.width, to: target + h * wp, g.width) }
+                    let source = x + ch * channelStride + n * sampleStride, planes = padded + ch * paddedPlane
+                    if stride == 1 {
+                        for h in 0..<g.height { Self.copy(source + h * g.width, to: planes + (p + h) * wq + p, g.width) }
+                    } else {
+                        splitPhases(source, into: planes)
+                    }
                 }
                 var o0 = 0
                 while o0 < outChannels {
@@ -77,11 +93,27 @@ struct DirectConvolution {
                         let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
                         let b = bias?[o0 + i] ?? 0
                         for oh in 0..<g.outHeight {
-                            Self.write(from + oh * wp, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate)
+                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate)
                         }
                     }
                     o0 += Self.channelBlock
                 }
+            }
+        }
+    }
+
+    /// Stride 2: scatters one input plane into its 4 phase planes (the zero border stays zero).
+    @inline(__always) private func splitPhases(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+        let g = geometry, p = g.padding, wq = paddedWidth
+        for h in 0..<g.height {
+            let row = source + h * g.width, r = (h + p) & 1, i = (h + p) >> 1
+            let even = planes + (r * 2 + (p & 1)) * phasePlane + i * wq + (p >> 1)        // columns w with (w + p) even
+            let odd = planes + (r * 2 + 1 - (p & 1)) * phasePlane + i * wq + ((p + 1) >> 1)  // (w + p) odd
+            var w = 0
+            while w < g.width {
+                even[w >> 1] = row[w]
+                if w + 1 < g.width { odd[w >> 1] = row[w + 1] }
+                w += 2
             }
         }
     }
