@@ -99,11 +99,7 @@ public final class LayerGraph {
             let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
                             batch: batch, mode: mode, workspace: workspace, workers: workers)
             for (i, node) in nodes.enumerated() {
-                if let times = workspace.layerTimes {
-                    times.time(i, backward: false) { node.forward(pass, scratch: workspace.scratch[i]) }
-                } else {
-                    node.forward(pass, scratch: workspace.scratch[i])
-                }
+                workspace.timed(i, backward: false) { node.forward(pass, scratch: workspace.scratch[i]) }
             }
         }
         workspace.lastBatch = batch
@@ -128,11 +124,7 @@ public final class LayerGraph {
                             batch: workspace.lastBatch, mode: mode, workspace: workspace, workers: workers)
             for i in nodes.indices.reversed() {
                 guard activations[nodes[i].output].requiresGradient else { continue }
-                if let times = workspace.layerTimes {
-                    times.time(i, backward: true) { nodes[i].backward(pass, scratch: workspace.scratch[i]) }
-                } else {
-                    nodes[i].backward(pass, scratch: workspace.scratch[i])
-                }
+                workspace.timed(i, backward: true) { nodes[i].backward(pass, scratch: workspace.scratch[i]) }
             }
         }
     }

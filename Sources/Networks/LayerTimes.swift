@@ -21,6 +21,14 @@ public final class LayerTimes {
     }
 }
 
+extension Workspace {
+    /// Runs operation `operation`'s pass, adding its wall time to `layerTimes` when that is set.
+    @inline(__always)
+    func timed(_ operation: Int, backward: Bool, _ body: () -> Void) {
+        if let layerTimes { layerTimes.time(operation, backward: backward, body) } else { body() }
+    }
+}
+
 /// What one operation of a graph is, for profiles: its kind ("conv", "linear", "batchnorm", ...),
 /// its shape and algorithm, and its multiply-adds per sample (0 for elementwise operations).
 public struct LayerSummary: Sendable {

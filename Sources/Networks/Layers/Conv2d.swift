@@ -13,8 +13,9 @@ import Tensor
 /// (padding k−1−p) with the flipped, transposed kernel `W'[c, o, a, b] = W[o, c, k−1−a, k−1−b]`,
 /// again im2col + one GEMM per chunk with a long inner dimension (out·k·k) written straight into dX;
 /// otherwise `dcolumns = Wᵀ × dY` then col2im (scatter-add) into dX.
-/// Stride-1 convolutions with a multiple of 8 output channels skip im2col and GEMM in the forward
-/// pass and in dX: `DirectConvolution` computes them from a padded copy of each sample.
+/// k × k convolutions (k > 1, stride ≤ 2) with a multiple of 8 output channels skip im2col and
+/// GEMM in the forward pass, and stride-1 ones also in dX: `DirectConvolution` computes them from a
+/// padded copy of each sample.
 final class Conv2d: LayerNode {
     // x: [N, C, H, W] (either order) → y: [N, out, Ho, Wo] channel-major
     let geometry: ConvGeometry
