@@ -71,7 +71,8 @@ final class Conv2d: LayerNode {
     override func columnCount(batch: Int) -> Int {
         if isPointwise { return 0 }
         let forward = geometry.rows * Self.chunkSamples(geometry, batch: batch) * geometry.outSpatial
-        let directs = max(direct?.scratchCount ?? 0, directTransposed?.scratchCount ?? 0)
+        let weightGradient = direct.map { $0.computesWeightGradient ? max($0.weightGradientFloatsPerSample, Self.columnBudget) : 0 }
+        let directs = max(direct?.scratchCount ?? 0, directTransposed?.scratchCount ?? 0, weightGradient ?? 0)
         guard let t = transposed, directTransposed == nil else { return max(forward, directs) }
         return max(forward, directs, t.rows * Self.chunkSamples(t, batch: batch) * t.outSpatial)
     }
@@ -165,6 +166,11 @@ final class Conv2d: LayerNode {
                 return
             }
             let cols = pass.columns(worker)
+            if let direct, direct.computesWeightGradient, !(scatter && dx != nil) {
+                direct.weightGradient(x, channelStride: strides.channel, sampleStride: strides.sample, dy: dy, batch: n,
+                                      samples: samples, dw: target, scratch: cols, budget: Self.columnBudget)
+                return
+            }
             chunks(geometry, samples, batch: n) { n0, count in
                 let width = count * s
                 geometry.im2col(x, channelStride: strides.channel, sampleStride: strides.sample, n0: n0, count: count, columns: cols)
