@@ -66,21 +66,14 @@ struct DirectConvolution {
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
              accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
-        let g = geometry, c = g.channels, wq = paddedWidth, p = g.padding, stride = g.stride
+        let g = geometry, c = g.channels, wq = paddedWidth
         let padded = scratch, tile = scratch + c * paddedPlane
         let outPlane = g.outSpatial, taps = g.kernel * g.kernel, k = c * taps
         // Borders and slack stay zero: only the interior is rewritten for each sample.
         padded.update(repeating: 0, count: c * paddedPlane)
         shifts.withUnsafeBufferPointer { shifts in
             for n in samples {
-                for ch in 0..<c {
-                    let source = x + ch * channelStride + n * sampleStride, planes = padded + ch * paddedPlane
-                    if stride == 1 {
-                        for h in 0..<g.height { Self.copy(source + h * g.width, to: planes + (p + h) * wq + p, g.width) }
-                    } else {
-                        splitPhases(source, into: planes)
-                    }
-                }
+                for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
                 var o0 = 0
                 while o0 < outChannels {
                     var q = 0
@@ -120,7 +113,7 @@ struct DirectConvolution {
                         batch: Int, samples: Range<Int>, dw: UnsafeMutablePointer<Float>,
                         scratch: UnsafeMutablePointer<Float>, budget: Int) {
         precondition(computesWeightGradient, "direct dW needs 3×3, stride 1")
-        let g = geometry, c = g.channels, wp = paddedWidth, p = g.padding, rows = g.rows
+        let g = geometry, c = g.channels, wp = paddedWidth, rows = g.rows
         let perSample = weightGradientFloatsPerSample
         let chunk = max(1, min(samples.count, budget / perSample))
         dw.update(repeating: 0, count: outChannels * rows)
@@ -131,11 +124,7 @@ struct DirectConvolution {
             let xs = scratch, ys = scratch + c * count * paddedPlane  // xs [C][count][plane], ys [out][count][positions]
             scratch.update(repeating: 0, count: count * perSample)
             for j in 0..<count {
-                for ch in 0..<c {
-                    let source = x + ch * channelStride + (n0 + j) * sampleStride
-                    let target = xs + (ch * count + j) * paddedPlane + p * wp + p
-                    for h in 0..<g.height { Self.copy(source + h * g.width, to: target + h * wp, g.width) }
-                }
+                for ch in 0..<c { pad(x + ch * channelStride + (n0 + j) * sampleStride, into: xs + (ch * count + j) * paddedPlane) }
                 for o in 0..<outChannels {
                     let source = dy + (o * batch + n0 + j) * g.outSpatial, target = ys + (o * count + j) * paddedOutputs
                     for h in 0..<g.outHeight { Self.copy(source + h * g.outWidth, to: target + h * wp, g.outWidth) }
@@ -182,6 +171,16 @@ struct DirectConvolution {
         let d = dw + dwStride
         d[0] += b0.sum(); d[1] += b1.sum(); d[2] += b2.sum(); d[3] += b3.sum(); d[4] += b4.sum()
         d[5] += b5.sum(); d[6] += b6.sum(); d[7] += b7.sum(); d[8] += b8.sum()
+    }
+
+    /// Writes one input plane into its padded (phase) planes at `planes`; the zero border stays zero.
+    @inline(__always) private func pad(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+        let g = geometry, wq = paddedWidth, p = g.padding
+        if g.stride == 1 {
+            for h in 0..<g.height { Self.copy(source + h * g.width, to: planes + (p + h) * wq + p, g.width) }
+        } else {
+            splitPhases(source, into: planes)
+        }
     }
 
     /// Stride 2: scatters one input plane into its 4 phase planes (the zero border stays zero).
