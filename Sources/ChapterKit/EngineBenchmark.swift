@@ -208,7 +208,7 @@ public struct EngineBenchmark {
                             trainSamplesPerCPUSecond: trainRateCPU, overPyTorch: pytorch.map { trainRateCPU / $0 })
     }
 
-    private func step(_ objective: TrainingObjective, _ w: inout [Float], _ g: inout [Float], _ x: [Float], _ y: [Int32],
+    func step(_ objective: TrainingObjective, _ w: inout [Float], _ g: inout [Float], _ x: [Float], _ y: [Int32],
                       _ rng: inout RandomGenerator) -> Float {
         let n = y.count
         return w.withUnsafeBufferPointer { wp in

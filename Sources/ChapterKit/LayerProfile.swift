@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Networks
 import Tensor
+import Training
 
 /// One operation's share of a training step (forward in train mode, loss, backward), measured by
 /// the engine's own per-operation timer (`LayerTimes`): `bench --layers`.
@@ -23,22 +24,12 @@ extension EngineBenchmark {
         var (parameters, state) = network.initialParameters(seed: 7)
         let data = SyntheticData.gaussianBlobs(count: batchSize, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
                                               shape: network.inputShape, seed: 3)
-        let workspace = network.makeWorkspace(batchCapacity: batchSize)
-        var gradient = parameters, outputGradient = [Float](repeating: 0, count: batchSize * network.classes)
-        let step = {
-            data.images.withUnsafeBufferPointer { x in
-                data.labels.withUnsafeBufferPointer { y in
-                    let logits = network.forward(parameters: parameters, state: &state, input: x.baseAddress!, batch: batchSize,
-                                                 mode: .train(momentum: 0.1), workspace: workspace)
-                    _ = SoftmaxCrossEntropy.evaluate(logits: logits, labels: y.baseAddress!, batch: batchSize,
-                                                     classes: network.classes, gradient: &outputGradient)
-                    network.backward(parameters: parameters, outputGradient: outputGradient, gradient: &gradient, workspace: workspace)
-                }
-            }
-        }
+        let objective = NetworkObjective(network: network, state: state, batchCapacity: batchSize)
+        var gradient = parameters, rng = RandomGenerator(seed: 7)
+        let step = { _ = self.step(objective, &parameters, &gradient, data.images, data.labels, &rng) }
         step()  // warm-up, untimed
         let times = LayerTimes(operations: network.graph.layerSummaries.count)
-        workspace.layerTimes = times
+        objective.layerTimes = times
         var steps = 0
         let start = Date()
         repeat { step(); steps += 1 } while Date().timeIntervalSince(start) < minimumSeconds

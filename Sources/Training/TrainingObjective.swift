@@ -36,6 +36,12 @@ public final class NetworkObjective: TrainingObjective {
 
     public var parameterCount: Int { network.layout.parameterCount }
 
+    /// When set, every step adds each operation's wall time to it (`bench --layers`).
+    public var layerTimes: LayerTimes? {
+        get { workspace.layerTimes }
+        set { workspace.layerTimes = newValue }
+    }
+
     public func lossAndGradient(parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
                                 images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int,
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {

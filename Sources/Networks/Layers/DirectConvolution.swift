@@ -118,11 +118,12 @@ struct DirectConvolution {
         let chunk = max(1, min(samples.count, budget / perSample))
         dw.update(repeating: 0, count: outChannels * rows)
         let sh = (shifts[0], shifts[1], shifts[2], shifts[3], shifts[4], shifts[5], shifts[6], shifts[7], shifts[8])
-        var n0 = samples.lowerBound
+        var n0 = samples.lowerBound, zeroedFor = 0
         while n0 < samples.upperBound {
             let count = min(chunk, samples.upperBound - n0)
             let xs = scratch, ys = scratch + c * count * paddedPlane  // xs [C][count][plane], ys [out][count][positions]
-            scratch.update(repeating: 0, count: count * perSample)
+            // Borders and dropped columns stay zero while the layout (the chunk's count) stays the same.
+            if count != zeroedFor { scratch.update(repeating: 0, count: count * perSample); zeroedFor = count }
             for j in 0..<count {
                 for ch in 0..<c { pad(x + ch * channelStride + (n0 + j) * sampleStride, into: xs + (ch * count + j) * paddedPlane) }
                 for o in 0..<outChannels {
