@@ -22,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "train", targets: ["train"]),
         .executable(name: "gallery", targets: ["gallery"]),
+        .executable(name: "chapter1", targets: ["chapter1"]),
         .executable(name: "chapter2", targets: ["chapter2"]),
         .executable(name: "chapter3", targets: ["chapter3"]),
         .executable(name: "bench", targets: ["bench"]),
@@ -63,6 +64,10 @@ let package = Package(
         .executableTarget(name: "bench", dependencies: [
             "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/bench"),
+        .executableTarget(name: "chapter1", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter1-loss-surface-planes"),
         .executableTarget(name: "chapter2", dependencies: [
             "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,7 +87,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
-        .testTarget(name: "ChapterTests", dependencies: ["chapter2", "chapter3"]),
+        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

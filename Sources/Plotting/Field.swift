@@ -15,6 +15,9 @@ public struct FieldSeries: Sendable {
     public var overflowLabel: String?
     public var colorbarLabel: String?
     public var contourLines: Bool
+    /// Whether this panel draws the colorbar. Panels of one row that share `levels` can leave it
+    /// to the last one (one colorbar per row).
+    public var showsColorbar: Bool = true
 
     /// Number of coloured bands (including the overflow band).
     public var bandCount: Int { levels.count - 1 + (overflowLabel == nil ? 0 : 1) }

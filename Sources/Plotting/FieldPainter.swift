@@ -38,7 +38,13 @@ struct Colorbar {
 
     /// Labels at the band boundaries, bottom to top.
     var boundaryLabels: [String] {
-        var labels = field.levels.map { Ticks.compact($0, significant: 2) }
+        // Two significant digits, or as many more (up to 5) as it takes for neighbouring levels to
+        // read differently: log-spaced levels crowd near the minimum.
+        let digits = (2...5).first { d in
+            let l = field.levels.map { Ticks.compact($0, significant: d) }
+            return zip(l, l.dropFirst()).allSatisfy { $0 != $1 }
+        } ?? 5
+        var labels = field.levels.map { Ticks.compact($0, significant: digits) }
         if let overflow = field.overflowLabel { labels.append(overflow) }
         return labels
     }

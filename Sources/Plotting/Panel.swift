@@ -110,11 +110,12 @@ public final class Panel {
                                            color: color, font: font)))
     }
 
-    /// A field drawn as filled contours between `levels` with contour lines and a colorbar.
+    /// A field drawn as filled contours between `levels` with contour lines and a colorbar
+    /// (`showsColorbar: false` leaves it to another panel with the same levels).
     /// `values[j][i]` is the value at `(xs[i], ys[j])`. The axes default to the grid's extent.
     public func field(xs: [Double], ys: [Double], values: [[Double]], levels: [Double],
                       colormap: Colormap = .viridis, overflowLabel: String? = nil,
-                      colorbarLabel: String? = nil, contourLines: Bool = true) {
+                      colorbarLabel: String? = nil, contourLines: Bool = true, showsColorbar: Bool = true) {
         precondition(xs.count >= 2 && ys.count >= 2, "field: need a grid of at least 2×2 points")
         precondition(values.count == ys.count && values.allSatisfy { $0.count == xs.count },
                      "field: values must be [ys.count][xs.count] = [\(ys.count)][\(xs.count)]")
@@ -122,7 +123,7 @@ public final class Panel {
                      "field: levels must be at least two, strictly increasing: \(levels)")
         series.append(.field(FieldSeries(xs: xs, ys: ys, values: values, levels: levels, colormap: colormap,
                                          overflowLabel: overflowLabel, colorbarLabel: colorbarLabel,
-                                         contourLines: contourLines)))
+                                         contourLines: contourLines, showsColorbar: showsColorbar)))
     }
 
     /// The field of this panel, if any (one per panel is drawn with a colorbar).

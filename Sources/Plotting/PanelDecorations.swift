@@ -7,7 +7,7 @@ struct PanelDecorations {
     private var tickHeight: Double { placer.metrics("0", Theme.tickFont).height }
     private var labelHeight: Double { placer.metrics("Ag", Theme.labelFont).height }
     private var maxYLabelWidth: Double { plan.y.labels.map { placer.metrics($0, Theme.tickFont).width }.max() ?? 0 }
-    private var colorbar: Colorbar? { plan.panel.fieldSeries.map(Colorbar.init(field:)) }
+    private var colorbar: Colorbar? { plan.panel.fieldSeries.flatMap { $0.showsColorbar ? Colorbar(field: $0) : nil } }
 
     /// Space needed outside the plot area on each side.
     func margins() -> (left: Double, right: Double, top: Double, bottom: Double) {

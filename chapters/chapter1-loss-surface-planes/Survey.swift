@@ -1,0 +1,106 @@
+import ChapterKit
+import Foundation
+import Networks
+import Tensor
+import Training
+import WeightSpace
+
+/// Measures the planes: every point through the artifact cache's point store (an interrupted run
+/// resumes at the first missing point), BN recomputed at each point on one fixed training subset.
+struct Survey {
+    let plan: PlanesPlan
+    let data: TrainingData
+    let cache: ArtifactCache
+    let networks: [UInt64: TrainedNetwork]
+    let evaluator: Evaluator
+    let evaluation: EvaluationData
+
+    init(plan: PlanesPlan, data: TrainingData, cache: ArtifactCache) throws {
+        self.plan = plan
+        self.data = data
+        self.cache = cache
+        var networks: [UInt64: TrainedNetwork] = [:]
+        for seed in plan.seeds { networks[seed] = try cache.trainedNetwork(plan.curves.endpointRecipe(seed: seed, data: data), data: data) }
+        self.networks = networks
+        evaluator = Evaluator(network: networks[plan.seeds[0]]!.network)
+        evaluation = plan.curves.evaluationData(data)
+    }
+
+    /// Metrics at `count` points `theta(k)`, cached under `name` and `identity` (which must name
+    /// everything the points depend on; the evaluation data is added here).
+    func evaluate(_ name: String, identity: String, count: Int, _ theta: (Int) -> [Float]) throws -> [PointMetrics] {
+        let full = identity + " | \(plan.curves.model.rawValue) on \(data.name): BN on \(evaluation.batchNorm.count), train \(evaluation.train.count), test \(evaluation.test.count), wd \(plan.curves.weightDecay)"
+        let state = networks[plan.seeds[0]]!.state
+        return try cache.pointEvaluations(key: ArtifactCache.pointsKey(name, identity: full), identity: full, count: count, label: name) { k in
+            evaluator.metrics(at: theta(k), state: state, data: evaluation, weightDecay: plan.curves.weightDecay)
+        }
+    }
+
+    /// GAR's grid over `plane`: coordinates `α·dx`, `β·dy`.
+    func grid(_ name: String, identity: String, plane: Plane) throws -> PlaneGrid {
+        let alphas = plan.grid.values
+        let cells = PlaneGrid.coordinates(xs: alphas, ys: alphas)
+        let points = try evaluate(name, identity: identity + " grid \(plan.grid)", count: cells.count) { k in
+            plane.gridPoint(alpha: cells[k].x, beta: cells[k].y)
+        }
+        return PlaneGrid(xs: alphas.map { $0 * plane.dx }, ys: alphas.map { $0 * plane.dy }, points: points)
+    }
+
+    func key(_ seed: UInt64) -> String { networks[seed]!.recipe.cacheKey }
+
+    // MARK: The three planes
+
+    /// The plane through three independent networks of pair k: optima, midpoints, centroid, and the grid for the figure's pair.
+    func threeOptima(_ k: Int) throws -> ThreeOptimaResult {
+        let (a, b, c) = plan.triple(k)
+        let w = [a, b, c].map { networks[$0]!.parameters }
+        let plane = Plane.through(w[0], w[2], w[1])
+        let combinations: [[Float]] = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]]
+        let identity = "three optima \(key(a)) \(key(b)) \(key(c))"
+        let points = try evaluate("optima-\(a)-\(b)-\(c)", identity: identity + " points \(combinations)", count: combinations.count) { i in
+            var theta = [Float](repeating: 0, count: w[0].count)
+            for j in 0..<3 where combinations[i][j] != 0 { BLAS.axpy(alpha: combinations[i][j], w[j], &theta) }
+            return theta
+        }
+        let grid = k == 0 ? try self.grid("optima-grid-\(a)-\(b)-\(c)", identity: identity, plane: plane) : nil
+        let positions = w.map { plane.coordinates(of: $0) }.map { PlanePosition(x: $0.x, y: $0.y) }
+        return ThreeOptimaResult(seeds: [a, b, c], positions: positions, optima: Array(points[0..<3]),
+                                 midpoints: Array(points[3..<6]), centroid: points[6], grid: grid)
+    }
+
+    /// The plane through pair k's endpoints and the middle bend of its trained `kind` curve.
+    func curvePlane(_ kind: CurveKind, _ k: Int) throws -> CurvePlaneResult {
+        let (a, b) = plan.pairs[k]
+        let start = networks[a]!, end = networks[b]!
+        let trained = try cache.trainedCurve(plan.curves.curveRecipe(kind, start.recipe, end.recipe), start: start, end: end, data: data)
+        let curve = trained.recipe.curve, p = start.parameters.count
+        let plane = Plane.through(trained.bend(0), trained.bend(curve.bends / 2), trained.bend(curve.bends - 1))
+        let overlayPoints = CurveEvaluation.grid(points: plan.overlayPoints).map { curve.point(at: $0, bendVector: trained.bendVector, parameterCount: p) }
+        let overlay = overlayPoints.map { plane.coordinates(of: $0) }.map { PlanePosition(x: $0.x, y: $0.y) }
+        let residual = overlayPoints.map { plane.distance(of: $0) }.max()!
+        let ts = CurveEvaluation.grid(points: plan.pathPoints)
+        let onCurve = try evaluate("\(kind.rawValue)-plane-\(a)-\(b)", identity: "projected \(trained.recipe.cacheKey) at \(ts)", count: ts.count) { i in
+            let (x, y) = plane.coordinates(of: curve.point(at: ts[i], bendVector: trained.bendVector, parameterCount: p))
+            return plane.point(x: x, y: y)
+        }
+        let segment = try evaluate("segment-\(a)-\(b)", identity: "segment \(key(a)) \(key(b)) at \(ts)", count: ts.count) { i in
+            Curve(.bezier, bends: 2).point(at: ts[i], bendVector: start.parameters + end.parameters, parameterCount: p)
+        }
+        let grid = k == 0 ? try self.grid("\(kind.rawValue)-grid-\(a)-\(b)", identity: "curve plane \(trained.recipe.cacheKey)", plane: plane) : nil
+        let bend = plane.coordinates(of: trained.bend(curve.bends / 2))
+        return CurvePlaneResult(kind: kind, seeds: (a, b), dx: plane.dx, dy: plane.dy, bend: PlanePosition(x: bend.x, y: bend.y),
+                                overlay: overlay, residual: residual, ts: ts, curve: onCurve, segment: segment, grid: grid)
+    }
+
+    /// LL's filter-normalised random plane around the first network.
+    func randomPlane() throws -> RandomPlaneResult {
+        let seed = plan.seeds[0], center = networks[seed]!
+        let plane = FilterNormalizedPlane(center: center.parameters, layout: center.network.layout,
+                                          seed: RandomGenerator.derive(seed: seed, "filter-normalised plane"))
+        let values = plan.randomGrid.values
+        let cells = PlaneGrid.coordinates(xs: values, ys: values)
+        let points = try evaluate("random-plane-\(seed)", identity: "filter-normalised plane around \(key(seed)) grid \(plan.randomGrid)",
+                                  count: cells.count) { k in plane.point(x: cells[k].x, y: cells[k].y) }
+        return RandomPlaneResult(seed: seed, grid: PlaneGrid(xs: values, ys: values, points: points))
+    }
+}

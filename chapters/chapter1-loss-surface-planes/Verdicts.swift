@@ -1,0 +1,55 @@
+import ChapterKit
+import Foundation
+import WeightSpace
+
+/// The claims of chapter 1, each decided on the run's own numbers (means over the pairs).
+struct Verdict {
+    let claim: String
+    let measured: String
+    let held: Bool
+}
+
+extension PlanesResults {
+    /// How far above the worse optimum a midpoint's test error must be to count as "much higher"
+    /// (the same margin as chapter 2's segment barrier), and how much higher its train loss must
+    /// be, as a factor.
+    static let barrierPoints = 5.0, barrierFactor = 2.0
+    /// How close a curve's max test error must stay to the worse endpoint's (chapter 2's "a few points").
+    static let fewPoints = 3.0
+    /// A curve "lies in its plane" when its largest distance from the plane is below this fraction of dx.
+    static let inPlaneTolerance = 1e-4
+
+    /// Mean ± std over pairs of `value` of each pair.
+    func over<T>(_ items: [T], _ value: (T) -> Double) -> MeanStd { MeanStd(items.map(value)) }
+
+    var verdicts: [Verdict] {
+        var out: [Verdict] = []
+        let ratio = over(triples) { t in
+            let excess = t.midpointExcess(\.trainLoss)
+            return zip(excess, [(0, 1), (0, 2), (1, 2)]).map { e, ends in
+                (e + max(t.optima[ends.0].trainLoss, t.optima[ends.1].trainLoss)) / max(t.optima[ends.0].trainLoss, t.optima[ends.1].trainLoss)
+            }.reduce(0, +) / 3
+        }
+        let errorExcess = over(triples) { 100 * $0.midpointExcess(\.testError).reduce(0, +) / 3 }
+        out.append(Verdict(claim: "three-optima plane: the midpoint between two networks has a train loss at least \(Self.barrierFactor.formatted())× the worse optimum's",
+                           measured: "midpoint / worse optimum train loss \(ratio.formatted(2))×", held: ratio.mean >= Self.barrierFactor))
+        out.append(Verdict(claim: "three-optima plane: the midpoint's test error is at least \(Self.barrierPoints.formatted()) points above the worse optimum's",
+                           measured: "midpoint − worse optimum: \(errorExcess.formatted(2)) points", held: errorExcess.mean >= Self.barrierPoints))
+        for (name, results) in curvePlanes {
+            let rise = over(results) { 100 * ($0.maxAlongCurve(\.testError) - $0.worseEndpoint(\.testError)) }
+            out.append(Verdict(claim: "\(name) plane: the max test error along the projected curve is within \(Self.fewPoints.formatted()) points of the worse endpoint's",
+                               measured: "curve max − worse endpoint: \(rise.formatted(2)) points", held: rise.mean <= Self.fewPoints))
+            let curveLoss = over(results) { $0.maxAlongCurve(\.trainLoss) }, segmentLoss = over(results) { $0.maxAlongSegment(\.trainLoss) }
+            out.append(Verdict(claim: "\(name) plane: the curve's valley is lower than the segment's ridge (max train loss)",
+                               measured: "curve \(curveLoss.formatted(3)) vs segment \(segmentLoss.formatted(3))", held: curveLoss.mean < segmentLoss.mean))
+            let residual = results.map(\.relativeResidual).max()!
+            out.append(Verdict(claim: "\(name) curve lies in its plane (largest distance below \(Self.inPlaneTolerance.formatted()) · dx)",
+                               measured: String(format: "largest distance %.2e · dx (%.2e in weight units)", residual, results.map(\.residual).max()!),
+                               held: residual < Self.inPlaneTolerance))
+        }
+        let segmentRise = over(bezier) { 100 * ($0.maxAlongSegment(\.testError) - $0.worseEndpoint(\.testError)) }
+        out.append(Verdict(claim: "the straight segment between the endpoints rises at least \(Self.barrierPoints.formatted()) points above the worse endpoint's test error",
+                           measured: "segment max − worse endpoint: \(segmentRise.formatted(2)) points", held: segmentRise.mean >= Self.barrierPoints))
+        return out
+    }
+}

@@ -1,0 +1,55 @@
+// Chapter 1 — loss-surface planes: three isolated optima, and the valleys that curves follow.
+//
+// Paper: T. Garipov, P. Izmailov, D. Podoprikhin, D. Vetrov, A. G. Wilson, "Loss Surfaces, Mode
+// Connectivity, and Fast Ensembling of DNNs", NeurIPS 2018, Fig. 1 (timgaripov/dnn-mode-connectivity,
+// `plane.py` and `plane_plot.py`); beyond the paper, the filter-normalised random plane of
+// H. Li, Z. Xu, G. Taylor, C. Studer, T. Goldstein, "Visualizing the Loss Landscape of Neural
+// Nets", NeurIPS 2018 (tomgoldstein/loss-landscape).
+//
+// Claim: on the plane through three independently trained networks the optima are isolated — the
+// loss between them is much higher; on the plane through two endpoints and the middle bend of a
+// trained Bezier or PolyChain curve, a curved valley of low loss joins them, and the whole curve
+// stays at the endpoints' loss while the straight segment does not.
+//
+// Deviations: Fashion-MNIST instead of CIFAR; TinyTen instead of VGG16 / PreResNet164; chapter 2's
+// short training budgets; BN statistics recomputed on a fixed training subset and train metrics on
+// a fixed subset (sizes in the report); the grids drawn for one pair, the numbers measured at the
+// exact points over every pair.
+import ArgumentParser
+import ChapterKit
+import Foundation
+import Reporting
+import Training
+import WeightSpace
+
+struct Chapter1: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chapter1",
+        abstract: "Loss-surface planes: three isolated optima, and the valleys curves follow (Garipov et al. 2018, Fig. 1).",
+        discussion: "Writes figures (PNG + SVG), CSV/JSON and report.md to figures/chapter1/. Takes chapter 2's networks and curves from the artifact cache (or trains them).")
+
+    @OptionGroup var options: ChapterOptions
+
+    func validate() throws {
+        if let seeds = options.seeds, seeds.count < 3 { throw ValidationError("--seeds needs at least three seeds (three networks per plane), got \(seeds.count)") }
+    }
+
+    func run() throws {
+        options.engine.prepareRuntime()
+        let started = Date()
+        let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
+        let data = try plan.curves.loadData(directory: options.engine.dataPath)
+        let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+        let pairs = plan.pairs.indices
+        let results = PlanesResults(plan: plan,
+                                    triples: try pairs.map { try survey.threeOptima($0) },
+                                    bezier: try pairs.map { try survey.curvePlane(.bezier, $0) },
+                                    polychain: try pairs.map { try survey.curvePlane(.polychain, $0) },
+                                    random: try survey.randomPlane())
+        let folder = options.outputFolder("chapter1")
+        try PlanesReport(results: results, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
+        print("report: \(folder)/report.md")
+    }
+}
+
+Chapter1.main()
