@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "chapter1", targets: ["chapter1"]),
         .executable(name: "chapter2", targets: ["chapter2"]),
         .executable(name: "chapter3", targets: ["chapter3"]),
+        .executable(name: "chapter4", targets: ["chapter4"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
@@ -76,6 +77,10 @@ let package = Package(
             "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/chapter3-fge-sse"),
+        .executableTarget(name: "chapter4", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter4-swa-width"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 
         // Tests.
@@ -87,7 +92,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
-        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3"]),
+        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

@@ -85,4 +85,19 @@ import Testing
         #expect(abs(oneCycle(at(0, 30, per: 100)) - 0.1) < 1e-7)
         #expect(abs(oneCycle(at(0, 99, per: 100)) - 1e-5) < 1e-9)
     }
+
+    @Test func swaAnnealReachesSwaLRAtTheStatedEpochAndHoldsIt() {
+        for shape in AnnealShape.allCases {
+            let s = LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 2, shape: shape)
+            #expect(abs(Double(s(at(0))) - 0.05) < 1e-9)
+            // Halfway both shapes are at the midpoint: cosine's (1 − cos π/2)/2 = ½, linear's ½.
+            #expect(abs(Double(s(at(1))) - 0.03) < 1e-7)
+            for e in 2..<6 { #expect(abs(Double(s(at(e, 3))) - 0.01) < 1e-9) }
+        }
+        // Cosine lags linear early on: at a quarter, (1 − cos π/4)/2 ≈ 0.146 of the way vs 0.25.
+        let cosine = LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 2, shape: .cosine)
+        let linear = LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 2, shape: .linear)
+        #expect(cosine(at(0, 5)) > linear(at(0, 5)))
+        #expect(LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 0, shape: .linear)(at(0)) == 0.01)
+    }
 }
