@@ -70,7 +70,9 @@ public enum KeskarSharpness {
     /// the ascent and for L0/L1 alike): ascent on minibatches of `ascent` (shuffled with `seed`,
     /// no augmentation), losses measured on `evaluation`.
     public static func measure(network: Network, parameters: [Float], state: [Float], ascent: Dataset, evaluation: Dataset,
-                               options: SharpnessOptions = SharpnessOptions(), seed: UInt64) -> SharpnessResult {
+                               options: SharpnessOptions = SharpnessOptions(), seed: UInt64, label: String = "sharpness") -> SharpnessResult {
+        let progress = ProgressBar(label: label, total: options.steps)
+        defer { progress.finish() }
         let objective = NetworkObjective(network: network, state: state, batchCapacity: options.batchSize)
         objective.frozenBatchNorm = true
         let evaluator = Evaluator(network: network)
@@ -94,6 +96,7 @@ public enum KeskarSharpness {
                     }
                 }
             }
+            progress.advance(status: "step \(step)")
             return gradient
         }, measure: { w in evaluator.evaluate(parameters: w, state: state, on: evaluation).loss })
         return SharpnessResult(l0: result.l0, l1: result.l1, step: result.step)

@@ -44,7 +44,8 @@ struct KneeSurvey {
                                                   count: 1, label: "sharpness \(name) seed \(seed)") { _ in
                 KeskarSharpness.measure(network: trained.network, parameters: trained.parameters, state: trained.state, ascent: data.train,
                                         evaluation: data.train.fixedSubset(count: min(plan.sharpnessImages, data.train.count), seed: 29),
-                                        options: plan.sharpness, seed: RandomGenerator.derive(seed: seed, "sharpness"))
+                                        options: plan.sharpness, seed: RandomGenerator.derive(seed: seed, "sharpness"),
+                                        label: "sharpness \(name) seed \(seed)")
             }[0]
         }
         return RunResult(name: name, recipe: recipe, accuracy: accuracy, history: trained.history, sharpness: measured)
