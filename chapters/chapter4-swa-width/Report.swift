@@ -5,10 +5,14 @@ import Reporting
 import WeightSpace
 
 /// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 4.
-struct AveragingReport {
+struct AveragingReport: ChapterReport {
     let findings: Findings
     let data: TrainingData
     let seconds: Double
+
+    var title: String { "Chapter 4 — Stochastic Weight Averaging: wider optima, better generalisation" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { plan.seeds }
 
     var plan: AveragingPlan { findings.plan }
     var spread: String { findings.seeds.count > 1 ? "mean ± std over \(findings.seeds.count) seeds" : "one seed" }
@@ -23,15 +27,9 @@ struct AveragingReport {
                      ("every ray point of both solutions (CSV)", try folder.write(tables.raysTable(), name: "rays")),
                      ("every segment point (CSV)", try folder.write(tables.segmentTable(), name: "segment")),
                      ("summaries, widths and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
-        var report = ReportSkeleton(title: "Chapter 4 — Stochastic Weight Averaging: wider optima, better generalisation")
-        fillClaim(&report.claim)
-        fillSetup(&report.setup)
-        fillResults(&report.results, rays: rays, segment: segment, files: files)
-        fillPaperVsHere(&report.paperVsHere)
-        fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: data, seeds: plan.seeds, seconds: seconds, extra: [("budget", plan.budget.rawValue)])
-        try folder.writeReport(report.document())
+        var section = MarkdownDocument()
+        fillResults(&section, rays: rays, segment: segment, files: files)
+        try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

@@ -5,10 +5,14 @@ import Reporting
 import WeightSpace
 
 /// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 5.
-struct AlignmentReport {
+struct AlignmentReport: ChapterReport {
     let findings: AlignmentFindings
     let data: TrainingData
     let seconds: Double
+
+    var title: String { "Chapter 5 — Neuron alignment: curves between networks up to a permutation of their units" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { findings.pairs.flatMap { [$0.seeds.0, $0.seeds.1] } }
     var plan: AlignmentPlan { findings.plan }
     var spread: String { findings.pairs.count > 1 ? "mean ± std over \(findings.pairs.count) pairs" : "one pair" }
     /// The unit group whose matrix is drawn: the middle one.
@@ -24,16 +28,9 @@ struct AlignmentReport {
         let files = [("every evaluated point of every path (CSV)", try folder.write(tables.pointsTable(), name: "paths")),
                      ("matched correlation per unit group and method (CSV)", try folder.write(tables.correlationTable(), name: "correlation")),
                      ("summaries, permutations' objective and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
-        var report = ReportSkeleton(title: "Chapter 5 — Neuron alignment: curves between networks up to a permutation of their units")
-        fillClaim(&report.claim)
-        fillSetup(&report.setup)
-        fillResults(&report.results, paths: paths, correlation: correlation, matrix: matrix, files: files)
-        fillPaperVsHere(&report.paperVsHere)
-        fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: data, seeds: findings.pairs.flatMap { [$0.seeds.0, $0.seeds.1] }, seconds: seconds,
-                                                   extra: [("budget", plan.budget.rawValue)])
-        try folder.writeReport(report.document())
+        var section = MarkdownDocument()
+        fillResults(&section, paths: paths, correlation: correlation, matrix: matrix, files: files)
+        try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

@@ -5,10 +5,14 @@ import Reporting
 import WeightSpace
 
 /// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 6.
-struct KneeReport {
+struct KneeReport: ChapterReport {
     let findings: KneeFindings
     let data: TrainingData
     let seconds: Double
+
+    var title: String { "Chapter 6 — The Knee schedule: explore at a high rate, exploit with a linear decay" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { Array(Set(plan.comparisonSeeds + plan.densitySeeds)).sorted() }
     var plan: KneePlan { findings.plan }
 
     func write(to path: String) throws {
@@ -20,16 +24,9 @@ struct KneeReport {
         let files = [("every run: schedule, budget, seed, final test accuracy, sharpness (CSV)", try folder.write(tables.runsTable(), name: "runs")),
                      ("test error after every epoch of every run (CSV)", try folder.write(tables.curvesTable(), name: "curves")),
                      ("summaries, correlations and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
-        var report = ReportSkeleton(title: "Chapter 6 — The Knee schedule: explore at a high rate, exploit with a linear decay")
-        fillClaim(&report.claim)
-        fillSetup(&report.setup)
-        fillResults(&report.results, schedules: schedules, density: density, files: files)
-        fillPaperVsHere(&report.paperVsHere)
-        fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: data, seeds: Array(Set(plan.comparisonSeeds + plan.densitySeeds)).sorted(), seconds: seconds,
-                                                   extra: [("budget", plan.budget.rawValue)])
-        try folder.writeReport(report.document())
+        var section = MarkdownDocument()
+        fillResults(&section, schedules: schedules, density: density, files: files)
+        try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
