@@ -57,7 +57,7 @@ struct AlignmentFigures {
         let axis = (0..<n).map(Double.init)
         for (k, (values, title)) in [(before, "as trained"), (after, "aligned by correlation")].enumerated() {
             let p = figure[0, k]
-            p.field(xs: axis, ys: axis, values: values, levels: levels, colorbarLabel: k == 1 ? "correlation" : nil, contourLines: false, showsColorbar: k == 1)
+            p.heatmap(xs: axis, ys: axis, values: values, levels: levels, colorbarLabel: k == 1 ? "correlation" : nil, showsColorbar: k == 1)
             p.title = "\(pair.groups[g]): \(title)"
             p.xAxis = Axis(label: "unit of B")
             p.yAxis = Axis(label: k == 0 ? "unit of A" : nil)
