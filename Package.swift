@@ -25,6 +25,9 @@ let package = Package(
         .executable(name: "chapter1", targets: ["chapter1"]),
         .executable(name: "chapter2", targets: ["chapter2"]),
         .executable(name: "chapter3", targets: ["chapter3"]),
+        .executable(name: "chapter4", targets: ["chapter4"]),
+        .executable(name: "chapter5", targets: ["chapter5"]),
+        .executable(name: "chapter6", targets: ["chapter6"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
@@ -76,6 +79,18 @@ let package = Package(
             "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/chapter3-fge-sse"),
+        .executableTarget(name: "chapter4", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter4-swa-width"),
+        .executableTarget(name: "chapter5", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Tensor", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter5-neuron-alignment"),
+        .executableTarget(name: "chapter6", dependencies: [
+            "ChapterKit", "WeightSpace", "Training", "Networks", "Tensor", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/chapter6-knee-schedule"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 
         // Tests.
@@ -87,7 +102,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
-        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3"]),
+        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4", "chapter5", "chapter6"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

@@ -19,6 +19,10 @@ public struct CurveRecipe: Codable, Hashable, Sendable {
     public var momentum: Double = 0.9
     public var weightDecay: Double = 5e-4
     public var schedule: ScheduleKind = .piecewise
+    /// How the end network's units were permuted before the curve was trained (e.g. "correlation",
+    /// "weight matching"); nil for the networks as trained. A nil field is left out of the JSON,
+    /// so unaligned curves keep their cache keys.
+    public var alignment: String?
 
     /// A curve trained with the endpoints' own optimizer options and schedule (GAR's recipe).
     public init(kind: CurveKind, bends: Int = 3, start: TrainingRecipe, end: TrainingRecipe, epochs: Int) {

@@ -1,6 +1,7 @@
 import AtomicFile
 import Foundation
 import Training
+import WeightSpace
 
 /// Evaluated points of weight space (grid points, ray points, points along curves) kept in the
 /// artifact cache, so that an interrupted evaluation resumes at the first missing point and a
@@ -42,14 +43,42 @@ extension ArtifactCache {
     }
 
     /// A short stable key for `identity` (FNV-1a, 64 bits), prefixed by `name`.
-    public static func pointsKey(_ name: String, identity: String) -> String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in identity.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return name + "-" + String(h, radix: 16)
-    }
+    public static func pointsKey(_ name: String, identity: String) -> String { name + "-" + fnv1a(identity) }
 }
 
 private struct StoredPoints<Value: Codable>: Codable {
     var identity: String
     var values: [Value]
+}
+
+/// Measures points of weight space through the cache's point store: BN recomputed at every point
+/// on one fixed subset, train and test metrics (`Evaluator.metrics`). Planes, rays and segments
+/// all go through it, so an interrupted chapter resumes at its first missing point.
+public struct PointProbe {
+    public let cache: ArtifactCache
+    public let evaluator: Evaluator
+    public let data: EvaluationData
+    public let weightDecay: Double
+    /// Any BN state of the network (the buffers are recomputed; only their length matters).
+    public let state: [Float]
+    /// What the points are measured on (network, data name), part of every identity.
+    public let context: String
+
+    public init(cache: ArtifactCache, evaluator: Evaluator, data: EvaluationData, weightDecay: Double, state: [Float], context: String) {
+        self.cache = cache
+        self.evaluator = evaluator
+        self.data = data
+        self.weightDecay = weightDecay
+        self.state = state
+        self.context = context
+    }
+
+    /// Metrics at `count` points `theta(k)`, cached under `name` and `identity`, which must name
+    /// everything the points depend on (the evaluation data is added here).
+    public func metrics(_ name: String, identity: String, count: Int, _ theta: (Int) -> [Float]) throws -> [PointMetrics] {
+        let full = identity + " | \(context): BN on \(data.batchNorm.count), train \(data.train.count), test \(data.test.count), wd \(weightDecay)"
+        return try cache.pointEvaluations(key: ArtifactCache.pointsKey(name, identity: full), identity: full, count: count, label: name) { k in
+            evaluator.metrics(at: theta(k), state: state, data: data, weightDecay: weightDecay)
+        }
+    }
 }

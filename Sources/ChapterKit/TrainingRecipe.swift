@@ -8,6 +8,13 @@ public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
     case piecewise
     case cosine
     case constant
+    /// Step decay ×0.1 at 50 % and 75 % of the epochs (the Knee paper's "baseline", per epoch).
+    case step
+    /// Smith's one-cycle, per iteration (`LearningRateSchedule.oneCycle`).
+    case oneCycle = "one-cycle"
+    /// The Knee schedule (Iyer et al.): `exploreFraction` of the iterations at the peak, then a
+    /// linear decay to 0 at the last iteration; no warmup. Explore 0 is plain linear decay.
+    case knee
 }
 
 /// Everything that determines a trained network; two equal recipes give the same network on the
@@ -28,6 +35,9 @@ public struct TrainingRecipe: Codable, Hashable, Sendable {
     public var schedule: ScheduleKind = .piecewise
     public var cropPadding: Int = 2
     public var horizontalFlip: Bool = true
+    /// The Knee schedule's explore fraction (nil for every other schedule; a nil field is left
+    /// out of the canonical JSON, so recipes without it keep their cache keys).
+    public var exploreFraction: Double?
 
     public init(model: ModelName, data: String, trainImages: Int, seed: UInt64, epochs: Int) {
         self.model = model
@@ -42,8 +52,17 @@ public struct TrainingRecipe: Codable, Hashable, Sendable {
         case .piecewise: return .piecewise(learningRate, epochs: epochs)
         case .cosine: return .cosine(learningRate, epochs: epochs)
         case .constant: return .constant(learningRate)
+        case .step: return .step(learningRate, milestones: [(epochs + 1) / 2, Int((0.75 * Double(epochs)).rounded())], gamma: 0.1)
+        case .oneCycle: return .oneCycle(peak: learningRate, totalIterations: totalIterations)
+        case .knee:
+            let fraction = exploreFraction ?? 0.5
+            return .knee(peak: learningRate, warmupIterations: 0, exploreIterations: Int((fraction * Double(totalIterations)).rounded()),
+                         totalIterations: totalIterations)
         }
     }
+
+    /// Iterations of the whole run (the loader keeps the last, smaller batch).
+    public var totalIterations: Int { epochs * ((trainImages + batchSize - 1) / batchSize) }
 
     public func makeOptimizer(buffer: [Float] = []) -> SGD {
         SGD(momentum: Float(momentum), nesterov: nesterov, weightDecay: Float(weightDecay), buffer: buffer)

@@ -17,8 +17,12 @@ public final class Network {
     public let graph: LayerGraph
     /// Hidden layers (post-ReLU) in forward order; see `HiddenLayer`.
     public let hiddenLayers: [HiddenLayer]
+    /// Every permutation the network's function is invariant to: the hidden layers, plus a
+    /// residual network's streams (one per stage). See `UnitGroup`.
+    public let unitGroups: [UnitGroup]
 
-    init(model: ModelName, inputShape: [Int], classes: Int, width: Int, graph: LayerGraph, hiddenLayers: [HiddenLayer]) {
+    init(model: ModelName, inputShape: [Int], classes: Int, width: Int, graph: LayerGraph, hiddenLayers: [HiddenLayer],
+         streams: [UnitGroup] = []) {
         self.model = model
         self.inputShape = inputShape
         self.classes = classes
@@ -26,6 +30,7 @@ public final class Network {
         self.graph = graph
         self.layout = graph.layout
         self.hiddenLayers = hiddenLayers
+        self.unitGroups = hiddenLayers.map(UnitGroup.init) + streams
     }
 
     /// Floats in the column matrix of one convolution GEMM chunk (whole samples, at least one).

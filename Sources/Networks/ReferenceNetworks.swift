@@ -54,25 +54,39 @@ enum ReferenceNetworks {
     /// 271,994 parameters at 1×28×28, w = 1.
     ///
     /// Hidden layers are the blocks' inner activations (after bn2 + ReLU, units = conv1's output
-    /// channels): the residual stream's channels are shared by all blocks of a stage and are not
-    /// listed.
+    /// channels). The residual stream of each stage is a unit group of its own: produced by the
+    /// stem (stage 0) or the stage's `down` and every block's `conv2`, read by the BN + conv1 (and
+    /// `down`) of every block it enters and, after the last stage, by `bn` and `fc`.
     static func preResNet20(inputShape: [Int], classes: Int, width: Int, rectified: Bool = true) -> Network {
         let g = LayerGraph(inputShape: inputShape)
         var channels = 16 * width
         var x = g.conv2d(g.input, name: "conv", outChannels: channels, kernel: 3, stride: 1, padding: 1, bias: false)
         var hidden: [HiddenLayer] = []
+        // Per stage: tensors producing the stream (axis 0), reading it (axis 1), and its pre-activated reads.
+        var producers: [[String]] = [["conv.weight"], [], []], consumers: [[String]] = [[], [], []]
+        var reads: [[(Activation, [Int])]] = [[], [], []]
         for stage in 0..<3 {
             let out = (16 << stage) * width
             for b in 0..<3 {
                 let i = stage * 3 + b, p = "layers.\(i)"
                 let stride = stage > 0 && b == 0 ? 2 : 1
                 let a = g.batchNorm(x, name: "\(p).bn1", relu: rectified)
+                // The stream entering block i is the previous stage's when i opens a stage.
+                let entering = b == 0 && stage > 0 ? stage - 1 : stage
+                producers[entering] += ["\(p).bn1.weight", "\(p).bn1.bias", "\(p).bn1.running_mean", "\(p).bn1.running_var"]
+                consumers[entering].append("\(p).conv1.weight")
+                reads[entering].append((a, g.info(a).shape))
                 let c1 = g.conv2d(a, name: "\(p).conv1", outChannels: out, kernel: 3, stride: stride, padding: 1, bias: false)
                 let h = g.batchNorm(c1, name: "\(p).bn2", relu: rectified)
                 let c2 = g.conv2d(h, name: "\(p).conv2", outChannels: out, kernel: 3, stride: 1, padding: 1, bias: false)
                 let shortcut = stride != 1 || channels != out
                     ? g.conv2d(a, name: "\(p).down", outChannels: out, kernel: 1, stride: stride, padding: 0, bias: false)
                     : x
+                if stride != 1 || channels != out {
+                    consumers[entering].append("\(p).down.weight")
+                    producers[stage].append("\(p).down.weight")
+                }
+                producers[stage].append("\(p).conv2.weight")
                 x = g.add(c2, shortcut)
                 hidden.append(HiddenLayer(name: "\(p).conv1", channels: out, shape: g.info(h).shape,
                                           producers: ["\(p).conv1.weight", "\(p).bn2.weight", "\(p).bn2.bias",
@@ -83,7 +97,14 @@ enum ReferenceNetworks {
         }
         let final = g.batchNorm(x, name: "bn", relu: rectified)
         g.linear(g.globalAveragePool(final), name: "fc", outFeatures: classes)
+        producers[2] += ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"]
+        consumers[2].append("fc.weight")
+        reads[2].append((final, g.info(final).shape))
+        let streams = (0..<3).map { s in
+            UnitGroup(name: "stream.\(s)", channels: (16 << s) * width, producers: producers[s], consumers: consumers[s],
+                      activations: reads[s].map(\.0), shapes: reads[s].map(\.1))
+        }
         return Network(model: .preresnet20, inputShape: inputShape, classes: classes, width: width, graph: g,
-                       hiddenLayers: hidden)
+                       hiddenLayers: hidden, streams: streams)
     }
 }

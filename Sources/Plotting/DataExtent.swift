@@ -35,8 +35,7 @@ struct DataExtent {
             case .text:
                 break
             case .field(let f):
-                exactX = f.xs.first!...f.xs.last!
-                exactY = f.ys.first!...f.ys.last!
+                (exactX, exactY) = f.extent
             }
         }
         if let lo = xs.min(), let hi = xs.max() { x = lo...hi }

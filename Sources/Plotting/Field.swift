@@ -18,6 +18,24 @@ public struct FieldSeries: Sendable {
     /// Whether this panel draws the colorbar. Panels of one row that share `levels` can leave it
     /// to the last one (one colorbar per row).
     public var showsColorbar: Bool = true
+    /// Drawn as a heatmap: one cell per grid point, centred on it and coloured by its band (a
+    /// matrix), instead of filled contours interpolated between points (a surface).
+    public var cells: Bool = false
+
+    /// The band holding `value`: k with `levels[k] ≤ value < levels[k+1]`, clamped to the bands.
+    public func band(of value: Double) -> Int {
+        var k = 0
+        while k + 1 < levels.count && value >= levels[k + 1] { k += 1 }
+        if overflowLabel == nil { k = min(k, levels.count - 2) }
+        return min(k, bandCount - 1)
+    }
+
+    /// The grid's extent: its outermost points, or for cells their outer edges.
+    public var extent: (x: ClosedRange<Double>, y: ClosedRange<Double>) {
+        guard cells else { return (xs.first!...xs.last!, ys.first!...ys.last!) }
+        let hx = (xs.last! - xs.first!) / Double(2 * (xs.count - 1)), hy = (ys.last! - ys.first!) / Double(2 * (ys.count - 1))
+        return ((xs.first! - hx)...(xs.last! + hx), (ys.first! - hy)...(ys.last! + hy))
+    }
 
     /// Number of coloured bands (including the overflow band).
     public var bandCount: Int { levels.count - 1 + (overflowLabel == nil ? 0 : 1) }

@@ -7,6 +7,7 @@ struct FieldPainter {
     let transform: PanelTransform
 
     func paint(_ f: FieldSeries, into scene: inout Scene) {
+        if f.cells { return paintCells(f, into: &scene) }
         let colors = f.bandColors
         let corners = [transform.point(f.xs.first!, f.ys.first!), transform.point(f.xs.last!, f.ys.last!)]
         let extent = Rect(x: min(corners[0].x, corners[1].x), y: min(corners[0].y, corners[1].y),
@@ -28,6 +29,29 @@ struct FieldPainter {
             }
         }
         if !path.isEmpty { scene.items.append(.stroke(path, Stroke(color: Color.black.withAlpha(0.45), width: 0.5))) }
+    }
+
+    /// One rectangle per grid point, reaching halfway to its neighbours, in its band's colour;
+    /// cells of one band are one path.
+    func paintCells(_ f: FieldSeries, into scene: inout Scene) {
+        let colors = f.bandColors
+        var paths = [Path](repeating: Path(), count: colors.count)
+        func edges(_ v: [Double], _ i: Int) -> (Double, Double) {
+            let lo = i == 0 ? v[0] - (v[1] - v[0]) / 2 : (v[i - 1] + v[i]) / 2
+            let hi = i == v.count - 1 ? v[i] + (v[i] - v[i - 1]) / 2 : (v[i] + v[i + 1]) / 2
+            return (lo, hi)
+        }
+        for (j, row) in f.values.enumerated() {
+            let (y0, y1) = edges(f.ys, j)
+            for (i, value) in row.enumerated() where value.isFinite {
+                let (x0, x1) = edges(f.xs, i)
+                let a = transform.point(x0, y0), b = transform.point(x1, y1)
+                // A hair of overlap so no background shows between neighbouring cells.
+                paths[f.band(of: value)].append(.rect(Rect(x: min(a.x, b.x) - 0.15, y: min(a.y, b.y) - 0.15,
+                                                           width: abs(b.x - a.x) + 0.3, height: abs(b.y - a.y) + 0.3)))
+            }
+        }
+        for (k, path) in paths.enumerated() where !path.isEmpty { scene.items.append(.fill(path, colors[k])) }
     }
 }
 

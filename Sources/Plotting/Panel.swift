@@ -126,6 +126,18 @@ public final class Panel {
                                          contourLines: contourLines, showsColorbar: showsColorbar)))
     }
 
+    /// A matrix drawn as a heatmap: cell (i, j) centred on `(xs[i], ys[j])` in the colour of the
+    /// band of `levels` that holds `values[j][i]`, with a colorbar.
+    public func heatmap(xs: [Double], ys: [Double], values: [[Double]], levels: [Double], colormap: Colormap = .viridis,
+                        colorbarLabel: String? = nil, showsColorbar: Bool = true) {
+        field(xs: xs, ys: ys, values: values, levels: levels, colormap: colormap, colorbarLabel: colorbarLabel,
+              contourLines: false, showsColorbar: showsColorbar)
+        if case .field(var f) = series.removeLast() {
+            f.cells = true
+            series.append(.field(f))
+        }
+    }
+
     /// The field of this panel, if any (one per panel is drawn with a colorbar).
     var fieldSeries: FieldSeries? {
         for s in series { if case .field(let f) = s { return f } }

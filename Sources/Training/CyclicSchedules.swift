@@ -57,17 +57,21 @@ extension LearningRateSchedule {
         }
     }
 
-    /// One-cycle (Smith): linear rise from `peak/divFactor` to `peak` over the first `warmupFraction`
-    /// of the run, then linear fall reaching `peak/finalDivFactor` at the last iteration.
-    public static func oneCycle(peak: Double, totalIterations: Int, warmupFraction: Double = 0.3,
-                                divFactor: Double = 25, finalDivFactor: Double = 1e4) -> LearningRateSchedule {
-        let up = max(1, Int((Double(totalIterations) * warmupFraction).rounded()))
-        return LearningRateSchedule(name: "one-cycle(peak \(peak), \(totalIterations) it, warmup \(warmupFraction))") { p in
-            let s = Double(p.globalIteration)
-            let start = peak / divFactor, end = peak / finalDivFactor
-            if s < Double(up) { return start + (peak - start) * s / Double(up) }
-            let x = min(1, (s - Double(up)) / Double(max(1, totalIterations - 1 - up)))
-            return peak + (end - peak) * x
+    /// Smith's one-cycle ("Super-convergence", 2018), per iteration i from 0 over T iterations:
+    /// up linearly from `peak/divFactor` to `peak` over the first `cycleFraction/2` of the run,
+    /// down linearly to `peak/divFactor` over the next `cycleFraction/2`, then the annihilation
+    /// phase: linearly down to `peak/divFactor/annihilation`, reached at the last iteration.
+    public static func oneCycle(peak: Double, totalIterations: Int, divFactor: Double = 10, cycleFraction: Double = 0.9,
+                                annihilation: Double = 100) -> LearningRateSchedule {
+        let half = max(1, Int(Double(totalIterations) * cycleFraction / 2))
+        precondition(2 * half < totalIterations, "one-cycle: the cycle (\(2 * half) iterations) must leave room for annihilation in \(totalIterations)")
+        let low = peak / divFactor, end = low / annihilation
+        return LearningRateSchedule(name: "one-cycle(peak \(peak), \(totalIterations) it, div \(divFactor), cycle \(cycleFraction))") { p in
+            let i = Double(p.globalIteration), h = Double(half)
+            if i <= h { return low + (peak - low) * i / h }
+            if i <= 2 * h { return peak + (low - peak) * (i - h) / h }
+            let x = min(1, (i - 2 * h) / Double(totalIterations - 1 - 2 * half))
+            return low + (end - low) * x
         }
     }
 }

@@ -109,4 +109,21 @@ extension LearningRateSchedule {
             return lr * factor
         }
     }
+
+    /// PyTorch's `SWALR`: from `lr` to `swaLR` over `epochs` epochs (set every iteration), then
+    /// `swaLR`. With `t = min(1, epoch/epochs)`, cosine uses `α = (1 − cos πt)/2`, linear `α = t`;
+    /// `lr(t) = α·swaLR + (1 − α)·lr`. `epochs = 0` is `swaLR` from the first step.
+    public static func swaAnneal(from lr: Double, to swaLR: Double, epochs: Double, shape: AnnealShape) -> LearningRateSchedule {
+        precondition(epochs >= 0, "anneal epochs must be ≥ 0, got \(epochs)")
+        return LearningRateSchedule(name: "swalr(\(lr) to \(swaLR) over \(epochs) epochs, \(shape.rawValue))") { p in
+            let t = epochs == 0 ? 1 : min(1, p.fractionalEpoch / epochs)
+            let alpha = shape == .cosine ? (1 - cos(Double.pi * t)) / 2 : t
+            return alpha * swaLR + (1 - alpha) * lr
+        }
+    }
+}
+
+/// How `swaAnneal` moves from the current rate to the SWA rate.
+public enum AnnealShape: String, Codable, CaseIterable, Sendable {
+    case cosine, linear
 }

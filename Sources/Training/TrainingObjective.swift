@@ -22,6 +22,9 @@ public final class NetworkObjective: TrainingObjective {
     public let network: Network
     public var state: [Float]
     public let bnMomentum: Float
+    /// Forward in eval mode: BN is the fixed affine map of its running statistics, which stay
+    /// unchanged (sharpness ascent differentiates the eval-mode loss it measures).
+    public var frozenBatchNorm = false
     private let workspace: Workspace
     private var outputGradient: [Float]
 
@@ -45,11 +48,12 @@ public final class NetworkObjective: TrainingObjective {
     public func lossAndGradient(parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
                                 images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int,
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {
-        let network = self.network, workspace = self.workspace, momentum = bnMomentum
+        let network = self.network, workspace = self.workspace
+        let mode: ForwardMode = frozenBatchNorm ? .eval : .train(momentum: bnMomentum)
         return state.withUnsafeMutableBufferPointer { s in
             outputGradient.withUnsafeMutableBufferPointer { dy in
                 let logits = network.forward(parameters: parameters, state: s.baseAddress!, input: images, batch: batch,
-                                             mode: .train(momentum: momentum), workspace: workspace)
+                                             mode: mode, workspace: workspace)
                 let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels, batch: batch,
                                                           classes: network.classes, gradient: dy.baseAddress!)
                 network.backward(parameters: parameters, outputGradient: dy.baseAddress!, gradient: gradient, workspace: workspace)

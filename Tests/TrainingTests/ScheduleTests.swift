@@ -81,8 +81,43 @@ import Testing
         #expect(abs(st(at(3)) - 0.05) < 1e-7 && abs(st(at(4)) - 0.025) < 1e-7)
         let composed = LearningRateSchedule.constant(0.1).then(.constant(0.01), atEpoch: 3)
         #expect(abs(composed(at(2)) - 0.1) < 1e-7 && abs(composed(at(3)) - 0.01) < 1e-7)
-        let oneCycle = LearningRateSchedule.oneCycle(peak: 0.1, totalIterations: 100)
-        #expect(abs(oneCycle(at(0, 30, per: 100)) - 0.1) < 1e-7)
-        #expect(abs(oneCycle(at(0, 99, per: 100)) - 1e-5) < 1e-9)
+    }
+
+    @Test func oneCycleGoesUpDownAndAnnihilatesAtItsPhaseBoundaries() {
+        // 100 iterations, cycle 90 %: up over 45, down over 45, annihilation over the last 10.
+        let s = LearningRateSchedule.oneCycle(peak: 0.1, totalIterations: 100)
+        #expect(abs(s(at(0, 0, per: 100)) - 0.01) < 1e-9)
+        #expect(abs(s(at(0, 45, per: 100)) - 0.1) < 1e-7)
+        #expect(abs(s(at(0, 90, per: 100)) - 0.01) < 1e-9)
+        #expect(abs(s(at(0, 99, per: 100)) - 1e-4) < 1e-10)
+        // Midway up: 0.01 + 0.09·0.5.
+        #expect(abs(s(at(0, 22, per: 100)) - (0.01 + 0.09 * 22 / 45)) < 1e-7)
+    }
+
+    @Test func swaAnnealReachesSwaLRAtTheStatedEpochAndHoldsIt() {
+        for shape in AnnealShape.allCases {
+            let s = LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 2, shape: shape)
+            #expect(abs(Double(s(at(0))) - 0.05) < 1e-9)
+            // Halfway both shapes are at the midpoint: cosine's (1 − cos π/2)/2 = ½, linear's ½.
+            #expect(abs(Double(s(at(1))) - 0.03) < 1e-7)
+            for e in 2..<6 { #expect(abs(Double(s(at(e, 3))) - 0.01) < 1e-9) }
+        }
+        // Cosine lags linear early on: at a quarter, (1 − cos π/4)/2 ≈ 0.146 of the way vs 0.25.
+        let cosine = LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 2, shape: .cosine)
+        let linear = LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 2, shape: .linear)
+        #expect(cosine(at(0, 5)) > linear(at(0, 5)))
+        #expect(LearningRateSchedule.swaAnneal(from: 0.05, to: 0.01, epochs: 0, shape: .linear)(at(0)) == 0.01)
+    }
+
+    @Test func kneeWithoutExploreIsLinearDecayToZeroAndHoldsPeakToItsLastExploreStep() {
+        let total = 40
+        let linear = LearningRateSchedule.knee(peak: 0.1, warmupIterations: 0, exploreIterations: 0, totalIterations: total)
+        // s = i + 1: lr = 0.1·(1 − s/40).
+        for i in [0, 9, 19, 39] { #expect(abs(Double(linear(at(0, i, per: total))) - 0.1 * (1 - Double(i + 1) / 40)) < 1e-7) }
+        let knee = LearningRateSchedule.knee(peak: 0.1, warmupIterations: 0, exploreIterations: 20, totalIterations: total)
+        // The last explore step (s = 20) is at the peak, the first decay step one 20th below it.
+        #expect(abs(knee(at(0, 19, per: total)) - 0.1) < 1e-7)
+        #expect(abs(Double(knee(at(0, 20, per: total))) - 0.1 * 19 / 20) < 1e-7)
+        #expect(knee(at(0, 39, per: total)) == 0)
     }
 }

@@ -5,10 +5,14 @@ import Reporting
 import WeightSpace
 
 /// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 1.
-struct PlanesReport {
+struct PlanesReport: ChapterReport {
     let results: PlanesResults
     let data: TrainingData
     let seconds: Double
+
+    var title: String { "Chapter 1 — Loss-surface planes: isolated optima, and the valleys curves follow" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { plan.seeds }
 
     var plan: PlanesPlan { results.plan }
     var pairCount: Int { plan.pairs.count }
@@ -19,19 +23,13 @@ struct PlanesReport {
         let figures = PlaneFigures(results: results)
         let planes = try folder.write(figures.planesFigure(), name: "planes")
         let random = try folder.write(figures.randomPlaneFigure(), name: "random-plane")
-        let data = PlanesData(results: results, levels: PlaneSeries.allCases.map { figures.levels($0).levels })
-        let files = [("every grid point of every drawn plane (CSV)", try folder.write(data.gridTable(), name: "grids")),
-                     ("every point measured for the tables: optima, midpoints, centroids, projected curves, segments (CSV)", try folder.write(data.pointsTable(), name: "points")),
-                     ("summaries, verdicts, plane geometry and contour levels (JSON)", try folder.write(json: data.summary(), name: "summary"))]
-        var report = ReportSkeleton(title: "Chapter 1 — Loss-surface planes: isolated optima, and the valleys curves follow")
-        fillClaim(&report.claim)
-        fillSetup(&report.setup)
-        fillResults(&report.results, planes: planes, random: random, files: files)
-        fillPaperVsHere(&report.paperVsHere)
-        fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: self.data, seeds: plan.seeds, seconds: seconds, extra: [("budget", plan.budget.rawValue)])
-        try folder.writeReport(report.document())
+        let tables = PlanesData(results: results, levels: PlaneSeries.allCases.map { figures.levels($0).levels })
+        let files = [("every grid point of every drawn plane (CSV)", try folder.write(tables.gridTable(), name: "grids")),
+                     ("every point measured for the tables: optima, midpoints, centroids, projected curves, segments (CSV)", try folder.write(tables.pointsTable(), name: "points")),
+                     ("summaries, verdicts, plane geometry and contour levels (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
+        var section = MarkdownDocument()
+        fillResults(&section, planes: planes, random: random, files: files)
+        try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

@@ -12,8 +12,7 @@ struct Survey {
     let data: TrainingData
     let cache: ArtifactCache
     let networks: [UInt64: TrainedNetwork]
-    let evaluator: Evaluator
-    let evaluation: EvaluationData
+    let probe: PointProbe
 
     init(plan: PlanesPlan, data: TrainingData, cache: ArtifactCache) throws {
         self.plan = plan
@@ -22,18 +21,13 @@ struct Survey {
         var networks: [UInt64: TrainedNetwork] = [:]
         for seed in plan.seeds { networks[seed] = try cache.trainedNetwork(plan.curves.endpointRecipe(seed: seed, data: data), data: data) }
         self.networks = networks
-        evaluator = Evaluator(network: networks[plan.seeds[0]]!.network)
-        evaluation = plan.curves.evaluationData(data)
+        let first = networks[plan.seeds[0]]!
+        probe = PointProbe(cache: cache, evaluator: Evaluator(network: first.network), data: plan.curves.evaluationData(data),
+                           weightDecay: plan.curves.weightDecay, state: first.state, context: "\(plan.curves.model.rawValue) on \(data.name)")
     }
 
-    /// Metrics at `count` points `theta(k)`, cached under `name` and `identity` (which must name
-    /// everything the points depend on; the evaluation data is added here).
     func evaluate(_ name: String, identity: String, count: Int, _ theta: (Int) -> [Float]) throws -> [PointMetrics] {
-        let full = identity + " | \(plan.curves.model.rawValue) on \(data.name): BN on \(evaluation.batchNorm.count), train \(evaluation.train.count), test \(evaluation.test.count), wd \(plan.curves.weightDecay)"
-        let state = networks[plan.seeds[0]]!.state
-        return try cache.pointEvaluations(key: ArtifactCache.pointsKey(name, identity: full), identity: full, count: count, label: name) { k in
-            evaluator.metrics(at: theta(k), state: state, data: evaluation, weightDecay: plan.curves.weightDecay)
-        }
+        try probe.metrics(name, identity: identity, count: count, theta)
     }
 
     /// GAR's grid over `plane`: coordinates `α·dx`, `β·dy`.

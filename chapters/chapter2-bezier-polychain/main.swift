@@ -126,11 +126,15 @@ struct MethodRow {
 
 // MARK: - Report
 
-struct Chapter2Report {
+struct Chapter2Report: ChapterReport {
     let plan: CurvePlan
     let pairs: [PairResult]
     let data: TrainingData
     let seconds: Double
+
+    var title: String { "Chapter 2 — Bezier vs PolyChain: curves of low loss between trained networks" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { pairs.flatMap { [$0.seeds.0, $0.seeds.1] } }
 
     /// How far above the endpoints' max test error the segment must peak to count as "far above",
     /// and how close the curves must stay ("within a few points"), in percentage points.
@@ -170,16 +174,9 @@ struct Chapter2Report {
         let figure = try folder.write(curvesFigure(), name: "curves")
         let csv = try folder.write(pointsTable(), name: "curves")
         let json = try folder.write(json: summaryJSON(), name: "summary")
-        var report = ReportSkeleton(title: "Chapter 2 — Bezier vs PolyChain: curves of low loss between trained networks")
-        fillClaim(&report.claim)
-        fillSetup(&report.setup)
-        fillResults(&report.results, figure: figure.png, svg: figure.svg, csv: csv, json: json)
-        fillPaperVsHere(&report.paperVsHere)
-        fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: data, seeds: pairs.flatMap { [$0.seeds.0, $0.seeds.1] }, seconds: seconds,
-                                                   extra: [("budget", plan.budget.rawValue)])
-        try folder.writeReport(report.document())
+        var section = MarkdownDocument()
+        fillResults(&section, figure: figure.png, svg: figure.svg, csv: csv, json: json)
+        try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

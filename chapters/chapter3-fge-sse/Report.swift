@@ -5,11 +5,15 @@ import Reporting
 import WeightSpace
 
 /// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 3.
-struct Chapter3Report {
+struct Chapter3Report: ChapterReport {
     let plan: EnsemblePlan
     let replicates: [Replicate]
     let data: TrainingData
     let seconds: Double
+
+    var title: String { "Chapter 3 — Fast Geometric Ensembling vs Snapshot Ensembles vs independent networks" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { replicates.flatMap(\.independentSeeds) }
 
     var aggregate: Aggregate { Aggregate(replicates: replicates) }
 
@@ -79,16 +83,9 @@ struct Chapter3Report {
                      ("diversity (CSV)", try folder.write(diversityTable(), name: "diversity")),
                      ("FGE trajectory, first seed (CSV)", try folder.write(trajectoryTable(), name: "trajectory")),
                      ("summary, claims and configuration (JSON)", try folder.write(json: summaryJSON(), name: "summary"))]
-        var report = ReportSkeleton(title: "Chapter 3 — Fast Geometric Ensembling vs Snapshot Ensembles vs independent networks")
-        fillClaim(&report.claim)
-        fillSetup(&report.setup)
-        fillResults(&report.results, trajectory: trajectory, ensembles: ensembles, files: files)
-        fillPaperVsHere(&report.paperVsHere)
-        fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: data, seeds: replicates.flatMap(\.independentSeeds), seconds: seconds,
-                                                   extra: [("budget", plan.budget.rawValue)])
-        try folder.writeReport(report.document())
+        var section = MarkdownDocument()
+        fillResults(&section, trajectory: trajectory, ensembles: ensembles, files: files)
+        try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

@@ -1,0 +1,32 @@
+import Reporting
+
+/// The parts every chapter report fills, so that assembling and writing one is written once:
+/// Claim · Setup · Results · Paper vs here · Deviations from the chapter, Reproduce (the exact
+/// command) and Provenance (git, toolchain, BLAS, dataset checksums, seeds, wall time) from here.
+public protocol ChapterReport {
+    var title: String { get }
+    var budget: Budget { get }
+    var seeds: [UInt64] { get }
+    var data: TrainingData { get }
+    var seconds: Double { get }
+    func fillClaim(_ doc: inout MarkdownDocument)
+    func fillSetup(_ doc: inout MarkdownDocument)
+    func fillPaperVsHere(_ doc: inout MarkdownDocument)
+    func fillDeviations(_ doc: inout MarkdownDocument)
+}
+
+extension ChapterReport {
+    /// Assembles the report around `results` and writes `report.md` into `folder` (atomically,
+    /// after checking that every link resolves).
+    public func write(results: MarkdownDocument, to folder: OutputFolder) throws {
+        var report = ReportSkeleton(title: title)
+        fillClaim(&report.claim)
+        fillSetup(&report.setup)
+        report.results = results
+        fillPaperVsHere(&report.paperVsHere)
+        fillDeviations(&report.deviations)
+        report.setReproduce(command: ChapterOptions.commandLine)
+        report.provenance = try Provenance.chapter(data: data, seeds: seeds, seconds: seconds, extra: [("budget", budget.rawValue)])
+        try folder.writeReport(report.document())
+    }
+}

@@ -1,0 +1,62 @@
+import ChapterKit
+import Reporting
+import WeightSpace
+
+/// The data behind chapter 4's figures and tables.
+struct AveragingData {
+    let findings: Findings
+
+    static let metricColumns = ["train_loss", "train_nll", "train_error", "test_loss", "test_nll", "test_error"]
+    static func cells(_ m: PointMetrics) -> [String] {
+        [m.trainLoss, m.trainNLL, m.trainError, m.testLoss, m.testNLL, m.testError].map(CSVTable.format)
+    }
+
+    func solutionsTable() -> CSVTable {
+        var table = CSVTable(header: ["seed", "solution", "epochs", "averaged"] + Self.metricColumns)
+        for s in findings.seeds {
+            table.append(["\(s.seed)", "sgd", "\(findings.plan.budgetEpochs)", "1"] + Self.cells(s.sgd))
+            for (k, m) in s.swa.enumerated() {
+                table.append(["\(s.seed)", "swa", "\(findings.plan.budgetTotals[k])", "\(s.members[k])"] + Self.cells(m))
+            }
+        }
+        return table
+    }
+
+    func raysTable() -> CSVTable {
+        var table = CSVTable(header: ["seed", "solution", "ray", "distance"] + Self.metricColumns)
+        for s in findings.seeds {
+            for (name, rays) in [("sgd", s.sgdRays), ("swa", s.swaRays)] {
+                for (r, ray) in rays.enumerated() {
+                    for (k, m) in ray.enumerated() { table.append(["\(s.seed)", name, "\(r)", CSVTable.format(findings.distances[k])] + Self.cells(m)) }
+                }
+            }
+        }
+        return table
+    }
+
+    func segmentTable() -> CSVTable {
+        var table = CSVTable(header: ["seed", "lambda"] + Self.metricColumns)
+        for s in findings.seeds {
+            for (k, m) in s.segment.enumerated() { table.append(["\(s.seed)", CSVTable.format(findings.plan.segment[k])] + Self.cells(m)) }
+        }
+        return table
+    }
+
+    struct Summary: Encodable {
+        let budget: String, budgetEpochs: Int, swaStartEpoch: Int, budgetTotals: [Int], swaLR: Double
+        let sgdTestError: [Double], swaTestError: [[Double]]
+        let widthRisePoints: Double, sgdWidths: [Double], swaWidths: [Double], distances: [Double]
+        let separation: [Double]
+        let verdicts: [[String: String]]
+    }
+
+    func summary() -> Summary {
+        let plan = findings.plan
+        return Summary(budget: plan.budget.rawValue, budgetEpochs: plan.budgetEpochs, swaStartEpoch: plan.startEpoch,
+                       budgetTotals: plan.budgetTotals, swaLR: plan.swaLR, sgdTestError: findings.seeds.map(\.sgd.testError),
+                       swaTestError: findings.seeds.map { $0.swa.map(\.testError) }, widthRisePoints: AveragingPlan.widthRise,
+                       sgdWidths: findings.widths(\.sgdRays).values, swaWidths: findings.widths(\.swaRays).values,
+                       distances: findings.distances, separation: findings.seeds.map(\.separation),
+                       verdicts: findings.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] })
+    }
+}

@@ -1,0 +1,84 @@
+import ChapterKit
+import Foundation
+import WeightSpace
+
+/// What the run measured, summarised over seeds, and the claims decided on it.
+struct Findings {
+    let plan: AveragingPlan
+    let seeds: [SeedResult]
+    /// Distances probed along every ray.
+    let distances: [Double]
+
+    var sgdError: MeanStd { MeanStd(seeds.map(\.sgd.testError)) }
+    func swaError(_ budget: Int) -> MeanStd { MeanStd(seeds.map { $0.swa[budget].testError }) }
+
+    /// Width of each ray of each seed: the distance where test error first rises
+    /// `AveragingPlan.widthRise` points above the solution's own; rays that never rise that far
+    /// count at the largest distance probed (a lower bound), and are counted in `censored`.
+    func widths(_ rays: KeyPath<SeedResult, [[PointMetrics]]>) -> (values: [Double], censored: Int) {
+        var values: [Double] = [], censored = 0
+        for seed in seeds {
+            for ray in seed[keyPath: rays] {
+                if let w = RandomRays.width(distances: distances, values: ray.map(\.testError), rise: AveragingPlan.widthRise / 100) {
+                    values.append(w)
+                } else {
+                    values.append(distances.last!)
+                    censored += 1
+                }
+            }
+        }
+        return (values, censored)
+    }
+
+    /// Mean and std over every ray of every seed, at each distance.
+    func rayProfile(_ rays: KeyPath<SeedResult, [[PointMetrics]]>, _ series: KeyPath<PointMetrics, Double>) -> [MeanStd] {
+        distances.indices.map { k in MeanStd(seeds.flatMap { $0[keyPath: rays].map { $0[k][keyPath: series] } }) }
+    }
+
+    /// Mean and std over seeds at each λ of the segment.
+    func segmentProfile(_ series: KeyPath<PointMetrics, Double>) -> [MeanStd] {
+        plan.segment.indices.map { k in MeanStd(seeds.map { $0.segment[k][keyPath: series] }) }
+    }
+
+    /// The segment's values at λ = 0 (SWA) and λ = 1 (SGD), per seed.
+    func segmentEnds(_ series: KeyPath<PointMetrics, Double>) -> (swa: MeanStd, sgd: MeanStd) {
+        let i0 = plan.segment.firstIndex { abs($0) < 1e-9 }!, i1 = plan.segment.firstIndex { abs($0 - 1) < 1e-9 }!
+        return (MeanStd(seeds.map { $0.segment[i0][keyPath: series] }), MeanStd(seeds.map { $0.segment[i1][keyPath: series] }))
+    }
+
+    struct Verdict {
+        let claim: String
+        let measured: String
+        let held: Bool
+        /// Whether the gap exceeds the spread (std) of what it is averaged over (nil with one seed).
+        let beyondSpread: Bool?
+        var spreadOf = "seeds"
+        var cell: String { (held ? "yes" : "**no**") + (beyondSpread == false ? " (within the \(spreadOf)' spread)" : "") }
+    }
+
+    func percent(_ m: MeanStd) -> String { m.formatted(2, scale: 100) + " %" }
+
+    var verdicts: [Verdict] {
+        let spread = seeds.count > 1
+        var out: [Verdict] = []
+        for (k, factor) in AveragingPlan.budgetFactors.enumerated() {
+            let swa = swaError(k), sgd = sgdError
+            out.append(Verdict(claim: "SWA at \(factor.formatted()) B has lower test error than SGD at 1 B",
+                               measured: "SWA \(percent(swa)) vs SGD \(percent(sgd))", held: swa.mean < sgd.mean,
+                               beyondSpread: spread ? abs(sgd.mean - swa.mean) > max(swa.std, sgd.std) : nil))
+        }
+        let sgdWidth = MeanStd(widths(\.sgdRays).values), swaWidth = MeanStd(widths(\.swaRays).values)
+        out.append(Verdict(claim: "SWA's optimum is wider along random rays: test error takes longer to rise \(AveragingPlan.widthRise.formatted()) points",
+                           measured: "mean width SWA \(swaWidth.formatted(2)) vs SGD \(sgdWidth.formatted(2)) (over \(sgdWidth.count) rays)",
+                           held: swaWidth.mean > sgdWidth.mean, beyondSpread: abs(swaWidth.mean - sgdWidth.mean) > max(swaWidth.std, sgdWidth.std),
+                           spreadOf: "rays"))
+        let loss = segmentEnds(\.trainLoss), error = segmentEnds(\.testError)
+        out.append(Verdict(claim: "on the segment, SGD's train loss is at or below SWA's",
+                           measured: "SGD \(loss.sgd.formatted(4)) vs SWA \(loss.swa.formatted(4))", held: loss.sgd.mean <= loss.swa.mean,
+                           beyondSpread: spread ? abs(loss.sgd.mean - loss.swa.mean) > max(loss.sgd.std, loss.swa.std) : nil))
+        out.append(Verdict(claim: "while SGD's test error on the segment is higher than SWA's",
+                           measured: "SGD \(percent(error.sgd)) vs SWA \(percent(error.swa))", held: error.sgd.mean > error.swa.mean,
+                           beyondSpread: spread ? abs(error.sgd.mean - error.swa.mean) > max(error.sgd.std, error.swa.std) : nil))
+        return out
+    }
+}

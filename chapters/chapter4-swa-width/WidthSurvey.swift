@@ -1,0 +1,99 @@
+import ChapterKit
+import Foundation
+import Networks
+import Tensor
+import Training
+import WeightSpace
+
+/// One seed's SGD and SWA solutions, their test errors, and the probes of their width.
+struct SeedResult {
+    let seed: UInt64
+    /// SGD after B epochs, and SWA's average at each budget of `AveragingPlan.budgetTotals` (every test image).
+    let sgd: PointMetrics
+    let swa: [PointMetrics]
+    /// SWA members averaged at each budget.
+    let members: [Int]
+    /// `[ray][distance]` from the SGD and the SWA (largest budget) solution along the same rays.
+    let sgdRays: [[PointMetrics]]
+    let swaRays: [[PointMetrics]]
+    /// Along `w_SWA + λ·(w_SGD − w_SWA)` at the plan's λ.
+    let segment: [PointMetrics]
+    /// ‖w_SGD − w_SWA‖.
+    let separation: Double
+}
+
+/// Trains (or fetches) each seed's SGD run and SWA continuation and measures them; every point
+/// through the cache's point store, BN recomputed at each.
+struct WidthSurvey {
+    let plan: AveragingPlan
+    let data: TrainingData
+    let cache: ArtifactCache
+    let probe: PointProbe
+    let table: PointProbe
+
+    init(plan: AveragingPlan, data: TrainingData, cache: ArtifactCache) {
+        self.plan = plan
+        self.data = data
+        self.cache = cache
+        let network = Network.make(plan.ensemble.model, inputShape: data.train.shape, classes: data.train.classes)
+        let evaluator = Evaluator(network: network), state = [Float](repeating: 0, count: network.layout.stateCount)
+        let context = "\(plan.ensemble.model.rawValue) on \(data.name)"
+        probe = PointProbe(cache: cache, evaluator: evaluator, data: plan.probeData(data), weightDecay: 5e-4, state: state, context: context)
+        table = PointProbe(cache: cache, evaluator: evaluator, data: plan.tableData(data), weightDecay: 5e-4, state: state, context: context)
+    }
+
+    /// The SGD baseline and SWA run of `seed`.
+    func solutions(_ seed: UInt64) throws -> (sgd: TrainedNetwork, swa: WeightAveragingRun) {
+        let base = plan.ensemble.baseRecipe(seed: seed, data: data)
+        let sgd = try cache.trainedNetwork(base, data: data, keepEpochs: [plan.startEpoch])
+        return (sgd, try cache.weightAveraging(plan.recipe(base: base), data: data))
+    }
+
+    /// How far the rays reach: from distance 1, doubled until SGD's test error on the first ray
+    /// is 30 points above its own (at most 2¹²), so the probes run "out to tens of percent".
+    func reach(seed: UInt64) throws -> Double {
+        let sgd = try solutions(seed).sgd
+        let rays = rays(seed, dimension: sgd.parameters.count), identity = "reach \(sgd.recipe.cacheKey) rays \(plan.rays)"
+        let own = try probe.metrics("sgd-\(seed)", identity: "\(identity) sgd", count: 1) { _ in sgd.parameters }[0].testError
+        var s = 1.0
+        while s < 4096 {
+            let m = try probe.metrics("reach-\(sgd.recipe.seed)-\(s)", identity: "\(identity) ray 0 at \(s)", count: 1) { _ in
+                rays.point(from: sgd.parameters, ray: 0, distance: s)
+            }[0]
+            if m.testError >= own + 0.30 { break }
+            s *= 2
+        }
+        return s
+    }
+
+    /// The seed's rays, the same for its SGD and SWA solutions.
+    func rays(_ seed: UInt64, dimension: Int) -> RandomRays {
+        RandomRays(count: plan.rays, dimension: dimension, seed: RandomGenerator.derive(seed: seed, "swa rays"))
+    }
+
+    func measure(_ seed: UInt64, distances: [Double]) throws -> SeedResult {
+        let (sgd, swa) = try solutions(seed)
+        let key = "\(sgd.recipe.cacheKey) \(swa.recipe.cacheKey)"
+        let averages = plan.budgetTotals.map { swa.averages[$0]! }
+        let sgdMetrics = try table.metrics("sgd-table-\(seed)", identity: "sgd \(sgd.recipe.cacheKey)", count: 1) { _ in sgd.parameters }[0]
+        let swaMetrics = try table.metrics("swa-table-\(seed)", identity: "swa \(swa.recipe.cacheKey) at \(plan.budgetTotals)", count: averages.count) { averages[$0] }
+        let widest = averages.last!
+        let rays = rays(seed, dimension: widest.count)
+        func probeRays(_ name: String, from w: [Float]) throws -> [[PointMetrics]] {
+            let flat = try probe.metrics("\(name)-rays-\(seed)", identity: "\(name) \(key) rays \(plan.rays) at \(distances)", count: plan.rays * distances.count) { k in
+                rays.point(from: w, ray: k / distances.count, distance: distances[k % distances.count])
+            }
+            return (0..<plan.rays).map { Array(flat[($0 * distances.count)..<(($0 + 1) * distances.count)]) }
+        }
+        let segment = try probe.metrics("segment-\(seed)", identity: "segment \(key) at \(plan.segment)", count: plan.segment.count) { k in
+            var p = widest
+            for i in p.indices { p[i] += Float(plan.segment[k]) * (sgd.parameters[i] - widest[i]) }
+            return p
+        }
+        var difference = sgd.parameters
+        BLAS.axpy(alpha: -1, widest, &difference)
+        return SeedResult(seed: seed, sgd: sgdMetrics, swa: swaMetrics, members: plan.budgetTotals.map { $0 - plan.startEpoch + 1 },
+                          sgdRays: try probeRays("sgd", from: sgd.parameters), swaRays: try probeRays("swa", from: widest),
+                          segment: segment, separation: Double(BLAS.norm2(difference)))
+    }
+}

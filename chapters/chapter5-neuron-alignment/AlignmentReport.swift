@@ -1,0 +1,99 @@
+import ChapterKit
+import Foundation
+import Networks
+import Reporting
+import WeightSpace
+
+/// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 5.
+struct AlignmentReport: ChapterReport {
+    let findings: AlignmentFindings
+    let data: TrainingData
+    let seconds: Double
+
+    var title: String { "Chapter 5 — Neuron alignment: curves between networks up to a permutation of their units" }
+    var budget: Budget { plan.budget }
+    var seeds: [UInt64] { findings.pairs.flatMap { [$0.seeds.0, $0.seeds.1] } }
+    var plan: AlignmentPlan { findings.plan }
+    var spread: String { findings.pairs.count > 1 ? "mean ± std over \(findings.pairs.count) pairs" : "one pair" }
+    /// The unit group whose matrix is drawn: the middle one.
+    var shownGroup: Int { findings.pairs[0].groups.count / 2 }
+
+    func write(to path: String) throws {
+        let folder = try OutputFolder(path: path)
+        let figures = AlignmentFigures(findings: findings)
+        let paths = try folder.write(figures.pathsFigure(), name: "paths")
+        let correlation = try folder.write(figures.correlationFigure(), name: "correlation")
+        let matrix = try folder.write(figures.matrixFigure(group: shownGroup), name: "correlation-matrix")
+        let tables = AlignmentData(findings: findings)
+        let files = [("every evaluated point of every path (CSV)", try folder.write(tables.pointsTable(), name: "paths")),
+                     ("matched correlation per unit group and method (CSV)", try folder.write(tables.correlationTable(), name: "correlation")),
+                     ("summaries, permutations' objective and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
+        var section = MarkdownDocument()
+        fillResults(&section, paths: paths, correlation: correlation, matrix: matrix, files: files)
+        try write(results: section, to: folder)
+    }
+
+    func fillClaim(_ doc: inout MarkdownDocument) {
+        if plan.budget == .smoke {
+            doc.paragraph("**Smoke budget: a few hundred images and one epoch. The numbers below exercise the code and mean nothing.**")
+        }
+        doc.paragraph("Tatro et al. (2020): permuting the hidden units of one endpoint to match the other's by the correlation of their post-activations, before training the curve between them, gives curves of higher and flatter accuracy, close to the endpoints'; the straight segment's barrier shrinks too. Beyond the paper: Git Re-Basin's weight matching (Ainsworth et al. 2023) as a second alignment. Verdicts are computed from this run (\(spread)).")
+        doc.table(header: ["claim", "measured here", "held?"], rows: findings.verdicts.map { [$0.claim, $0.measured, $0.cell] })
+    }
+
+    func fillSetup(_ doc: inout MarkdownDocument) {
+        let e = plan.curves.endpointRecipe(seed: findings.pairs[0].seeds.0, data: data), c = plan.curves
+        doc.bullets([
+            "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std.",
+            "Network: `\(c.model.rawValue)`, \(Network.make(c.model).layout.parameterCount) parameters; unit groups: \(findings.pairs[0].groups.joined(separator: ", ")).",
+            "Endpoints: chapter 2's, \(e.epochs) epochs each (GAR's recipe); pairs \(findings.pairs.map { "\($0.seeds.0)–\($0.seeds.1)" }.joined(separator: ", ")).",
+            "Correlation alignment (NA): post-activations of every unit group on the first \(min(plan.alignmentImages, data.train.count)) training images without augmentation, eval mode, every pixel a sample; z-scored with std + 1e-5; per group the assignment minimising Σ(1.01 − corr) (this package's shortest-augmenting-path solver); residual streams, where the network has them, matched on the mean of their reads' correlation matrices.",
+            "Weight matching (Git Re-Basin): coordinate ascent over the unit groups in random order, each a linear assignment maximising Σ⟨W_A, π(W_B)⟩ over every parameter tensor it touches, until a sweep gains nothing.",
+            "Curves: Bezier, \(c.bends) bends, fixed ends, middle bend initialised on the segment, \(c.curveEpochs) epochs with GAR's curve recipe — the unaligned one is chapter 2's curve; the aligned ones are trained between A and the permuted B.",
+            "Evaluation: \(plan.points) points t along every curve and segment; at each, BN recomputed on a fixed subset of \(min(c.batchNormImages, data.train.count)) training images; test accuracy on \(data.test.count) test images; train loss on a fixed subset of \(min(c.trainEvaluationImages, data.train.count)). Line-integrated accuracy: the length-weighted trapezoid mean along the path (GAR's `int`).",
+            "Budget: `\(plan.budget.rawValue)`.",
+        ])
+    }
+
+    func fillResults(_ doc: inout MarkdownDocument, paths: (png: String, svg: String), correlation: (png: String, svg: String),
+                     matrix: (png: String, svg: String), files: [(String, String)]) {
+        doc.figure(paths.png, caption: "Test accuracy (left) and train loss (right, log scale) along t for the curves (solid) and segments (dashed) between A and B as trained, aligned by correlation, and aligned by weight matching; \(spread).")
+        doc.fileLink("Vector version (SVG)", to: paths.svg)
+        doc.paragraph("The paper's table (test accuracy %, \(spread)): endpoints, then per method the line-integrated (avg) and minimum accuracy along the curve; the straight segment's minimum and barrier (max − mean of the ends) beside them.")
+        var rows = [["endpoints", findings.endpoints.formatted(2, scale: 100), "", "", "", ""]]
+        for (m, name) in findings.methods.enumerated() {
+            rows.append([name, findings.curveAverage(m).formatted(2, scale: 100), findings.curveMinimum(m).formatted(2, scale: 100),
+                         findings.segmentMinimum(m).formatted(2, scale: 100), findings.segmentBarrier(m, \.testError).formatted(2, scale: 100),
+                         findings.segmentBarrier(m, \.trainLoss).formatted(3)])
+        }
+        doc.table(header: ["method", "curve avg", "curve min", "segment min", "segment barrier, test error (points)", "segment barrier, train loss"], rows: rows)
+        doc.figure(correlation.png, caption: "Mean correlation of matched units per unit group for pair \(findings.pairs[0].seeds.0)–\(findings.pairs[0].seeds.1): units as trained (unit i of A with unit i of B), after correlation alignment, after weight matching.")
+        doc.fileLink("Vector version (SVG)", to: correlation.svg)
+        doc.paragraph("Mean over groups of the matched correlation (\(spread)): " + findings.methods.indices.map { "\(findings.methods[$0]) \(findings.meanCorrelation($0).formatted(3))" }.joined(separator: ", ") + ".")
+        doc.figure(matrix.png, caption: "Correlation of A's and B's units in group \(findings.pairs[0].groups[shownGroup]) (pair \(findings.pairs[0].seeds.0)–\(findings.pairs[0].seeds.1)): B's units in their trained order (left) and permuted by the correlation alignment (right), where the matched pairs form the diagonal.")
+        doc.fileLink("Vector version (SVG)", to: matrix.svg)
+        let sweeps = findings.pairs.map { $0.matchingObjective.count - 1 }
+        doc.paragraph("Weight matching took \(sweeps.map(String.init).joined(separator: ", ")) sweep(s) per pair; its objective rose from \(findings.pairs.map { String(format: "%.1f", $0.matchingObjective.first!) }.joined(separator: ", ")) to \(findings.pairs.map { String(format: "%.1f", $0.matchingObjective.last!) }.joined(separator: ", ")).")
+        doc.paragraph("Data behind the figures and tables:")
+        for (text, file) in files { doc.fileLink(text, to: file) }
+    }
+
+    func fillPaperVsHere(_ doc: inout MarkdownDocument) {
+        doc.paragraph("Test accuracy (%), avg / min along the curve. Paper: Tatro et al. 2020, TinyTen.")
+        func here(_ m: Int) -> String { "\(findings.curveAverage(m).formatted(2, scale: 100)) / \(findings.curveMinimum(m).formatted(2, scale: 100))" }
+        doc.table(header: ["setting", "endpoints", "unaligned", "PAM unaligned", "PAM aligned", "aligned", "weight matching"], rows: [
+            ["paper: TinyTen, CIFAR-10", "89.0", "87.4 / 82.8", "87.6 / 84.0", "88.4 / 87.6", "88.5 / 87.8", "—"],
+            ["paper: TinyTen, CIFAR-100", "58.1", "56.0 / 53.2", "57.3 / 55.9", "58.8 / 57.7", "58.7 / 57.7", "—"],
+            ["here: \(plan.curves.model.rawValue), \(data.name)", findings.endpoints.formatted(2, scale: 100), here(0), "not run", "not run", here(1), here(2)],
+        ])
+        doc.paragraph("\(findings.verdicts.filter(\.held).count) of \(findings.verdicts.count) verdicts held here.")
+    }
+
+    func fillDeviations(_ doc: inout MarkdownDocument) {
+        doc.bullets([
+            "Fashion-MNIST instead of CIFAR-10/100; TinyTen trained \(plan.curves.endpointEpochs) epochs and curves \(plan.curves.curveEpochs) epochs (NA: 250 and 250) — chapter 2's networks and recipe.",
+            "PAM (the proximal alternating minimisation that learns the permutation with the curve) is not run: this chapter reproduces the aligned and unaligned curves and adds weight matching; PAM's columns are marked \"not run\".",
+            "BN statistics at every point from a fixed training subset without augmentation; train metrics on a fixed subset; curves evaluated at \(plan.points) points (NA: 61).",
+        ])
+    }
+}

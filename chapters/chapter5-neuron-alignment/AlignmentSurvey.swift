@@ -1,0 +1,102 @@
+import ChapterKit
+import Foundation
+import Networks
+import Tensor
+import Training
+import WeightSpace
+
+/// A path between A and (permuted) B evaluated at t, BN recomputed at every point.
+struct PathResult {
+    let method: String
+    /// A trained Bezier curve, or the straight segment.
+    let isCurve: Bool
+    let ts: [Double]
+    let points: [PointMetrics]
+    /// `‖θ(t_k) − θ(t_{k−1})‖` (0 first), for the line integral.
+    let lengths: [Double]
+
+    var accuracy: [Double] { points.map { 1 - $0.testError } }
+    /// NA's line-integrated accuracy: the length-weighted trapezoid mean along the path.
+    var averageAccuracy: Double { SeriesSummary(values: accuracy, segmentLengths: lengths).integral }
+    var minimumAccuracy: Double { accuracy.min()! }
+    func barrier(_ series: KeyPath<PointMetrics, Double>) -> Double {
+        SeriesSummary(values: points.map { $0[keyPath: series] }, segmentLengths: lengths).barrier
+    }
+}
+
+/// One pair's alignments and paths.
+struct PairAlignment {
+    let seeds: (UInt64, UInt64)
+    let groups: [String]
+    /// Correlation matrices of A's and B's units per group, before any permutation.
+    let correlations: [[[Double]]]
+    /// Per method (`AlignmentPlan.methods` order): the permutation of every group.
+    let permutations: [[[Int]]]
+    /// Weight matching's objective before and after every sweep.
+    let matchingObjective: [Double]
+    /// `[method][kind: curve, segment]`.
+    let paths: [[PathResult]]
+
+    /// Mean correlation of matched units per group under method m.
+    func matchedCorrelation(_ m: Int) -> [Double] { zip(correlations, permutations[m]).map { NeuronAlignment.meanMatched($0, $1) } }
+    var endpointAccuracy: [Double] { let s = paths[0][1].accuracy; return [s.first!, s.last!] }
+}
+
+struct AlignmentSurvey {
+    let plan: AlignmentPlan
+    let data: TrainingData
+    let cache: ArtifactCache
+    let probe: PointProbe
+
+    init(plan: AlignmentPlan, data: TrainingData, cache: ArtifactCache) {
+        self.plan = plan
+        self.data = data
+        self.cache = cache
+        let network = Network.make(plan.curves.model, inputShape: data.train.shape, classes: data.train.classes)
+        probe = PointProbe(cache: cache, evaluator: Evaluator(network: network), data: plan.curves.evaluationData(data),
+                           weightDecay: plan.curves.weightDecay, state: [Float](repeating: 0, count: network.layout.stateCount),
+                           context: "\(plan.curves.model.rawValue) on \(data.name)")
+    }
+
+    func pair(_ seeds: (UInt64, UInt64)) throws -> PairAlignment {
+        let a = try cache.trainedNetwork(plan.curves.endpointRecipe(seed: seeds.0, data: data), data: data)
+        let b = try cache.trainedNetwork(plan.curves.endpointRecipe(seed: seeds.1, data: data), data: data)
+        let network = a.network, groups = network.unitGroups
+        let images = data.train.prefix(min(plan.alignmentImages, data.train.count))
+        let correlations = NeuronAlignment.correlations(network: network, a: (a.parameters, a.state), b: (b.parameters, b.state), data: images)
+        let matching = try WeightMatching.match(network: network, a: a.parameters, b: b.parameters, seed: RandomGenerator.derive(seed: seeds.1, "weight matching"))
+        let permutations = [UnitPermutation.identity(groups), try correlations.map { try NeuronAlignment.match($0) }, matching.permutations]
+        var paths: [[PathResult]] = []
+        for (m, method) in AlignmentPlan.methods.enumerated() {
+            var end = b
+            (end.parameters, end.state) = UnitPermutation.apply(permutations[m], groups: groups, layout: network.layout, parameters: b.parameters, state: b.state)
+            let recipe = plan.curveRecipe(a.recipe, b.recipe, alignment: method.alignment)
+            let trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
+            let key = "\(recipe.cacheKey) perm \(fnvOf(permutations[m]))"
+            paths.append([try path(method.name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
+                          try path(method.name, isCurve: false, key: key, Curve(.bezier, bends: 2), bends: a.parameters + end.parameters)])
+        }
+        return PairAlignment(seeds: seeds, groups: groups.map(\.name), correlations: correlations, permutations: permutations,
+                             matchingObjective: matching.objective, paths: paths)
+    }
+
+    /// Evaluates `curve` through `bends` at the plan's t (cached point by point).
+    func path(_ method: String, isCurve: Bool, key: String, _ curve: Curve, bends: [Float]) throws -> PathResult {
+        let ts = CurveEvaluation.grid(points: plan.points), p = bends.count / curve.bends
+        let thetas = ts.map { curve.point(at: $0, bendVector: bends, parameterCount: p) }
+        let kind = isCurve ? "curve" : "segment"
+        let points = try probe.metrics("\(kind)-\(method.replacingOccurrences(of: " ", with: "-"))", identity: "\(kind) \(key) at \(ts)", count: ts.count) { thetas[$0] }
+        let steps: [Double] = zip(thetas, thetas.dropFirst()).map { prev, next in
+            var d = next
+            BLAS.axpy(alpha: -1, prev, &d)
+            return Double(BLAS.norm2(d))
+        }
+        let lengths = [0] + steps
+        return PathResult(method: method, isCurve: isCurve, ts: ts, points: points, lengths: lengths)
+    }
+
+    /// A short hash of permutations, so that points of differently aligned paths never share a cache entry.
+    func fnvOf(_ permutations: [[Int]]) -> String {
+        ArtifactCache.pointsKey("perm", identity: permutations.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";"))
+    }
+}

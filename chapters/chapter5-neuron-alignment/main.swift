@@ -1,0 +1,41 @@
+// Chapter 5 — neuron alignment: curves between networks up to a permutation of their units.
+//
+// Paper: N. J. Tatro, P.-Y. Chen, P. Das, I. Melnyk, P. Sattigeri, R. Lai, "Optimizing Mode
+// Connectivity via Neuron Alignment", NeurIPS 2020 (IBM/NeuronAlignment); beyond the paper, weight
+// matching from S. K. Ainsworth, J. Hayase, S. Srinivasa, "Git Re-Basin", ICLR 2023.
+//
+// Claim: matching the hidden units of one endpoint to the other's by the correlation of their
+// post-activations, before training the curve between them, gives curves of higher and flatter
+// accuracy, close to the endpoints'; the straight segment's barrier shrinks after alignment.
+//
+// Deviations: Fashion-MNIST instead of CIFAR; chapter 2's short training budgets; PAM not run;
+// BN statistics and train metrics on fixed training subsets (sizes in the report).
+import ArgumentParser
+import ChapterKit
+import Foundation
+import Reporting
+import Training
+import WeightSpace
+
+struct Chapter5: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chapter5",
+        abstract: "Neuron alignment: curves between networks up to a permutation of their units (Tatro et al. 2020), with weight matching.",
+        discussion: "Writes figures (PNG + SVG), CSV/JSON and report.md to figures/chapter5/. Takes chapter 2's endpoints and unaligned curves from the artifact cache (or trains them).")
+
+    @OptionGroup var options: ChapterOptions
+
+    func run() throws {
+        options.engine.prepareRuntime()
+        let started = Date()
+        let plan = AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds)
+        let data = try plan.curves.loadData(directory: options.engine.dataPath)
+        let survey = AlignmentSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+        let findings = AlignmentFindings(plan: plan, pairs: try plan.pairs.map { try survey.pair($0) })
+        let folder = options.outputFolder("chapter5")
+        try AlignmentReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
+        print("report: \(folder)/report.md")
+    }
+}
+
+Chapter5.main()

@@ -1,0 +1,55 @@
+import ChapterKit
+import Reporting
+import WeightSpace
+
+/// The data behind chapter 6's figures and tables.
+struct KneeData {
+    let findings: KneeFindings
+
+    var allRuns: [(experiment: String, run: RunResult)] {
+        findings.comparison.flatMap { $0.map { ("comparison", $0) } } + findings.density.flatMap { $0.map { ("density", $0) } }
+    }
+
+    func runsTable() -> CSVTable {
+        var table = CSVTable(header: ["experiment", "schedule", "explore_fraction", "epochs", "seed", "test_accuracy", "sharpness", "l0", "l1", "l1_step"])
+        for (experiment, r) in allRuns {
+            let s = r.sharpness
+            table.append([experiment, r.name, r.recipe.exploreFraction.map(CSVTable.format) ?? "", "\(r.recipe.epochs)", "\(r.recipe.seed)", CSVTable.format(r.accuracy),
+                          s.map { CSVTable.format($0.sharpness) } ?? "", s.map { CSVTable.format($0.l0) } ?? "", s.map { CSVTable.format($0.l1) } ?? "",
+                          s.map { "\($0.step)" } ?? ""])
+        }
+        return table
+    }
+
+    func curvesTable() -> CSVTable {
+        var table = CSVTable(header: ["experiment", "schedule", "epochs", "seed", "epoch", "learning_rate", "train_loss", "train_error", "test_error"])
+        for (experiment, r) in allRuns {
+            for h in r.history {
+                table.append([experiment, r.name, "\(r.recipe.epochs)", "\(r.recipe.seed)", "\(h.epoch)", CSVTable.format(h.learningRate),
+                              CSVTable.format(h.trainLoss), CSVTable.format(h.trainError), h.testError.map(CSVTable.format) ?? ""])
+            }
+        }
+        return table
+    }
+
+    struct Summary: Encodable {
+        let budget: String, budgetEpochs: Int, shortEpochs: Int, sharpness: SharpnessOptions
+        let accuracy: [String: [String: [Double]]]
+        let densityFractions: [Double], densitySharpness: [[Double]], densityAccuracy: [[Double]]
+        let sharpnessSpearman: Double?, accuracySpearman: Double?
+        let verdicts: [[String: String]]
+    }
+
+    func summary() -> Summary {
+        let f = findings, plan = f.plan
+        var accuracy: [String: [String: [Double]]] = [:]
+        for (s, schedule) in KneePlan.schedules.enumerated() {
+            accuracy[schedule.name] = ["\(plan.budgetEpochs)": f.runs(s, budget: 0).map(\.accuracy), "\(plan.shortEpochs)": f.runs(s, budget: 1).map(\.accuracy)]
+        }
+        return Summary(budget: plan.budget.rawValue, budgetEpochs: plan.budgetEpochs, shortEpochs: plan.shortEpochs, sharpness: plan.sharpness,
+                       accuracy: accuracy, densityFractions: plan.fractions,
+                       densitySharpness: f.density.map { $0.map { $0.sharpness!.sharpness } }, densityAccuracy: f.density.map { $0.map(\.accuracy) },
+                       sharpnessSpearman: f.sharpnessCorrelation, accuracySpearman: f.accuracyCorrelation,
+                       verdicts: f.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] })
+    }
+}

@@ -1,0 +1,69 @@
+import ChapterKit
+import Datasets
+import Networks
+import Training
+import WeightSpace
+
+/// How much of the Knee experiment a budget runs: the schedule comparison at two budgets and the
+/// explore-fraction density experiment, every run through the artifact cache.
+struct KneePlan {
+    let budget: Budget
+    let model: ModelName
+    /// B: epochs of the long budget; the short budget is 3/4 of it (the paper's 150 of 200).
+    let budgetEpochs: Int
+    let trainLimit: Int?
+    let testLimit: Int?
+    /// Test images evaluated after every epoch (the training curves); the final networks are
+    /// evaluated on every test image.
+    let curveTestImages: Int
+    let comparisonSeeds: [UInt64]
+    let densitySeeds: [UInt64]
+    let fractions: [Double]
+    let sharpness: SharpnessOptions
+    /// Fixed training subset L0 and L1 are measured on.
+    let sharpnessImages: Int
+    /// The peak (and initial) rate every schedule shares.
+    let peak = 0.05
+    /// The comparison's schedules; linear decay is the Knee schedule with no explore phase.
+    static let schedules: [(name: String, kind: ScheduleKind, explore: Double?)] = [
+        ("step", .step, nil), ("cosine", .cosine, nil), ("linear", .knee, 0), ("one-cycle", .oneCycle, nil), ("Knee (50 %)", .knee, 0.5),
+    ]
+
+    init(budget: Budget, model: ModelName, seeds: [UInt64]?, sharpnessSteps: Int?, epsilon: Double?, ascentRate: Double?) {
+        self.budget = budget
+        self.model = model
+        let steps: Int, comparison: [UInt64], density: [UInt64]
+        switch budget {
+        case .smoke:
+            (budgetEpochs, trainLimit, testLimit, curveTestImages, sharpnessImages, steps) = (4, 256, 256, 128, 128, 5)
+            (comparison, density, fractions) = ([1], [1, 2], [0, 0.25, 0.5])
+        case .quick:
+            (budgetEpochs, trainLimit, testLimit, curveTestImages, sharpnessImages, steps) = (5, 5_000, nil, 2_000, 1_000, 200)
+            (comparison, density, fractions) = ([1], [1, 2], [0, 0.15, 0.3, 0.5])
+        case .full:
+            // About an hour on two cores: 40 distinct runs of 10 epochs on 5 000 images, 16 sharpness
+            // measurements of 1 000 ascent steps.
+            (budgetEpochs, trainLimit, testLimit, curveTestImages, sharpnessImages, steps) = (10, 5_000, nil, 2_000, 2_000, 1_000)
+            (comparison, density, fractions) = ([1, 2, 3], [1, 2, 3, 4], [0, 0.15, 0.3, 0.5])
+        }
+        comparisonSeeds = seeds ?? comparison
+        densitySeeds = seeds ?? density
+        sharpness = SharpnessOptions(epsilon: epsilon ?? 1e-4, steps: sharpnessSteps ?? steps, ascentRate: ascentRate ?? 0.01)
+    }
+
+    var shortEpochs: Int { max(1, Int((0.75 * Double(budgetEpochs)).rounded())) }
+
+    func loadData(directory: String) throws -> TrainingData {
+        try TrainingData.fashionMNIST(directory: directory, trainLimit: trainLimit, testLimit: testLimit)
+    }
+
+    /// The recipe of a run: the `train` defaults (batch 128, momentum 0.9, wd 5e-4, crop + flip)
+    /// with `kind` at the shared peak rate.
+    func recipe(_ kind: ScheduleKind, explore: Double?, seed: UInt64, epochs: Int, data: TrainingData) -> TrainingRecipe {
+        var r = TrainingRecipe(model: model, data: data.name, trainImages: data.train.count, seed: seed, epochs: epochs)
+        r.learningRate = peak
+        r.schedule = kind
+        r.exploreFraction = kind == .knee ? explore : nil
+        return r
+    }
+}
