@@ -59,6 +59,10 @@ public struct WeightAveragingRun {
     /// The last SGD iterate of the averaging phase and its BN state.
     public let final: EnsembleMember
     public let history: [EpochRecord]
+    /// `average-epoch-K.safetensors` in the run's folder: the averaged network after K total
+    /// epochs, a checkpoint like any other (PyTorch names). Its BN buffers are the last iterate's,
+    /// to be recomputed before use (`swa_utils.update_bn`), as its metadata says.
+    public let averagePaths: [Int: String]
 }
 
 extension ArtifactCache {
@@ -81,10 +85,23 @@ extension ArtifactCache {
             averages[recipe.totalEpochs(afterMembers: average.count)] = average.average
         }
         collect(origin.parameters)
+        func finish(_ final: EnsembleMember, _ history: [EpochRecord]) throws -> WeightAveragingRun {
+            var paths: [Int: String] = [:]
+            for (epoch, average) in averages {
+                let path = run.folder + "/average-epoch-\(epoch).safetensors"
+                if !FileManager.default.fileExists(atPath: path) {
+                    try format.save(TrainingSnapshot(parameters: average, state: final.state, momentum: [], epochsDone: epoch,
+                                                     metadata: ["network": base.model.rawValue, "swa_members": String(epoch - recipe.startEpoch + 1),
+                                                                "note": "SWA average; BN statistics are the last iterate's: recompute them (swa_utils.update_bn)"]),
+                                    to: path)
+                }
+                paths[epoch] = path
+            }
+            return WeightAveragingRun(recipe: recipe, network: network, averages: averages, final: final, history: history, averagePaths: paths)
+        }
         if let (s, history) = try run.finished() {
             for epoch in 1...recipe.epochs { collect(try format.load(from: run.snapshotPath(afterEpoch: epoch)).parameters) }
-            return WeightAveragingRun(recipe: recipe, network: network, averages: averages,
-                                      final: EnsembleMember(parameters: s.parameters, state: s.state, label: "SWA run's last iterate"), history: history)
+            return try finish(EnsembleMember(parameters: s.parameters, state: s.state, label: "SWA run's last iterate"), history)
         }
         var batches = base
         batches.seed = RandomGenerator.derive(seed: base.seed, "swa batches")
@@ -101,8 +118,6 @@ extension ArtifactCache {
                                 seed: RandomGenerator.derive(seed: base.seed, "swa loop"), startEpoch: startEpoch)
         loop.hooks.epochEnd.append { loop, _ in collect(loop.parameters) }
         let finalHistory = try run.run(loop, history: history) { _ in nil }
-        return WeightAveragingRun(recipe: recipe, network: network, averages: averages,
-                                  final: EnsembleMember(parameters: loop.parameters, state: objective.state, label: "SWA run's last iterate"),
-                                  history: finalHistory)
+        return try finish(EnsembleMember(parameters: loop.parameters, state: objective.state, label: "SWA run's last iterate"), finalHistory)
     }
 }

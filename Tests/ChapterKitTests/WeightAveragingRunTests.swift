@@ -36,6 +36,9 @@ import Training
         #expect(members.last! == run.final.parameters)
         let mean = start.indices.map { i in Float(members.reduce(0.0) { $0 + Double($1[i]) } / 4) }
         expectClose(run.averages[6]!, mean, rtol: 1e-5, atol: 1e-6)
+        // Each average is a checkpoint of its own, loadable by name.
+        let saved = try format.load(from: run.averagePaths[6]!)
+        #expect(saved.parameters == run.averages[6]! && saved.metadata["swa_members"] == "4")
         // Asking again trains nothing and returns the same averages.
         let again = try cache.weightAveraging(r, data: Self.data)
         #expect(again.averages == run.averages && again.history == run.history)
