@@ -37,7 +37,7 @@ struct PlanesReport: ChapterReport {
             doc.paragraph("**Smoke budget: a few hundred images, one epoch, a tiny grid. The numbers below exercise the code and mean nothing.**")
         }
         doc.paragraph("Garipov et al. (2018, Fig. 1): on the plane through three independently trained networks the optima are isolated, with high loss between them; on the plane through two of them and the middle bend of a trained Bezier or PolyChain curve, a curved valley of low loss joins the endpoints, and the curve stays at the endpoints' loss where the straight segment does not. Verdicts are computed from this run (\(spread)).")
-        doc.table(header: ["claim", "measured here", "held?"], rows: results.verdicts.map { [$0.claim, $0.measured, $0.held ? "yes" : "**no**"] })
+        doc.verdicts(results.verdicts)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {

@@ -2,13 +2,6 @@ import ChapterKit
 import Foundation
 import WeightSpace
 
-/// The claims of chapter 1, each decided on the run's own numbers (means over the pairs).
-struct Verdict {
-    let claim: String
-    let measured: String
-    let held: Bool
-}
-
 extension PlanesResults {
     /// How far above the worse optimum a midpoint's test error must be to count as "much higher"
     /// (the same margin as chapter 2's segment barrier), and how much higher its train loss must

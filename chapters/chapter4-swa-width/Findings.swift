@@ -46,26 +46,15 @@ struct Findings {
         return (MeanStd(seeds.map { $0.segment[i0][keyPath: series] }), MeanStd(seeds.map { $0.segment[i1][keyPath: series] }))
     }
 
-    struct Verdict {
-        let claim: String
-        let measured: String
-        let held: Bool
-        /// Whether the gap exceeds the spread (std) of what it is averaged over (nil with one seed).
-        let beyondSpread: Bool?
-        var spreadOf = "seeds"
-        var cell: String { (held ? "yes" : "**no**") + (beyondSpread == false ? " (within the \(spreadOf)' spread)" : "") }
-    }
-
     func percent(_ m: MeanStd) -> String { m.formatted(2, scale: 100) + " %" }
 
     var verdicts: [Verdict] {
-        let spread = seeds.count > 1
         var out: [Verdict] = []
         for (k, factor) in AveragingPlan.budgetFactors.enumerated() {
             let swa = swaError(k), sgd = sgdError
             out.append(Verdict(claim: "SWA at \(factor.formatted()) B has lower test error than SGD at 1 B",
                                measured: "SWA \(percent(swa)) vs SGD \(percent(sgd))", held: swa.mean < sgd.mean,
-                               beyondSpread: spread ? abs(sgd.mean - swa.mean) > max(swa.std, sgd.std) : nil))
+                               beyondSpread: Verdict.beyond(swa, sgd)))
         }
         let sgdWidth = MeanStd(widths(\.sgdRays).values), swaWidth = MeanStd(widths(\.swaRays).values)
         out.append(Verdict(claim: "SWA's optimum is wider along random rays: test error takes longer to rise \(AveragingPlan.widthRise.formatted()) points",
@@ -75,10 +64,10 @@ struct Findings {
         let loss = segmentEnds(\.trainLoss), error = segmentEnds(\.testError)
         out.append(Verdict(claim: "on the segment, SGD's train loss is at or below SWA's",
                            measured: "SGD \(loss.sgd.formatted(4)) vs SWA \(loss.swa.formatted(4))", held: loss.sgd.mean <= loss.swa.mean,
-                           beyondSpread: spread ? abs(loss.sgd.mean - loss.swa.mean) > max(loss.sgd.std, loss.swa.std) : nil))
+                           beyondSpread: Verdict.beyond(loss.sgd, loss.swa)))
         out.append(Verdict(claim: "while SGD's test error on the segment is higher than SWA's",
                            measured: "SGD \(percent(error.sgd)) vs SWA \(percent(error.swa))", held: error.sgd.mean > error.swa.mean,
-                           beyondSpread: spread ? abs(error.sgd.mean - error.swa.mean) > max(error.sgd.std, error.swa.std) : nil))
+                           beyondSpread: Verdict.beyond(error.sgd, error.swa)))
         return out
     }
 }

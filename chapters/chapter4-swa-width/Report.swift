@@ -37,7 +37,7 @@ struct AveragingReport: ChapterReport {
             doc.paragraph("**Smoke budget: a few hundred images and a few epochs. The numbers below exercise the code and mean nothing.**")
         }
         doc.paragraph("Izmailov et al. (2018): averaging the weights SGD visits at a constant or cyclical rate (SWA) finds a solution with lower test error than conventional SGD at the same budget, and that solution sits in a wider region of low loss: along random directions its test error rises more slowly, while on the segment towards SGD the SGD point lies near the valley's edge, with lower train loss but higher test error. Verdicts are computed from this run (\(spread)).")
-        doc.table(header: ["claim", "measured here", "held?"], rows: findings.verdicts.map { [$0.claim, $0.measured, $0.cell] })
+        doc.verdicts(findings.verdicts)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {

@@ -38,7 +38,7 @@ struct AlignmentReport: ChapterReport {
             doc.paragraph("**Smoke budget: a few hundred images and one epoch. The numbers below exercise the code and mean nothing.**")
         }
         doc.paragraph("Tatro et al. (2020): permuting the hidden units of one endpoint to match the other's by the correlation of their post-activations, before training the curve between them, gives curves of higher and flatter accuracy, close to the endpoints'; the straight segment's barrier shrinks too. Beyond the paper: Git Re-Basin's weight matching (Ainsworth et al. 2023) as a second alignment. Verdicts are computed from this run (\(spread)).")
-        doc.table(header: ["claim", "measured here", "held?"], rows: findings.verdicts.map { [$0.claim, $0.measured, $0.cell] })
+        doc.verdicts(findings.verdicts)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {

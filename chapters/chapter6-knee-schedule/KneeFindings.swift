@@ -44,13 +44,6 @@ struct KneeFindings {
     var sharpnessCorrelation: Double? { spearman(densityPoints.map(\.fraction), densityPoints.map(\.sharpness)) }
     var accuracyCorrelation: Double? { spearman(densityPoints.map(\.fraction), densityPoints.map(\.accuracy)) }
 
-    struct Verdict {
-        let claim: String, measured: String, held: Bool
-        /// Whether the gap exceeds the larger of the two seeds' spreads (nil with one seed).
-        let beyondSpread: Bool?
-        var cell: String { (held ? "yes" : "**no**") + (beyondSpread == false ? " (within the seeds' spread)" : "") }
-    }
-
     var verdicts: [Verdict] {
         var out: [Verdict] = []
         for (b, label) in [(0, "\(plan.budgetEpochs) epochs"), (1, "\(plan.shortEpochs) epochs")] {
@@ -60,7 +53,7 @@ struct KneeFindings {
                 out.append(Verdict(claim: "at \(label), Knee's test accuracy ≥ \(KneePlan.schedules[s].name)'s",
                                    measured: "Knee \(knee.formatted(2, scale: 100)) % vs \(other.formatted(2, scale: 100)) %",
                                    held: knee.mean >= other.mean,
-                                   beyondSpread: knee.count > 1 ? abs(knee.mean - other.mean) > max(knee.std, other.std) : nil))
+                                   beyondSpread: Verdict.beyond(knee, other)))
             }
         }
         let n = densityPoints.count

@@ -34,7 +34,7 @@ struct KneeReport: ChapterReport {
             doc.paragraph("**Smoke budget: a few hundred images, a few epochs, a few ascent steps. The numbers below exercise the code and mean nothing.**")
         }
         doc.paragraph("Iyer et al. (2020): wide minima are rarer than narrow ones, so a long phase at a high learning rate (explore) before a linear decay to zero (exploit) lands in wider minima — lower Keskar sharpness — and generalises better than step, cosine, linear or one-cycle schedules at the same budget. Verdicts are computed from this run.")
-        doc.table(header: ["claim", "measured here", "held?"], rows: findings.verdicts.map { [$0.claim, $0.measured, $0.cell] })
+        doc.verdicts(findings.verdicts)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {
