@@ -28,7 +28,7 @@ public struct TrainingData {
     }
 
     /// The shuffled, augmented minibatches `recipe` trains on.
-    func trainingBatches(_ recipe: TrainingRecipe) -> BatchSource {
+    public func trainingBatches(_ recipe: TrainingRecipe) -> BatchSource {
         let augmentation = Augmentation(cropPadding: recipe.cropPadding, horizontalFlip: recipe.horizontalFlip)
         return BatchLoader(dataset: train, batchSize: recipe.batchSize, shuffle: true, augmentation: augmentation,
                            seed: RandomGenerator.derive(seed: recipe.seed, "batches"))

@@ -6,9 +6,10 @@
 //
 // Claim: matching the hidden units of one endpoint to the other's by the correlation of their
 // post-activations, before training the curve between them, gives curves of higher and flatter
-// accuracy, close to the endpoints'; the straight segment's barrier shrinks after alignment.
+// accuracy, close to the endpoints'; PAM, learning the permutation with the curve, lands near
+// the same answer; the straight segment's barrier shrinks after alignment.
 //
-// Deviations: Fashion-MNIST instead of CIFAR; chapter 2's short training budgets; PAM not run;
+// Deviations: Fashion-MNIST instead of CIFAR; chapter 2's short training budgets; PAM at a short budget;
 // BN statistics and train metrics on fixed training subsets (sizes in the report).
 import ArgumentParser
 import ChapterKit
