@@ -14,7 +14,7 @@ public struct ChapterOptions: ParsableArguments {
     @Option(help: "Comma-separated seeds (default depends on the budget).", transform: ChapterOptions.parseSeeds)
     public var seeds: [UInt64]?
 
-    @Option(help: "Output folder (default figures/chapterN in the package).")
+    @Option(help: "Output folder (default: figures/chapterN in the package at the full budget, figures/quick/chapterN or figures/smoke/chapterN at the others).")
     public var output: String?
 
     @OptionGroup public var engine: EngineOptions
@@ -29,7 +29,20 @@ public struct ChapterOptions: ParsableArguments {
 
     /// The output folder for `chapter` (e.g. "chapter2").
     public func outputFolder(_ chapter: String) -> String {
-        output ?? ArtifactCache.packageRoot + "/figures/" + chapter
+        output ?? Self.figuresRoot(budget: budget) + "/" + chapter
+    }
+
+    /// Where a budget's reports go by default: the full budget writes the committed `figures/`;
+    /// quick and smoke write `figures/quick/` and `figures/smoke/` (git-ignored), so they never
+    /// overwrite the committed reports.
+    public static func figuresRoot(budget: Budget) -> String {
+        ArtifactCache.packageRoot + "/figures" + (budget == .full ? "" : "/" + budget.rawValue)
+    }
+
+    /// A chapter's last line: where its report is, and where the committed full-budget one is.
+    public func announce(report folder: String, chapter: String) {
+        let committed = Self.figuresRoot(budget: .full) + "/" + chapter + "/report.md"
+        print("report: \(folder)/report.md (\(budget.rawValue) budget" + (budget == .full ? ")" : "; the committed full-budget report is \(committed))"))
     }
 
     /// The exact command line, for the report's Reproduce section.

@@ -22,6 +22,14 @@ public struct EngineOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
+    /// These options as command-line arguments (the book passes them on to every chapter).
+    public var arguments: [String] {
+        var a = ["--data-path", dataPath]
+        if let threads { a += ["--threads", String(threads)] }
+        if let cache { a += ["--cache", cache] }
+        return a
+    }
+
     /// Picks BLAS kernels and threads; call before any numeric work.
     public func prepareRuntime() { BLASRuntime.prepare(threads: threads) }
 }

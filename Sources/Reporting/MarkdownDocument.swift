@@ -60,6 +60,14 @@ public struct MarkdownDocument: Sendable {
         blocks.append("[\(Self.oneLine(text))](\(Self.encodePath(path)))")
     }
 
+    /// "Vector versions: SVG · PDF" for a figure written in all three formats (`x.svg` beside `x.pdf`).
+    public mutating func vectorLinks(svg path: String) {
+        precondition(path.hasSuffix(".svg"), "\(path) is not an SVG")
+        let pdf = String(path.dropLast(4)) + ".pdf"
+        links += [path, pdf]
+        blocks.append("Vector versions: [SVG](\(Self.encodePath(path))) · [PDF](\(Self.encodePath(pdf)))")
+    }
+
     /// A fenced code block; the fence grows when the code itself contains backtick fences.
     public mutating func code(_ code: String, language: String = "") {
         var fence = "```"

@@ -58,9 +58,9 @@ struct PlanesReport: ChapterReport {
     func fillResults(_ doc: inout MarkdownDocument, planes: (png: String, svg: String), random: (png: String, svg: String), files: [(String, String)]) {
         let t = plan.triple(0)
         doc.figure(planes.png, caption: "Train loss (top) and test error (bottom) on three planes of pair \(t.0)–\(t.1): through networks \(t.0), \(t.1) and \(t.2) (left); through the endpoints and the middle bend of the Bezier curve (centre) and of the PolyChain curve (right). GAR's log-spaced levels (train loss: vmax 5, log α −5; test error: vmax 40 %, log α −1; \(PlaneFigures.levelCount) levels), one colour scale per row. Circles: networks; diamond: middle bend; thick line: the curve; dashed: the segment. Axes in weight-space units.")
-        doc.fileLink("Vector version (SVG)", to: planes.svg)
+        doc.vectorLinks(svg: planes.svg)
         doc.figure(random.png, caption: "Beyond the paper: the filter-normalised random plane around network \(results.random.seed) (Li et al. 2018), θ + x·δ + y·η, on the same levels as the planes above.")
-        doc.fileLink("Vector version (SVG)", to: random.svg)
+        doc.vectorLinks(svg: random.svg)
         fillThreeOptimaTable(&doc)
         fillCurvePlaneTable(&doc)
         doc.paragraph("Data behind the figures and tables:")

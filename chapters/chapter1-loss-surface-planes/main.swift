@@ -48,7 +48,7 @@ struct Chapter1: ParsableCommand {
                                     random: try survey.randomPlane())
         let folder = options.outputFolder("chapter1")
         try PlanesReport(results: results, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        options.announce(report: folder, chapter: "chapter1")
     }
 }
 

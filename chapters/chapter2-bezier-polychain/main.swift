@@ -50,7 +50,7 @@ struct Chapter2: ParsableCommand {
         let report = Chapter2Report(plan: plan, pairs: pairs, data: data, seconds: Date().timeIntervalSince(started))
         let folder = options.outputFolder("chapter2")
         try report.write(to: folder)
-        print("report: \(folder)/report.md")
+        options.announce(report: folder, chapter: "chapter2")
     }
 
     /// Endpoints, the segment, a Bezier and a PolyChain curve for one pair of seeds.
@@ -202,7 +202,7 @@ struct Chapter2Report: ChapterReport {
     func fillResults(_ doc: inout MarkdownDocument, figure: String, svg: String, csv: String, json: String) {
         let caption = pairs.count > 1 ? "Train loss (log scale) and test error along t, mean ± std over \(pairs.count) endpoint pairs." : "Train loss (log scale) and test error along t for one endpoint pair."
         doc.figure(figure, caption: caption + " Dashed: the straight segment; solid: the trained curves.")
-        doc.fileLink("Vector version (SVG)", to: svg)
+        doc.vectorLinks(svg: svg)
         doc.paragraph("GAR's table: min/max over the path (errors in %, train loss NLL + ½·wd·‖θ‖²), the length-weighted mean test error and the path length in weight space\(pairs.count > 1 ? "; mean ± std over pairs" : "").")
         doc.table(header: ["path", "min train loss", "max train loss", "min test error", "max test error", "avg test error (length-weighted)", "length"],
                   rows: rows.map(\.cells))

@@ -124,9 +124,9 @@ struct Chapter3Report: ChapterReport {
         let a = aggregate
         let spread = replicates.count > 1 ? "mean ± std over \(replicates.count) seeds" : "one seed"
         doc.figure(trajectory.png, caption: "FGE trajectory over the 1-budget part of the run (seed \(replicates[0].seed)): the rate (top); test error of the current network at \(plan.probesPerCycle) points per cycle and of the growing ensemble, members circled, the conventional run's final error dashed (middle); distance from the starting checkpoint (bottom).")
-        doc.fileLink("Vector version (SVG)", to: trajectory.svg)
+        doc.vectorLinks(svg: trajectory.svg)
         doc.figure(ensembles.png, caption: "Ensemble test error against training budget (left) and against the number of members (right, log scale) for Ind, SSE and FGE; \(spread).")
-        doc.fileLink("Vector version (SVG)", to: ensembles.svg)
+        doc.vectorLinks(svg: ensembles.svg)
         doc.paragraph("Ensemble test error (%) at 1, 2, 3 budgets (\(spread)); members in the ensemble in parentheses.")
         doc.table(header: ["method"] + (1...plan.budgets).map { "\($0) budget\($0 > 1 ? "s" : "")" },
                   rows: Method.allCases.map { m in

@@ -67,7 +67,7 @@ struct Chapter3: ParsableCommand {
         let report = Chapter3Report(plan: plan, replicates: replicates, data: data, seconds: Date().timeIntervalSince(started))
         let folder = options.outputFolder("chapter3")
         try report.write(to: folder)
-        print("report: \(folder)/report.md")
+        options.announce(report: folder, chapter: "chapter3")
     }
 }
 

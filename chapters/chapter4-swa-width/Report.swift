@@ -64,14 +64,14 @@ struct AveragingReport: ChapterReport {
         }
         doc.table(header: header, rows: [row])
         doc.figure(rays.png, caption: "Test error (left) and train loss (right, log scale) at distance s along random unit directions from the SGD and the SWA solution, the same directions for both; mean ± std over \(plan.rays * findings.seeds.count) rays (\(findings.seeds.count) seed(s) × \(plan.rays)).")
-        doc.fileLink("Vector version (SVG)", to: rays.svg)
+        doc.vectorLinks(svg: rays.svg)
         let (sgdW, sgdC) = findings.widths(\.sgdRays), (swaW, swaC) = findings.widths(\.swaRays)
         doc.table(header: ["solution", "width (mean ± std over rays)", "min", "max", "rays not rising \(AveragingPlan.widthRise.formatted()) points within reach"], rows: [
             ["SGD", MeanStd(sgdW).formatted(2), String(format: "%.2f", sgdW.min()!), String(format: "%.2f", sgdW.max()!), "\(sgdC)"],
             ["SWA", MeanStd(swaW).formatted(2), String(format: "%.2f", swaW.min()!), String(format: "%.2f", swaW.max()!), "\(swaC)"],
         ])
         doc.figure(segment.png, caption: "Train loss (left, log scale) and test error (right) along w_SWA + λ·(w_SGD − w_SWA) (\(spread)); λ = 0 is SWA, λ = 1 is SGD.")
-        doc.fileLink("Vector version (SVG)", to: segment.svg)
+        doc.vectorLinks(svg: segment.svg)
         let sep = MeanStd(findings.seeds.map(\.separation))
         doc.paragraph("Distance ‖w_SGD − w_SWA‖: \(sep.formatted(2)).")
         doc.paragraph("Data behind the figures and tables:")

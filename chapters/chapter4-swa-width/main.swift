@@ -46,7 +46,7 @@ struct Chapter4: ParsableCommand {
         let findings = Findings(plan: plan, seeds: try plan.seeds.map { try survey.measure($0, distances: distances) }, distances: distances)
         let folder = options.outputFolder("chapter4")
         try AveragingReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        options.announce(report: folder, chapter: "chapter4")
     }
 }
 

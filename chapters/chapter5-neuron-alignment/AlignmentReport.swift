@@ -59,7 +59,7 @@ struct AlignmentReport: ChapterReport {
     func fillResults(_ doc: inout MarkdownDocument, paths: (png: String, svg: String), correlation: (png: String, svg: String),
                      matrix: (png: String, svg: String), files: [(String, String)]) {
         doc.figure(paths.png, caption: "Test accuracy (left) and train loss (right, log scale) along t for the curves (solid) and segments (dashed) between A and B as trained, aligned by correlation, by weight matching and by PAM from both starts; \(spread).")
-        doc.fileLink("Vector version (SVG)", to: paths.svg)
+        doc.vectorLinks(svg: paths.svg)
         doc.paragraph("The paper's table (test accuracy %, \(spread)): endpoints, then per method the line-integrated (avg) and minimum accuracy along the curve; the straight segment's minimum and barrier (max − mean of the ends) beside them.")
         var rows = [["endpoints", findings.endpoints.formatted(2, scale: 100), "", "", "", ""]]
         for (m, name) in findings.methods.enumerated() {
@@ -69,10 +69,10 @@ struct AlignmentReport: ChapterReport {
         }
         doc.table(header: ["method", "curve avg", "curve min", "segment min", "segment barrier, test error (points)", "segment barrier, train loss"], rows: rows)
         doc.figure(correlation.png, caption: "Mean correlation of matched units per unit group for pair \(findings.pairs[0].seeds.0)–\(findings.pairs[0].seeds.1): units as trained (unit i of A with unit i of B), after correlation alignment, after weight matching, after PAM from both starts.")
-        doc.fileLink("Vector version (SVG)", to: correlation.svg)
+        doc.vectorLinks(svg: correlation.svg)
         doc.paragraph("Mean over groups of the matched correlation (\(spread)): " + findings.methods.indices.map { "\(findings.methods[$0]) \(findings.meanCorrelation($0).formatted(3))" }.joined(separator: ", ") + ".")
         doc.figure(matrix.png, caption: "Correlation of A's and B's units in group \(findings.pairs[0].groups[shownGroup]) (pair \(findings.pairs[0].seeds.0)–\(findings.pairs[0].seeds.1)): B's units in their trained order (left) and permuted by the correlation alignment (right), where the matched pairs form the diagonal.")
-        doc.fileLink("Vector version (SVG)", to: matrix.svg)
+        doc.vectorLinks(svg: matrix.svg)
         fillPAM(&doc)
         let sweeps = findings.pairs.map { $0.matchingObjective.count - 1 }
         doc.paragraph("Weight matching took \(sweeps.map(String.init).joined(separator: ", ")) sweep(s) per pair; its objective rose from \(findings.pairs.map { String(format: "%.1f", $0.matchingObjective.first!) }.joined(separator: ", ")) to \(findings.pairs.map { String(format: "%.1f", $0.matchingObjective.last!) }.joined(separator: ", ")).")

@@ -35,7 +35,7 @@ struct Chapter5: ParsableCommand {
         let findings = AlignmentFindings(plan: plan, pairs: try plan.pairs.map { try survey.pair($0) })
         let folder = options.outputFolder("chapter5")
         try AlignmentReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        options.announce(report: folder, chapter: "chapter5")
     }
 }
 

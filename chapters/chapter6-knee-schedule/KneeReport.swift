@@ -58,14 +58,14 @@ struct KneeReport: ChapterReport {
             [KneePlan.schedules[s].name, findings.accuracy(s, budget: 0).formatted(2, scale: 100), findings.accuracy(s, budget: 1).formatted(2, scale: 100)]
         })
         doc.figure(schedules.png, caption: "Left: the learning rate of every schedule against iteration (\(plan.budgetEpochs) epochs). Right: test accuracy after every epoch (first \(min(plan.curveTestImages, data.test.count)) test images), \(spread).")
-        doc.fileLink("Vector version (SVG)", to: schedules.svg)
+        doc.vectorLinks(svg: schedules.svg)
         doc.paragraph("Density experiment (\(plan.densitySeeds.count) seeds per fraction; mean ± std):")
         doc.table(header: ["explore", "sharpness", "L0", "L1", "test accuracy (%)"], rows: zip(plan.fractions, findings.density).map { f, runs in
             ["\(Int((100 * f).rounded())) %", MeanStd(runs.map { $0.sharpness!.sharpness }).formatted(3), MeanStd(runs.map { $0.sharpness!.l0 }).formatted(4),
              MeanStd(runs.map { $0.sharpness!.l1 }).formatted(4), MeanStd(runs.map(\.accuracy)).formatted(2, scale: 100)]
         })
         doc.figure(density.png, caption: "Keskar sharpness (left) and test accuracy (right) of every density run against its explore fraction; the line joins the means over seeds.")
-        doc.fileLink("Vector version (SVG)", to: density.svg)
+        doc.vectorLinks(svg: density.svg)
         doc.paragraph("Data behind the figures and tables:")
         for (text, file) in files { doc.fileLink(text, to: file) }
     }

@@ -49,7 +49,7 @@ struct Chapter6: ParsableCommand {
         let findings = KneeFindings(plan: plan, comparison: try survey.comparison(), density: try survey.density())
         let folder = options.outputFolder("chapter6")
         try KneeReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        options.announce(report: folder, chapter: "chapter6")
     }
 }
 
