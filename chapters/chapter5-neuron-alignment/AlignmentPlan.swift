@@ -25,7 +25,7 @@ struct AlignmentPlan {
             (pam, pamScoringImages) = (.init(epochs: 1, learningRate: 0, samples: 2), 256)
         case .quick:
             (points, alignmentImages) = (11, 10_000)
-            (pam, pamScoringImages) = (.init(epochs: 1, learningRate: 0, samples: 8), 1_000)
+            (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 2_000)  // the full budget's, on its first pair
         case .full:
             (points, alignmentImages) = (21, 10_000)
             (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 2_000)
