@@ -48,8 +48,8 @@ public final class ArtifactCache {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    func run(for recipe: TrainingRecipe, network: Network, keepEpochs: Set<Int> = []) -> ResumableRun {
-        ResumableRun(folder: root + "/" + recipe.cacheKey, format: CheckpointFormat(layout: network.layout),
+    func run(for recipe: TrainingRecipe, network: Network, keepEpochs: Set<Int> = []) throws -> ResumableRun {
+        try ResumableRun(folder: root + "/" + recipe.cacheKey, format: CheckpointFormat(layout: network.layout),
                      metadata: recipe.metadata, label: "\(recipe.model.rawValue) seed \(recipe.seed)", keepEpochs: keepEpochs)
     }
 
@@ -59,7 +59,7 @@ public final class ArtifactCache {
     /// snapshots were kept for every epoch is retrained when one is missing).
     public func trainedNetwork(_ recipe: TrainingRecipe, data: TrainingData, keepEpochs: Set<Int> = []) throws -> TrainedNetwork {
         let network = Network.make(recipe.model, inputShape: data.train.shape, classes: data.train.classes, width: recipe.width)
-        let run = run(for: recipe, network: network, keepEpochs: keepEpochs)
+        let run = try run(for: recipe, network: network, keepEpochs: keepEpochs)
         if let (s, history) = try run.finished() {
             return TrainedNetwork(recipe: recipe, network: network, parameters: s.parameters, state: s.state,
                                   momentum: s.momentum, history: history, path: run.finalPath)
@@ -80,7 +80,7 @@ public final class ArtifactCache {
 
     /// The kept snapshot after `epoch` (call `trainedNetwork` first, with `epoch` in `keepEpochs`).
     public func snapshot(of recipe: TrainingRecipe, network: Network, afterEpoch epoch: Int) throws -> TrainingSnapshot {
-        try CheckpointFormat(layout: network.layout).load(from: run(for: recipe, network: network).snapshotPath(afterEpoch: epoch))
+        try CheckpointFormat(layout: network.layout).load(from: try run(for: recipe, network: network).snapshotPath(afterEpoch: epoch))
     }
 }
 

@@ -88,7 +88,7 @@ extension ArtifactCache {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         metadata["recipe"] = String(decoding: try encoder.encode(recipe), as: UTF8.self)
-        let run = ResumableRun(folder: root + "/" + recipe.cacheKey, format: format, metadata: metadata,
+        let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format, metadata: metadata,
                                label: "\(recipe.kind.rawValue) seeds \(start.recipe.seed)-\(end.recipe.seed)")
         if let (s, history) = try run.finished() {
             return TrainedCurve(recipe: recipe, network: network, bendVector: s.parameters, state: s.state, history: history)

@@ -9,6 +9,9 @@ import Training
 /// Every epoch's snapshot is kept (tens of kB to a few MB each) so that a later consumer — FGE
 /// starting at the 80 % point, a trajectory plot — finds it whichever chapter trained the network. A diverged step throws before
 /// anything is written, so the last good checkpoint stays.
+///
+/// Creating one takes the entry's `EntryLock` (waiting while another process trains the same
+/// entry); the lock is held as long as the run value is in use.
 struct ResumableRun {
     let folder: String
     let format: CheckpointFormat
@@ -17,6 +20,16 @@ struct ResumableRun {
     /// Epochs (from 1) whose `epoch-K.safetensors` the caller needs: a run cached before every
     /// epoch was kept may lack them, and is then retrained from before the first missing one.
     var keepEpochs: Set<Int> = []
+    private let lock: EntryLock
+
+    init(folder: String, format: CheckpointFormat, metadata: [String: String], label: String, keepEpochs: Set<Int> = []) throws {
+        self.folder = folder
+        self.format = format
+        self.metadata = metadata
+        self.label = label
+        self.keepEpochs = keepEpochs
+        lock = try EntryLock(entry: folder)
+    }
 
     var finalPath: String { folder + "/final.safetensors" }
     var lastPath: String { folder + "/last.safetensors" }

@@ -20,19 +20,30 @@ struct ChapterRunner {
 
     /// Runs the chapter with `--budget smoke` plus `arguments`; returns the exit status and output.
     func run(_ arguments: [String] = []) throws -> (status: Int32, output: String) {
+        let pipe = Pipe()
+        let process = try start(arguments, output: pipe)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts the chapter as `run` does, without waiting; its output goes to `output` (nowhere by default).
+    func start(_ arguments: [String] = [], output pipe: Pipe? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--budget", "smoke", "--output", output, "--cache", cache, "--threads", "2"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LOSS_SURFACES_QUIET"] = "1"
         process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        if let pipe {
+            process.standardOutput = pipe
+            process.standardError = pipe
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return process
     }
 
     var report: String? { try? String(contentsOfFile: output + "/report.md", encoding: .utf8) }
