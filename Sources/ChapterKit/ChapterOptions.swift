@@ -17,6 +17,9 @@ public struct ChapterOptions: ParsableArguments {
     @Option(help: "Output folder (default: figures/chapterN in the package at the full budget, figures/quick/chapterN or figures/smoke/chapterN at the others).")
     public var output: String?
 
+    @Flag(help: "Rebuild the figures and the report from the run record (run.json) in the output folder alone: no cache, no training, no evaluation.")
+    public var replot = false
+
     @OptionGroup public var engine: EngineOptions
 
     public init() {}

@@ -24,6 +24,10 @@ import Testing
         let (again, secondOutput) = try runner.run()
         #expect(again == 0)
         #expect(!secondOutput.contains("epoch  1/1"), "second run trained again:\n\(secondOutput)")
+
+        // The figures and the report come back from run.json alone, byte for byte.
+        let problems = try runner.replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
     }
 
     @Test func aMissingDatasetIsAClearErrorNamingTheFile() throws {

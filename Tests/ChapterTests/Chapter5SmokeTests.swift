@@ -25,5 +25,9 @@ import Testing
         #expect(again == 0)
         #expect(!secondOutput.contains("epoch  1/1"), "second run trained again:\n\(secondOutput)")
         #expect(try String(contentsOfFile: runner.output + "/paths.csv", encoding: .utf8) == paths)
+
+        // The figures and the report come back from run.json alone, byte for byte.
+        let problems = try runner.replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
     }
 }

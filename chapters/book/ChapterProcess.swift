@@ -19,6 +19,7 @@ struct ChapterProcess {
     var arguments: [String] {
         var a = ["--budget", options.budget.rawValue, "--model", options.model.rawValue]
         if let seeds = options.seeds { a += ["--seeds", seeds.map(String.init).joined(separator: ",")] }
+        if options.replot { a.append("--replot") }
         a += options.engine.arguments
         return a
     }

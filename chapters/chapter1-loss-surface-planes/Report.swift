@@ -9,6 +9,7 @@ struct PlanesReport: ChapterReport {
     let results: PlanesResults
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 1 — Loss-surface planes: isolated optima, and the valleys curves follow" }
     var budget: Budget { plan.budget }
@@ -18,7 +19,7 @@ struct PlanesReport: ChapterReport {
     var pairCount: Int { plan.pairs.count }
     var spread: String { pairCount > 1 ? "mean ± std over \(pairCount) pairs" : "one pair" }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = PlaneFigures(results: results)
         let planes = try folder.write(figures.planesFigure(), name: "planes")
@@ -29,7 +30,7 @@ struct PlanesReport: ChapterReport {
                      ("summaries, verdicts, plane geometry and contour levels (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, planes: planes, random: random, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

@@ -45,11 +45,13 @@ struct Chapter2: ParsableCommand {
         let started = Date()
         let plan = CurvePlan(budget: options.budget, model: options.model, seeds: options.seeds, bends: bends, points: points)
         let data = try plan.loadData(directory: options.engine.dataPath)
-        let cache = ArtifactCache(root: options.engine.cache)
-        let pairs = try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }
-        let report = Chapter2Report(plan: plan, pairs: pairs, data: data, seconds: Date().timeIntervalSince(started))
+        let (pairs, replaying) = try options.measurements(chapter: "chapter2") {
+            let cache = ArtifactCache(root: options.engine.cache)
+            return try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }
+        }
+        let report = Chapter2Report(plan: plan, pairs: pairs, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
         let folder = options.outputFolder("chapter2")
-        try report.write(to: folder)
+        try options.record(chapter: "chapter2", measured: pairs, report: try report.write(to: folder))
         options.announce(report: folder, chapter: "chapter2")
     }
 
@@ -68,15 +70,16 @@ struct Chapter2: ParsableCommand {
             curves[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: kind.rawValue)
         }
-        return PairResult(seeds: seeds, segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!)
+        return PairResult(seedPair: SeedPair(seeds), segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!)
     }
 }
 
 // MARK: - Results
 
 /// The three paths evaluated for one pair of endpoints.
-struct PairResult {
-    let seeds: (UInt64, UInt64)
+struct PairResult: Codable {
+    let seedPair: SeedPair
+    var seeds: (UInt64, UInt64) { seedPair.tuple }
     let segment: CurveEvaluation
     let bezier: CurveEvaluation
     let polychain: CurveEvaluation
@@ -131,6 +134,7 @@ struct Chapter2Report: ChapterReport {
     let pairs: [PairResult]
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 2 — Bezier vs PolyChain: curves of low loss between trained networks" }
     var budget: Budget { plan.budget }
@@ -169,14 +173,14 @@ struct Chapter2Report: ChapterReport {
         ]
     }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figure = try folder.write(curvesFigure(), name: "curves")
         let csv = try folder.write(pointsTable(), name: "curves")
         let json = try folder.write(json: summaryJSON(), name: "summary")
         var section = MarkdownDocument()
         fillResults(&section, figure: figure.png, svg: figure.svg, csv: csv, json: json)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

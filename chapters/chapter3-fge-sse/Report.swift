@@ -10,6 +10,7 @@ struct Chapter3Report: ChapterReport {
     let replicates: [Replicate]
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 3 — Fast Geometric Ensembling vs Snapshot Ensembles vs independent networks" }
     var budget: Budget { plan.budget }
@@ -74,7 +75,7 @@ struct Chapter3Report: ChapterReport {
         return out
     }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let trajectory = try folder.write(trajectoryFigure(), name: "fge-trajectory")
         let ensembles = try folder.write(ensemblesFigure(), name: "ensembles")
@@ -85,7 +86,7 @@ struct Chapter3Report: ChapterReport {
                      ("summary, claims and configuration (JSON)", try folder.write(json: summaryJSON(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, trajectory: trajectory, ensembles: ensembles, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

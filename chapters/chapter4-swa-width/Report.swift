@@ -9,6 +9,7 @@ struct AveragingReport: ChapterReport {
     let findings: Findings
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 4 — Stochastic Weight Averaging: wider optima, better generalisation" }
     var budget: Budget { plan.budget }
@@ -17,7 +18,7 @@ struct AveragingReport: ChapterReport {
     var plan: AveragingPlan { findings.plan }
     var spread: String { findings.seeds.count > 1 ? "mean ± std over \(findings.seeds.count) seeds" : "one seed" }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = AveragingFigures(findings: findings)
         let rays = try folder.write(figures.raysFigure(), name: "rays")
@@ -29,7 +30,7 @@ struct AveragingReport: ChapterReport {
                      ("summaries, widths and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, rays: rays, segment: segment, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

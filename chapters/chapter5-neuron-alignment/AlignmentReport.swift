@@ -9,6 +9,7 @@ struct AlignmentReport: ChapterReport {
     let findings: AlignmentFindings
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 5 — Neuron alignment: curves between networks up to a permutation of their units" }
     var budget: Budget { plan.budget }
@@ -18,7 +19,7 @@ struct AlignmentReport: ChapterReport {
     /// The unit group whose matrix is drawn: the middle one.
     var shownGroup: Int { findings.pairs[0].groups.count / 2 }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = AlignmentFigures(findings: findings)
         let paths = try folder.write(figures.pathsFigure(), name: "paths")
@@ -30,7 +31,7 @@ struct AlignmentReport: ChapterReport {
                      ("summaries, permutations' objective and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, paths: paths, correlation: correlation, matrix: matrix, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {

@@ -6,7 +6,7 @@ import Training
 import WeightSpace
 
 /// A path between A and (permuted) B evaluated at t, BN recomputed at every point.
-struct PathResult {
+struct PathResult: Codable {
     let method: String
     /// A trained Bezier curve, or the straight segment.
     let isCurve: Bool
@@ -25,8 +25,9 @@ struct PathResult {
 }
 
 /// One pair's alignments and paths.
-struct PairAlignment {
-    let seeds: (UInt64, UInt64)
+struct PairAlignment: Codable {
+    let seedPair: SeedPair
+    var seeds: (UInt64, UInt64) { seedPair.tuple }
     let groups: [String]
     /// Correlation matrices of A's and B's units per group, before any permutation.
     let correlations: [[[Double]]]
@@ -89,7 +90,7 @@ struct AlignmentSurvey {
             paths.append([try path(method.name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
                           try path(method.name, isCurve: false, key: key, Curve(.bezier, bends: 2), bends: a.parameters + end.parameters)])
         }
-        return PairAlignment(seeds: seeds, groups: groups.map(\.name), correlations: correlations, permutations: permutations,
+        return PairAlignment(seedPair: SeedPair(seeds), groups: groups.map(\.name), correlations: correlations, permutations: permutations,
                              matchingObjective: matching.objective, pam: pam, paths: paths)
     }
 

@@ -31,10 +31,14 @@ struct Chapter5: ParsableCommand {
         let started = Date()
         let plan = AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds)
         let data = try plan.curves.loadData(directory: options.engine.dataPath)
-        let survey = AlignmentSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-        let findings = AlignmentFindings(plan: plan, pairs: try plan.pairs.map { try survey.pair($0) })
+        let (pairs, replaying) = try options.measurements(chapter: "chapter5") {
+            let survey = AlignmentSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+            return try plan.pairs.map { try survey.pair($0) }
+        }
+        let findings = AlignmentFindings(plan: plan, pairs: pairs)
         let folder = options.outputFolder("chapter5")
-        try AlignmentReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
+        let report = AlignmentReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
+        try options.record(chapter: "chapter5", measured: pairs, report: try report.write(to: folder))
         options.announce(report: folder, chapter: "chapter5")
     }
 }

@@ -9,13 +9,14 @@ struct KneeReport: ChapterReport {
     let findings: KneeFindings
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 6 — The Knee schedule: explore at a high rate, exploit with a linear decay" }
     var budget: Budget { plan.budget }
     var seeds: [UInt64] { Array(Set(plan.comparisonSeeds + plan.densitySeeds)).sorted() }
     var plan: KneePlan { findings.plan }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = KneeFigures(findings: findings)
         let schedules = try folder.write(figures.schedulesFigure(), name: "schedules")
@@ -26,7 +27,7 @@ struct KneeReport: ChapterReport {
                      ("summaries, correlations and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, schedules: schedules, density: density, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
