@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/chapter6-knee-schedule"),
         .executableTarget(name: "book", dependencies: [
-            "ChapterKit", "Reporting", "AtomicFile", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChapterKit", "Reporting", "Plotting", "AtomicFile", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/book"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 

@@ -81,12 +81,27 @@ public final class OutputFolder {
         return files
     }
 
-    /// Writes `name.png` (at `dpi`), `name.svg` and `name.pdf`; returns the relative paths of
-    /// the PNG and the SVG (the PDF is `name.pdf`, also recorded in `written`).
+    /// What this process writes for every figure (set once from `--formats` and `--dpi`): the
+    /// PNG always (reports embed it), SVG and PDF unless left out, the PNG at this resolution.
+    public struct FigureOutput: Sendable, Equatable {
+        public var formats: Set<FigureFormat> = Set(FigureFormat.allCases)
+        public var dpi: Double = 200
+        public init(formats: Set<FigureFormat> = Set(FigureFormat.allCases), dpi: Double = 200) {
+            precondition(formats.contains(.png), "the PNG is always written: reports embed it")
+            self.formats = formats
+            self.dpi = dpi
+        }
+    }
+    nonisolated(unsafe) public static var figureOutput = FigureOutput()
+
+    /// Writes `name.png`, `name.svg` and `name.pdf` (those of `figureOutput`, the PNG at its dpi);
+    /// returns the relative paths of the PNG and the SVG (the SVG's even when it is left out;
+    /// `MarkdownDocument.vectorLinks` links only what was written).
     @discardableResult
-    public func write(_ figure: Figure, name: String, dpi: Double = 200) throws -> (png: String, svg: String) {
-        let files = try write(figure, name: name, formats: FigureFormat.allCases, dpi: dpi)
-        return (files.png!, files.svg!)
+    public func write(_ figure: Figure, name: String) throws -> (png: String, svg: String) {
+        let output = Self.figureOutput
+        let files = try write(figure, name: name, formats: FigureFormat.allCases.filter(output.formats.contains), dpi: output.dpi)
+        return (files.png!, files.svg ?? name + ".svg")
     }
 
     /// Writes `name.csv`; returns its relative path.

@@ -47,7 +47,7 @@ struct FigureFilesTests {
         let path = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let folder = try OutputFolder(path: path)
-        let files = try folder.write(Self.figure(), name: "plane", dpi: 100)
+        let files = try folder.write(Self.figure(), name: "plane")
         #expect(files.png == "plane.png" && files.svg == "plane.svg")
         #expect(folder.written == ["plane.png", "plane.svg", "plane.pdf"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: path).sorted() == ["plane.pdf", "plane.png", "plane.svg"],
@@ -76,7 +76,7 @@ struct FigureFilesTests {
         for (k, path) in paths.enumerated() {
             let folder = try OutputFolder(path: path)
             if k == 1 { try folder.write(Figure(size: .inches(2, 1)), name: "other") }  // moves Cairo's global counters on
-            try folder.write(Self.figure(), name: "figure", dpi: 150)
+            try folder.write(Self.figure(), name: "figure")
         }
         for format in FigureFormat.allCases {
             let name = "figure." + format.fileExtension

@@ -1,5 +1,6 @@
 import ChapterKit
 import Foundation
+import Plotting
 
 /// A chapter run as its own process: the executable built beside `book` (built with
 /// `swift build --product` first when missing), the book's options passed on, its output kept in a log.
@@ -20,6 +21,7 @@ struct ChapterProcess {
         var a = ["--budget", options.budget.rawValue, "--model", options.model.rawValue]
         if let seeds = options.seeds { a += ["--seeds", seeds.map(String.init).joined(separator: ",")] }
         if options.replot { a.append("--replot") }
+        a += ["--formats", FigureFormat.allCases.filter(options.formats.contains).map(\.fileExtension).joined(separator: ","), "--dpi", String(options.dpi)]
         a += options.engine.arguments
         return a
     }

@@ -35,7 +35,7 @@ struct Chapter1: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
         let data = try plan.curves.loadData(directory: options.engine.dataPath)

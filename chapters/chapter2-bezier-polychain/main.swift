@@ -41,7 +41,7 @@ struct Chapter2: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = CurvePlan(budget: options.budget, model: options.model, seeds: options.seeds, bends: bends, points: points)
         let data = try plan.loadData(directory: options.engine.dataPath)

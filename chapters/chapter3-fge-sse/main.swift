@@ -53,7 +53,7 @@ struct Chapter3: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = EnsemblePlan(budget: options.budget, model: options.model, seeds: options.seeds, cycle: cycle, lr1: lr1,
                                 lr2: lr2, snapshots: snapshots, sseLearningRate: sseLR)

@@ -36,7 +36,7 @@ struct Chapter4: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = AveragingPlan(budget: options.budget, model: options.model, seeds: options.seeds, swaLR: swaLR, anneal: anneal)
         let data = try plan.ensemble.loadData(directory: options.engine.dataPath)

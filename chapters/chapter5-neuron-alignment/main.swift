@@ -27,7 +27,7 @@ struct Chapter5: ParsableCommand {
     @OptionGroup var options: ChapterOptions
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds)
         let data = try plan.curves.loadData(directory: options.engine.dataPath)

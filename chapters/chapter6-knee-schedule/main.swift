@@ -40,7 +40,7 @@ struct Chapter6: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = KneePlan(budget: options.budget, model: options.model, seeds: options.seeds, sharpnessSteps: sharpnessSteps,
                             epsilon: epsilon, ascentRate: ascentRate)
