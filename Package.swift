@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"]),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
