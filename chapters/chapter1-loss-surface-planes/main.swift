@@ -38,7 +38,7 @@ struct Chapter1: ParsableCommand {
         options.engine.prepareRuntime()
         let started = Date()
         let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
-        let data = try plan.curves.loadData(directory: options.engine.dataPath)
+        let data = try plan.curves.loadData(options.engine.dataSource)
         let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
         let pairs = plan.pairs.indices
         let results = PlanesResults(plan: plan,

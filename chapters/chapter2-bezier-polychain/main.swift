@@ -44,7 +44,7 @@ struct Chapter2: ParsableCommand {
         options.engine.prepareRuntime()
         let started = Date()
         let plan = CurvePlan(budget: options.budget, model: options.model, seeds: options.seeds, bends: bends, points: points)
-        let data = try plan.loadData(directory: options.engine.dataPath)
+        let data = try plan.loadData(options.engine.dataSource)
         let cache = ArtifactCache(root: options.engine.cache)
         let pairs = try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }
         let report = Chapter2Report(plan: plan, pairs: pairs, data: data, seconds: Date().timeIntervalSince(started))

@@ -39,7 +39,7 @@ struct Chapter4: ParsableCommand {
         options.engine.prepareRuntime()
         let started = Date()
         let plan = AveragingPlan(budget: options.budget, model: options.model, seeds: options.seeds, swaLR: swaLR, anneal: anneal)
-        let data = try plan.ensemble.loadData(directory: options.engine.dataPath)
+        let data = try plan.ensemble.loadData(options.engine.dataSource)
         let survey = WidthSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
         let reach = try survey.reach(seed: plan.seeds[0])
         let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
