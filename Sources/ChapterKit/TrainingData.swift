@@ -67,15 +67,22 @@ public struct TrainingData {
     public let name: String
     public let train: Dataset
     public let test: Dataset
+    /// Images in the whole test split `test` was cut from (its first `test.count` images).
+    public let testSplitCount: Int
     /// Files read, for the provenance block (path → SHA-256 is computed by the report).
     public let files: [String]
 
-    public init(name: String, train: Dataset, test: Dataset, files: [String] = []) {
+    public init(name: String, train: Dataset, test: Dataset, testSplitCount: Int? = nil, files: [String] = []) {
+        precondition((testSplitCount ?? test.count) >= test.count, "the test split cannot be smaller than its prefix")
         self.name = name
         self.train = train
         self.test = test
+        self.testSplitCount = testSplitCount ?? test.count
         self.files = files
     }
+
+    /// What the test metrics of a run on this data are measured on.
+    public var testImages: MeasuredOn { MeasuredOn(data: name, split: "test", images: test.count, of: testSplitCount) }
 
     /// The one loader every plan and `train` call: `source`'s data set, optionally cut to the first
     /// `trainLimit` training and `testLimit` test images. Fashion-MNIST is named "fashion-mnist",
@@ -97,7 +104,7 @@ public struct TrainingData {
             files = try FashionMNIST.resolveFiles(directory: directory)
         }
         return TrainingData(name: dataset.rawValue, train: trainLimit.map { train.prefix($0) } ?? train,
-                            test: testLimit.map { test.prefix($0) } ?? test, files: files)
+                            test: testLimit.map { test.prefix($0) } ?? test, testSplitCount: test.count, files: files)
     }
 
     /// Fashion-MNIST from `directory`, optionally cut to the first `trainLimit` / `testLimit` images.

@@ -43,14 +43,15 @@ import TestSupport
     @Test func loadsCIFARThroughTheOneLoader() throws {
         let ten = try Self.cifarFolder(); defer { try? FileManager.default.removeItem(atPath: ten) }
         let data = try TrainingData.load(DataSource(dataset: .cifar10, directory: ten), trainLimit: 150, testLimit: 20)
-        #expect(data.name == "cifar10" && data.train.count == 150 && data.test.count == 20)
+        #expect(data.name == "cifar10" && data.train.count == 150 && data.test.count == 20 && data.testSplitCount == 30)
         #expect(data.train.shape == [3, 32, 32] && data.train.classes == 10 && data.train.normalization.channels == 3)
         #expect(data.files.map { ($0 as NSString).lastPathComponent }
             == ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"])
+        #expect(data.testImages == MeasuredOn(data: "cifar10", split: "test", images: 20, of: 30))
 
         let hundred = try Self.cifarFolder(classes: 100, trainPerFile: 30, test: 10); defer { try? FileManager.default.removeItem(atPath: hundred) }
         let c100 = try TrainingData.load(dataset: .cifar100, directory: hundred)
-        #expect(c100.name == "cifar100" && c100.train.count == 150 && c100.train.classes == 100 && c100.test.count == 10)
+        #expect(c100.name == "cifar100" && c100.train.count == 150 && c100.train.classes == 100 && c100.testImages.isWholeSplit)
         // A CIFAR-100 folder read as CIFAR-10 is the loader's clear error, not a crash.
         #expect(throws: DatasetError.self) { _ = try TrainingData.load(dataset: .cifar10, directory: hundred) }
     }
@@ -76,5 +77,12 @@ import TestSupport
         #expect(fashion.outputFolder("chapter2") == ArtifactCache.packageRoot + "/figures/chapter2")
         #expect(cifar.outputFolder("chapter2") == ArtifactCache.packageRoot + "/figures/quick/cifar10/chapter2")
         #expect(ChapterOptions.figuresRoot(budget: .full, dataset: .cifar100) == ArtifactCache.packageRoot + "/figures/cifar100")
+    }
+
+    @Test func measuredOnSaysWhichImages() {
+        #expect(MeasuredOn(data: "fashion-mnist", split: "test", images: 10_000, of: 10_000).description == "all 10 000 test images")
+        #expect(MeasuredOn(data: "fashion-mnist", split: "test", images: 5_000, of: 10_000).description
+            == "the first 5 000 of the 10 000 test images")
+        #expect(MeasuredOn.grouped(999) == "999" && MeasuredOn.grouped(1_000) == "1 000" && MeasuredOn.grouped(1_234_567) == "1 234 567")
     }
 }

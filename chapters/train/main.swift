@@ -15,7 +15,9 @@ struct Train: ParsableCommand {
         Defaults follow the mode-connectivity recipe scaled to Fashion-MNIST: batch 128, SGD with \
         momentum 0.9, lr 0.05, weight decay 5e-4, GAR's piecewise schedule, random crop (pad 2; 4 on \
         CIFAR) and horizontal flip. The checkpoint is written after every epoch; typing the same \
-        command again returns the cached network or resumes an interrupted run.
+        command again returns the cached network or resumes an interrupted run. The final test \
+        metrics are on the whole test set: a cached network whose history was measured on a subset \
+        (a chapter's budget) is evaluated again.
         """)
 
     @Option(help: "Network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -74,9 +76,7 @@ struct Train: ParsableCommand {
         let cache = ArtifactCache(root: engine.cache)
         let start = Date()
         let trained = try cache.trainedNetwork(recipe, data: data)
-        if let last = trained.history.last, let loss = last.testLoss, let error = last.testError {
-            print(String(format: "final test loss %.4f, test accuracy %.2f%% after %d epochs", loss, 100 * (1 - error), last.epoch))
-        }
+        for line in trained.finalTestMetrics(on: data) { print(line) }
         let trainedSeconds = trained.history.map(\.seconds)
         if !trainedSeconds.isEmpty {
             print(String(format: "mean wall time per epoch %.1f s (this run: %.1f s in all)", trainedSeconds.reduce(0, +) / Double(trainedSeconds.count), Date().timeIntervalSince(start)))
