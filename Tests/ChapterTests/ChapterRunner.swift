@@ -20,9 +20,14 @@ struct ChapterRunner {
 
     /// Runs the chapter with `--budget smoke` plus `arguments`; returns the exit status and output.
     func run(_ arguments: [String] = []) throws -> (status: Int32, output: String) {
+        try execute(["--budget", "smoke", "--output", output, "--cache", cache, "--threads", "2"] + arguments)
+    }
+
+    /// Runs the executable with exactly `arguments` (e.g. `train`, which has no budget or output).
+    func execute(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--budget", "smoke", "--output", output, "--cache", cache, "--threads", "2"] + arguments
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LOSS_SURFACES_QUIET"] = "1"
         process.environment = environment
