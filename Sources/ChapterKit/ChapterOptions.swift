@@ -63,19 +63,21 @@ public struct ChapterOptions: ParsableArguments {
 
     /// The output folder for `chapter` (e.g. "chapter2").
     public func outputFolder(_ chapter: String) -> String {
-        output ?? Self.figuresRoot(budget: budget) + "/" + chapter
+        output ?? Self.figuresRoot(budget: budget, dataset: engine.dataset) + "/" + chapter
     }
 
     /// Where a budget's reports go by default: the full budget writes the committed `figures/`;
     /// quick and smoke write `figures/quick/` and `figures/smoke/` (git-ignored), so they never
-    /// overwrite the committed reports.
-    public static func figuresRoot(budget: Budget) -> String {
+    /// overwrite the committed reports. Another data set than Fashion-MNIST writes a folder of its
+    /// own below them (`figures/cifar10/`, `figures/quick/cifar10/`, ...).
+    public static func figuresRoot(budget: Budget, dataset: DatasetName = .fashionMNIST) -> String {
         ArtifactCache.packageRoot + "/figures" + (budget == .full ? "" : "/" + budget.rawValue)
+            + (dataset == .fashionMNIST ? "" : "/" + dataset.rawValue)
     }
 
     /// A chapter's last line: where its report is, and where the committed full-budget one is.
     public func announce(report folder: String, chapter: String) {
-        let committed = Self.figuresRoot(budget: .full) + "/" + chapter + "/report.md"
+        let committed = Self.figuresRoot(budget: .full, dataset: engine.dataset) + "/" + chapter + "/report.md"
         print("report: \(folder)/report.md (\(budget.rawValue) budget" + (budget == .full ? ")" : "; the committed full-budget report is \(committed))"))
     }
 

@@ -53,8 +53,8 @@ public struct CurvePlan {
         seedPairs = stride(from: 0, to: seeds.count - 1, by: 2).map { (seeds[$0], seeds[$0 + 1]) }
     }
 
-    public func loadData(directory: String) throws -> TrainingData {
-        try TrainingData.fashionMNIST(directory: directory, trainLimit: trainLimit, testLimit: testLimit)
+    public func loadData(_ source: DataSource) throws -> TrainingData {
+        try TrainingData.load(source, trainLimit: trainLimit, testLimit: testLimit)
     }
 
     /// An endpoint: the `train` executable's defaults (GAR's recipe scaled to Fashion-MNIST).

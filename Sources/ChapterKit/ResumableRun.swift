@@ -59,8 +59,10 @@ struct ResumableRun {
         return (resume.parameters, resume.state, resume.momentum, resume.epochsDone, Array(readHistory().prefix(resume.epochsDone)))
     }
 
-    /// Runs `loop` to its end with checkpointing; `test` evaluates the network after each epoch.
-    func run(_ loop: TrainingLoop, history start: [EpochRecord], test: @escaping (TrainingLoop) -> Evaluation?) throws -> [EpochRecord] {
+    /// Runs `loop` to its end with checkpointing; `test` evaluates the network after each epoch on
+    /// `testImages` (recorded beside the metrics).
+    func run(_ loop: TrainingLoop, history start: [EpochRecord], testImages: MeasuredOn? = nil,
+             test: @escaping (TrainingLoop) -> Evaluation?) throws -> [EpochRecord] {
         var history = start
         var clock = Date()
         let objective = loop.objective
@@ -69,7 +71,7 @@ struct ResumableRun {
             let t = test(loop)
             history.append(EpochRecord(epoch: end.epoch + 1, learningRate: Double(end.learningRate), trainLoss: end.trainLoss,
                                        trainError: end.trainError, testLoss: t?.loss, testError: t?.error,
-                                       seconds: Date().timeIntervalSince(clock)))
+                                       testImages: t == nil ? nil : testImages, seconds: Date().timeIntervalSince(clock)))
             clock = Date()
             let snapshot = TrainingSnapshot(parameters: loop.parameters, state: objective.state, momentum: loop.optimizer.buffer,
                                             epochsDone: end.epoch + 1, metadata: metadata)

@@ -27,6 +27,23 @@ struct ChapterRunner {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs the executable with exactly `arguments` (e.g. `train`, which has no budget or output).
+    func execute(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOSS_SURFACES_QUIET"] = "1"
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// Starts the chapter as `run` does, without waiting; its output goes to `output` (nowhere by default).
     func start(_ arguments: [String] = [], output pipe: Pipe? = nil, cache: String? = nil) throws -> Process {
         let process = Process()

@@ -20,7 +20,7 @@ struct Book: ParsableCommand {
     var indexOnly = false
 
     func run() throws {
-        let root = options.output ?? ChapterOptions.figuresRoot(budget: options.budget)
+        let root = options.output ?? ChapterOptions.figuresRoot(budget: options.budget, dataset: options.engine.dataset)
         var entries: [(BookChapter, BookIndex.Entry)] = []
         var failed: [String] = []
         for (k, chapter) in BookChapter.all.enumerated() {

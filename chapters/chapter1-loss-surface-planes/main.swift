@@ -38,7 +38,7 @@ struct Chapter1: ParsableCommand {
         options.prepare()
         let started = Date()
         let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
-        let data = try plan.curves.loadData(directory: options.engine.dataPath)
+        let data = try plan.curves.loadData(options.engine.dataSource)
         let (measured, replaying) = try options.measurements(chapter: "chapter1") {
             let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             let pairs = plan.pairs.indices

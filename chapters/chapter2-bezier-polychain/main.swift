@@ -44,7 +44,7 @@ struct Chapter2: ParsableCommand {
         options.prepare()
         let started = Date()
         let plan = CurvePlan(budget: options.budget, model: options.model, seeds: options.seeds, bends: bends, points: points)
-        let data = try plan.loadData(directory: options.engine.dataPath)
+        let data = try plan.loadData(options.engine.dataSource)
         let (pairs, replaying) = try options.measurements(chapter: "chapter2") {
             let cache = ArtifactCache(root: options.engine.cache)
             return try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }

@@ -60,7 +60,7 @@ struct Chapter3: ParsableCommand {
         guard plan.snapshotsPerBudget <= plan.budgetEpochs else {
             throw ValidationError("--snapshots must be at most \(plan.budgetEpochs) (cycles of whole epochs in a budget of \(plan.budgetEpochs) epochs)")
         }
-        let data = try plan.loadData(directory: options.engine.dataPath)
+        let data = try plan.loadData(options.engine.dataSource)
         let (replicates, replaying) = try options.measurements(chapter: "chapter3") {
             let experiment = Experiment(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             try experiment.checkFGECollectsWithinOneBudget()

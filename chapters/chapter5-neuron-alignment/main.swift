@@ -30,7 +30,7 @@ struct Chapter5: ParsableCommand {
         options.prepare()
         let started = Date()
         let plan = AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds)
-        let data = try plan.curves.loadData(directory: options.engine.dataPath)
+        let data = try plan.curves.loadData(options.engine.dataSource)
         let (pairs, replaying) = try options.measurements(chapter: "chapter5") {
             let survey = AlignmentSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             return try plan.pairs.map { try survey.pair($0) }
