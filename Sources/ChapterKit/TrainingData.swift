@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Networks
 import Tensor
 import Training
 
@@ -118,5 +119,12 @@ public struct TrainingData {
         let augmentation = Augmentation(cropPadding: recipe.cropPadding, horizontalFlip: recipe.horizontalFlip)
         return BatchLoader(dataset: train, batchSize: recipe.batchSize, shuffle: true, augmentation: augmentation,
                            seed: RandomGenerator.derive(seed: recipe.seed, "batches"))
+    }
+}
+
+extension TrainingData {
+    /// Parameters of `model` built for this data's input shape and classes (what the reports state).
+    public func parameterCount(_ model: ModelName, width: Int = 1) -> Int {
+        Network.make(model, inputShape: train.shape, classes: train.classes, width: width).layout.parameterCount
     }
 }

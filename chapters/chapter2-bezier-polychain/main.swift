@@ -195,7 +195,7 @@ struct Chapter2Report: ChapterReport {
         let e = plan.endpointRecipe(seed: pairs[0].seeds.0, data: data)
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std.",
-            "Network: `\(plan.model.rawValue)`, \(Network.make(plan.model).layout.parameterCount) parameters.",
+            "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters.",
             "Endpoints: \(pairs.count) pair(s) of independently trained networks, seeds \(pairs.map { "\($0.seeds.0)–\($0.seeds.1)" }.joined(separator: ", ")); \(e.epochs) epochs, batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \(e.weightDecay), GAR's piecewise schedule, random crop (pad \(e.cropPadding)) and horizontal flip.",
             "Curves: \(plan.bends) bends (endpoints fixed, middle bend initialised on the segment), \(plan.curveEpochs) epochs with the endpoints' optimizer and schedule, one t ~ U(0, 1) per minibatch, weight decay on θ(t).",
             "Evaluation: \(plan.points) evenly spaced t; at each, BN statistics recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images; train loss (NLL + ½·wd·‖θ‖²) and error on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) training images; test NLL and error on \(data.test.count == 10_000 ? "all 10000" : "the first \(data.test.count) of the 10000") test images.",

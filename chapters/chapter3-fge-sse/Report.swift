@@ -108,7 +108,7 @@ struct Chapter3Report: ChapterReport {
         let sseCycle = plan.budgetEpochs / plan.snapshotsPerBudget
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training images (\(perEpoch) iterations per epoch at batch \(base.batchSize)) and \(data.test.count) test images, normalised with the training set's mean and std; random crop (pad \(base.cropPadding)) and horizontal flip for training.",
-            "Network: `\(plan.model.rawValue)`, \(Network.make(plan.model).layout.parameterCount) parameters.",
+            "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters.",
             "Budget B = \(plan.budgetEpochs) epochs, the conventional run: SGD momentum \(base.momentum), lr \(base.learningRate), weight decay \(base.weightDecay), GAR's piecewise schedule (the endpoints of chapters 1, 2 and 5). Every method is run for \(plan.budgets) budgets; its ensemble at k budgets holds the members it collected within k·B epochs.",
             "**Ind**: \(plan.budgets) conventional runs with different seeds (per replicate: \(replicates.map { $0.independentSeeds.map(String.init).joined(separator: ", ") }.joined(separator: "; "))); k networks at k budgets.",
             "**SSE**: the first Ind network's initialisation, minibatches and optimizer with the rate replaced by cosine restarts per iteration, α0 = \(plan.sseLearningRate), \(plan.snapshotsPerBudget) cycles per budget (\(sseCycle) epochs each\(plan.budgetEpochs % plan.snapshotsPerBudget != 0 ? ", the last absorbing the remainder" : "")), a snapshot at the end of every cycle: \(sse.snapshotEpochs.count) snapshots over \(plan.budgets) budgets.",
