@@ -54,17 +54,7 @@ import Training
         }
         let (_, gradient) = loss(p)
         #expect(BLAS.norm2(gradient) > 0)
-        // Directional derivative along a unit direction: half the gradient's, half random.
-        var d = [Float](repeating: 0, count: soft.count)
-        let norm = BLAS.norm2(gradient)
-        for k in d.indices { d[k] = gradient[k] / norm + rng.normal() / Float(soft.count).squareRoot() }
-        let dn = BLAS.norm2(d)
-        for k in d.indices { d[k] /= dn }
-        let eps: Float = 1e-3
-        var plus = p, minus = p
-        BLAS.axpy(alpha: eps, d, &plus)
-        BLAS.axpy(alpha: -eps, d, &minus)
-        let numeric = (loss(plus).0 - loss(minus).0) / Double(2 * eps), analytic = Double(BLAS.dot(gradient, d))
+        let (numeric, analytic) = GradientChecker.directionalDerivative(at: p, gradient: gradient, rng: &rng) { loss($0).0 }
         #expect(abs(numeric - analytic) <= 0.02 * max(abs(analytic), 1e-3), "numeric \(numeric) vs analytic \(analytic)")
         // And coordinate by coordinate on a sample of entries.
         let checker = GradientChecker(epsilon: 1e-2, relativeTolerance: 3e-2, absoluteTolerance: 2e-4)
