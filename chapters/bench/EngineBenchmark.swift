@@ -1,4 +1,5 @@
 import AtomicFile
+import ChapterKit
 import Datasets
 import Foundation
 import Networks
