@@ -1,4 +1,3 @@
-import AtomicFile
 import ChapterKit
 import Datasets
 import Foundation
@@ -7,113 +6,58 @@ import Tensor
 import Training
 import WeightSpace
 
-/// One network's measured speed.
-public struct NetworkSpeed: Codable, Sendable {
-    public var model: String
-    public var parameters: Int
-    public var forwardMFLOPsPerSample: Double
-    /// Forward + backward + SGD step, samples per second.
-    public var trainSamplesPerSecond: Double
-    public var evalSamplesPerSecond: Double
-    /// Training GFLOP/s counting backward as twice the forward.
-    public var trainGFLOPs: Double
-    /// `trainGFLOPs` over the sgemm ceiling measured in the same run.
-    public var fractionOfSgemm: Double
-    /// Seconds to recompute BN statistics on 10 000 images (nil when `--no-extras` skipped it).
-    public var batchNormSecondsPer10k: Double?
-    /// Time of a curve-training step (3 bends) over a plain training step (nil when skipped).
-    public var curveStepOverTrainStep: Double?
-    /// Training samples per second of process CPU time × threads: what the run would reach with the
-    /// cores to itself (robust to other jobs time-slicing the machine). Nil in older reports.
-    public var trainSamplesPerCPUSecond: Double?
-    /// Training throughput over PyTorch 2.x's on this machine (`pytorchTrainSamplesPerSecond`), both
-    /// scaled to the sgemm ceiling measured in this run (PyTorch's figure was taken at 405 GFLOP/s).
-    public var overPyTorch: Double?
+/// A rate as the bench measures it: per second of wall time, and per CPU-second of the process ×
+/// threads (what the run would reach with the cores to itself: robust to other jobs time-slicing
+/// a shared machine, but blind to threads that spin while they wait).
+struct Rate: Codable, Equatable, Sendable {
+    var wall: Double
+    var cpu: Double
+
+    func scaled(by k: Double) -> Rate { Rate(wall: wall * k, cpu: cpu * k) }
 }
 
-/// PyTorch 2.x training throughput on this machine (2 threads, batch 128, 1×28×28), issue 6, at an
-/// sgemm ceiling of 405 GFLOP/s: the middle of the quoted ranges.
-public let pytorchTrainSamplesPerSecond: [String: Double] = ["mlp": 34_500, "tinyten": 3_200, "preresnet20": 1_000]
-public let pytorchSgemmGFLOPs = 405.0
+/// SGD as the bench's training steps use it, on both sides of a comparison.
+struct BenchOptimizer: Codable, Equatable, Sendable {
+    var learningRate: Double = 0.01
+    var momentum: Double
+    var nesterov: Bool
+    var weightDecay: Double
 
-/// The result of one `bench` run.
-public struct BenchmarkReport: Codable, Sendable {
-    public var blas: String
-    public var sgemmSize: Int
-    public var sgemmGFLOPs: Double
-    public var batchSize: Int
-    public var networks: [NetworkSpeed]
-    /// sgemm GFLOP/s per CPU-second × threads (see `NetworkSpeed.trainSamplesPerCPUSecond`).
-    public var sgemmGFLOPsPerCPU: Double?
-    /// Peak resident set of the bench process, MiB.
-    public var peakResidentMiB: Double?
-    /// Per-operation profiles (`bench --layers`); nil when not asked for.
-    public var layerProfiles: [NetworkLayerProfile]?
-
-    public func table() -> String {
-        var lines = ["\(blas)", String(format: "sgemm %d×%d: %.1f GFLOP/s wall, %.1f per CPU-second × threads (the ceiling below)",
-                                          sgemmSize, sgemmSize, sgemmGFLOPs, sgemmGFLOPsPerCPU ?? .nan), "",
-                     "| network | params | MFLOP/sample (fwd) | train samples/s | train samples/CPU-s×threads | eval samples/s | train GFLOP/s | of sgemm | over PyTorch | BN recal s/10k | curve step / train step |",
-                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for n in networks {
-            let extras = [n.batchNormSecondsPer10k, n.curveStepOverTrainStep].map { $0.map { String(format: "%.2f", $0) } ?? "—" }
-            lines.append(String(format: "| %@ | %d | %.2f | %.0f | %.0f | %.0f | %.1f | %.1f%% | %.2f | %@ | %@ |", n.model, n.parameters,
-                                n.forwardMFLOPsPerSample, n.trainSamplesPerSecond, n.trainSamplesPerCPUSecond ?? .nan,
-                                n.evalSamplesPerSecond, n.trainGFLOPs, 100 * n.fractionOfSgemm, n.overPyTorch ?? .nan,
-                                extras[0], extras[1]))
-        }
-        if let peakResidentMiB { lines += ["", String(format: "peak resident set: %.0f MiB", peakResidentMiB)] }
-        lines += ["", "of sgemm and over PyTorch use CPU-time rates (samples or FLOPs per CPU-second × threads), so other jobs",
-                  "time-slicing the machine cancel out; PyTorch's figures are scaled by this run's ceiling / 405 GFLOP/s."]
-        for profile in layerProfiles ?? [] { lines += ["", profile.table(sgemmGFLOPs: sgemmGFLOPs)] }
-        return lines.joined(separator: "\n")
+    /// The chapters' recipe (TrainingRecipe's defaults): momentum 0.9, weight decay 5e-4, no Nesterov.
+    static var recipe: BenchOptimizer {
+        let r = TrainingRecipe(model: .mlp, data: "", trainImages: 0, seed: 0, epochs: 1)
+        return BenchOptimizer(momentum: r.momentum, nesterov: r.nesterov, weightDecay: r.weightDecay)
     }
 
-    public func write(json path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try encoder.encode(self), to: path)
-    }
-
-    /// This run over an earlier one, as ratios (> 1 is faster now), with both runs' sgemm ceilings
-    /// so a noisy machine shows.
-    public func comparison(with path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw AtomicFile.WriteError(path: path, reason: "cannot read") }
-        let old = try JSONDecoder().decode(BenchmarkReport.self, from: data)
-        var lines = [String(format: "sgemm now/before: %.2f wall, %.2f per CPU-second", sgemmGFLOPs / old.sgemmGFLOPs,
-                            (sgemmGFLOPsPerCPU ?? .nan) / (old.sgemmGFLOPsPerCPU ?? .nan)),
-                     "| network | train now/before | train per CPU-s now/before | eval now/before | of-sgemm now/before |",
-                     "|---|---:|---:|---:|---:|"]
-        for n in networks {
-            guard let o = old.networks.first(where: { $0.model == n.model }) else { continue }
-            lines.append(String(format: "| %@ | %.2f | %.2f | %.2f | %.2f |", n.model, n.trainSamplesPerSecond / o.trainSamplesPerSecond,
-                                (n.trainSamplesPerCPUSecond ?? .nan) / (o.trainSamplesPerCPUSecond ?? .nan),
-                                n.evalSamplesPerSecond / o.evalSamplesPerSecond, n.fractionOfSgemm / o.fractionOfSgemm))
-        }
-        return lines.joined(separator: "\n")
+    var description: String {
+        String(format: "SGD lr %g, momentum %g%@, weight decay %g", learningRate, momentum, nesterov ? " (Nesterov)" : "", weightDecay)
     }
 }
 
-/// Measures the engine: the sgemm ceiling, then each network's training and evaluation
-/// throughput, BN recalibration and a curve step, on synthetic 1×28×28 batches.
-public struct EngineBenchmark {
-    public let batchSize: Int
-    public let minimumSeconds: Double
+/// Measures the engine on synthetic 1×28×28 batches: the sgemm ceiling, each network's training
+/// (forward + backward + SGD step on one reused batch) and evaluation throughput, BN
+/// recalibration and a curve step.
+struct EngineBenchmark {
+    let batchSize: Int
+    let minimumSeconds: Double
     /// Also measure BN recalibration and the curve step (the slow parts of a run).
-    public let extras: Bool
+    let extras: Bool
+    var optimizer = BenchOptimizer.recipe
+    /// Untimed calls before each measurement (the PyTorch twin makes as many).
+    static let warmupCalls = 2
+    /// Images of the evaluation pass (in batches of `batchSize`).
+    var evaluationImages: Int { batchSize * 8 }
 
-    public init(batchSize: Int = 128, minimumSeconds: Double = 3, extras: Bool = true) {
+    init(batchSize: Int = 128, minimumSeconds: Double = 3, extras: Bool = true, optimizer: BenchOptimizer = .recipe) {
         self.batchSize = batchSize
         self.minimumSeconds = minimumSeconds
         self.extras = extras
+        self.optimizer = optimizer
     }
 
-    /// Calls per second of wall time and per CPU-second × threads.
-    struct Rate { var wall: Double; var cpu: Double }
-
-    /// Repeats `body` until `minimumSeconds` have passed.
+    /// Calls of `body` per second, after `warmupCalls` untimed ones, over at least `minimumSeconds`.
     func rate(_ body: () -> Void) -> Rate {
-        body()  // warm-up
+        for _ in 0..<Self.warmupCalls { body() }
         var calls = 0
         let start = Date(), cpuStart = Self.processCPUSeconds()
         repeat { body(); calls += 1 } while Date().timeIntervalSince(start) < minimumSeconds
@@ -128,13 +72,14 @@ public struct EngineBenchmark {
     }
 
     /// Peak resident set of this process so far, MiB.
-    public static func peakResidentMiB() -> Double {
+    static func peakResidentMiB() -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_maxrss) / 1024
     }
 
-    public func sgemm(size n: Int = 2048) -> (wall: Double, cpu: Double) {
+    /// Single-precision GEMM of two `n`×`n` matrices on `BLAS.threads` threads, GFLOP/s.
+    func sgemm(size n: Int = 2048) -> Rate {
         var rng = RandomGenerator(seed: 1)
         let a = (0..<(n * n)).map { _ in rng.uniformFloat() }, b = a
         var c = [Float](repeating: 0, count: n * n)
@@ -147,70 +92,26 @@ public struct EngineBenchmark {
                 }
             }
         }
-        let flops = 2 * Double(n * n * n) / 1e9
-        return (perSecond.wall * flops, perSecond.cpu * flops)
+        return perSecond.scaled(by: 2 * Double(n * n * n) / 1e9)
     }
 
-    /// Measures `models`; with `layers`, also each operation of their training step.
-    public func run(models: [ModelName], layers: Bool = false) -> BenchmarkReport {
-        let ceiling = sgemm()
-        let speeds = models.map { measure($0, ceiling: ceiling) }
-        let profiles = layers ? models.map { m -> NetworkLayerProfile in
-            let (speeds, step) = layerProfile(m)
-            return NetworkLayerProfile(model: m.rawValue, stepMilliseconds: step, layers: speeds)
-        } : nil
-        return BenchmarkReport(blas: BLASRuntime.summary, sgemmSize: 2048, sgemmGFLOPs: ceiling.wall, batchSize: batchSize,
-                               networks: speeds, sgemmGFLOPsPerCPU: ceiling.cpu, peakResidentMiB: Self.peakResidentMiB(),
-                               layerProfiles: profiles)
+    /// The ceiling the networks' FLOP rates are read against: one thread's sgemm GFLOP per
+    /// CPU-second, × threads. One thread's CPU-time rate hardly moves when other jobs share the
+    /// cores, where the threaded sgemm's does (its threads wait on each other while one is off
+    /// its core), which would let a network "exceed" the ceiling.
+    func sgemmCeiling(size n: Int = 2048) -> Double {
+        let threads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = threads }
+        return sgemm(size: n).cpu * Double(threads)
     }
 
-    func measure(_ model: ModelName, ceiling: (wall: Double, cpu: Double)) -> NetworkSpeed {
-        let network = Network.make(model)
-        var parameters = [Float](repeating: 0, count: network.layout.parameterCount)
-        var state = [Float](repeating: 0, count: network.layout.stateCount)
-        var rng = RandomGenerator(seed: 7)
-        network.initialize(parameters: &parameters, state: &state, rng: &rng)
-        let data = SyntheticData.gaussianBlobs(count: 10_000, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
-                                              shape: network.inputShape, seed: 3)
-        let x = Array(data.images.prefix(batchSize * data.sampleSize)), y = Array(data.labels.prefix(batchSize))
+    /// A network set up for repeated measurements (parameters, optimizer and buffers kept between rounds).
+    func prepare(_ model: ModelName) -> EngineSubject { EngineSubject(model: model, bench: self) }
 
-        let objective = NetworkObjective(network: network, state: state, batchCapacity: batchSize)
-        var optimizer = SGD(momentum: 0.9, weightDecay: 5e-4)
-        var gradient = parameters
-        let trainSteps = rate {
-            _ = step(objective, &parameters, &gradient, x, y, &rng)
-            optimizer.step(parameters: &parameters, gradient: &gradient, learningRate: 0.01)
-        }
-        let evaluator = Evaluator(network: network, batchSize: batchSize)
-        let evalData = data.prefix(batchSize * 8)
-        let evalPasses = rate { _ = evaluator.evaluate(parameters: parameters, state: state, on: evalData) }
-        var bnSeconds: Double?, curveRatio: Double?
-        if extras {
-            let start = Date()
-            _ = evaluator.recalibrateBatchNorm(parameters: parameters, state: state, on: data)
-            bnSeconds = Date().timeIntervalSince(start)
-
-            let curve = Curve(.bezier, bends: 3)
-            let curveObjective = CurveObjective(curve: curve, network: network, state: state, weightDecay: 5e-4, batchCapacity: batchSize)
-            var bends = curve.linearBends(start: parameters, end: parameters)
-            var bendGradient = bends
-            let curveSteps = rate { _ = step(curveObjective, &bends, &bendGradient, x, y, &rng) }
-            curveRatio = trainSteps.cpu / curveSteps.cpu
-        }
-
-        let flops = Double(network.forwardFLOPsPerSample)
-        let trainRate = trainSteps.wall * Double(batchSize), trainRateCPU = trainSteps.cpu * Double(batchSize)
-        let gflops = 3 * flops * trainRate / 1e9
-        let pytorch = pytorchTrainSamplesPerSecond[model.rawValue].map { $0 * ceiling.cpu / pytorchSgemmGFLOPs }
-        return NetworkSpeed(model: model.rawValue, parameters: network.layout.parameterCount, forwardMFLOPsPerSample: flops / 1e6,
-                            trainSamplesPerSecond: trainRate, evalSamplesPerSecond: evalPasses.wall * Double(evalData.count),
-                            trainGFLOPs: gflops, fractionOfSgemm: 3 * flops * trainRateCPU / 1e9 / ceiling.cpu,
-                            batchNormSecondsPer10k: bnSeconds, curveStepOverTrainStep: curveRatio,
-                            trainSamplesPerCPUSecond: trainRateCPU, overPyTorch: pytorch.map { trainRateCPU / $0 })
-    }
-
-    func step(_ objective: TrainingObjective, _ w: inout [Float], _ g: inout [Float], _ x: [Float], _ y: [Int32],
-                      _ rng: inout RandomGenerator) -> Float {
+    /// One training step's loss and gradient.
+    static func step(_ objective: TrainingObjective, _ w: inout [Float], _ g: inout [Float], _ x: [Float], _ y: [Int32],
+                     _ rng: inout RandomGenerator) -> Float {
         let n = y.count
         return w.withUnsafeBufferPointer { wp in
             g.withUnsafeMutableBufferPointer { gp in
@@ -222,5 +123,72 @@ public struct EngineBenchmark {
                 }
             }
         }
+    }
+}
+
+/// One network under measurement.
+final class EngineSubject {
+    let model: ModelName
+    let network: Network
+    let bench: EngineBenchmark
+    private var parameters: [Float]
+    private let state: [Float]
+    private var gradient: [Float]
+    private var optimizer: SGD
+    private var rng = RandomGenerator(seed: 7)
+    private let data: Dataset
+    private let images: [Float], labels: [Int32]
+    private let objective: NetworkObjective
+    private let evaluator: Evaluator
+    private let evaluationData: Dataset
+
+    init(model: ModelName, bench: EngineBenchmark) {
+        self.model = model
+        self.bench = bench
+        network = Network.make(model)
+        (parameters, state) = network.initialParameters(seed: 7)
+        gradient = parameters
+        let o = bench.optimizer
+        optimizer = SGD(momentum: Float(o.momentum), nesterov: o.nesterov, weightDecay: Float(o.weightDecay))
+        data = SyntheticData.gaussianBlobs(count: 10_000, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
+                                           shape: network.inputShape, seed: 3)
+        images = Array(data.images.prefix(bench.batchSize * data.sampleSize))
+        labels = Array(data.labels.prefix(bench.batchSize))
+        objective = NetworkObjective(network: network, state: state, batchCapacity: bench.batchSize)
+        evaluator = Evaluator(network: network, batchSize: bench.batchSize)
+        evaluationData = data.prefix(bench.evaluationImages)
+    }
+
+    /// Training steps per second (forward + backward + SGD on one batch).
+    func trainingSteps() -> Rate {
+        let lr = Float(bench.optimizer.learningRate)
+        return bench.rate {
+            _ = EngineBenchmark.step(objective, &parameters, &gradient, images, labels, &rng)
+            optimizer.step(parameters: &parameters, gradient: &gradient, learningRate: lr)
+        }
+    }
+
+    /// Training and evaluation images per second.
+    func measure() -> (train: Rate, eval: Rate) {
+        let train = trainingSteps().scaled(by: Double(bench.batchSize))
+        let eval = bench.rate { _ = evaluator.evaluate(parameters: parameters, state: state, on: evaluationData) }
+        return (train, eval.scaled(by: Double(evaluationData.count)))
+    }
+
+    /// Seconds to recompute BN statistics on 10 000 images, and the time of a curve-training step
+    /// (Bezier, 3 bends) over a plain training step (CPU time).
+    func extras() -> (batchNormSecondsPer10k: Double, curveStepOverTrainStep: Double) {
+        let start = Date()
+        _ = evaluator.recalibrateBatchNorm(parameters: parameters, state: state, on: data)
+        let bnSeconds = Date().timeIntervalSince(start) * 10_000 / Double(data.count)
+
+        let curve = Curve(.bezier, bends: 3)
+        let curveObjective = CurveObjective(curve: curve, network: network, state: state, weightDecay: Float(bench.optimizer.weightDecay),
+                                            batchCapacity: bench.batchSize)
+        var bends = curve.linearBends(start: parameters, end: parameters)
+        var bendGradient = bends
+        let trainSteps = trainingSteps()
+        let curveSteps = bench.rate { _ = EngineBenchmark.step(curveObjective, &bends, &bendGradient, images, labels, &rng) }
+        return (bnSeconds, trainSteps.cpu / curveSteps.cpu)
     }
 }
