@@ -114,7 +114,7 @@ struct BenchReportWriter {
                     + "engine, PyTorch, …), under OpenMP wait polic" + ($0.waitPolicies.count > 1 ? "ies " : "y ")
                     + $0.waitPolicies.map { "`\($0.rawValue)`" }.joined(separator: " and ")
                     + ($0.waitPolicies.count > 1 ? " one after the other; the faster of them in the round is the one compared." : ".") } ?? "."),
-            "Engine: \(report.blas).",
+            "Engine: OpenBLAS core \(BLAS.coreName), \(report.threads ?? BLAS.threads) threads (\(BLAS.config)).",
         ]
         if let p = report.pytorch {
             items.append("PyTorch \(p.build.version) (`\(p.python)`, Python \(p.build.python ?? "?")): CPU capability "
@@ -129,8 +129,9 @@ struct BenchReportWriter {
         let rounds = report.rounds ?? 1
         return (report.pytorch == nil ? "Engine throughput" : "Engine and PyTorch throughput")
             + " per network: bars are the medians of \(rounds) round(s), dots the rounds. Training and evaluation in images per second "
-            + "(log scale)" + (report.pytorch == nil ? "" : "; engine over PyTorch per round (1 = parity)")
-            + "; training FLOP rate as a share of the ceiling of the same round (one thread's sgemm, per CPU-second × threads)."
+            + "(log scale)" + (report.pytorch == nil ? "" : "; engine over PyTorch per round (dashed: parity)")
+            + "; training FLOP rate per CPU-second as a share of one thread's sgemm 2048² per CPU-second in the same round (smaller, "
+            + "cache-resident GEMMs can exceed it)."
     }
 
     private var caveats: [String] {
@@ -178,7 +179,7 @@ struct BenchReportWriter {
         p.blasThreads = BLAS.threads
         p.wallTimeSeconds = wallSeconds
         p.extra = [("CPU", report.cpu ?? "unknown"),
-                   ("OPENBLAS_CORETYPE", ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"),
+                   ("LOSS_SURFACES_KEEP_BLAS_CORE", ProcessInfo.processInfo.environment["LOSS_SURFACES_KEEP_BLAS_CORE"] ?? "unset"),
                    ("rounds", String(report.rounds ?? 1)),
                    ("seconds per measurement", String(format: "%g", report.secondsPerMeasurement ?? .nan)),
                    ("peak resident set", report.peakResidentMiB.map { String(format: "%.0f MiB", $0) } ?? "unknown")]
@@ -211,6 +212,17 @@ struct BenchReportWriter {
         return table
     }
 
+    /// 1, 2, 5 × 10^k inside `limits`.
+    static func logTicks(in limits: ClosedRange<Double>) -> [Double] {
+        let first = Int(floor(log10(limits.lowerBound))), last = Int(ceil(log10(limits.upperBound)))
+        return (first...last).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }.filter { limits.contains($0) }
+    }
+
+    /// "500", "2000", "20k".
+    static func tickLabel(_ v: Double) -> String {
+        v >= 10_000 ? String(format: "%.0fk", v / 1000) : String(format: "%.0f", v)
+    }
+
     /// Training and evaluation throughput per network (engine, and PyTorch where measured), the
     /// engine/PyTorch ratios, and the training FLOP rate over the sgemm ceiling; dots are rounds.
     static func figure(_ report: BenchmarkReport) -> Figure {
@@ -224,7 +236,7 @@ struct BenchReportWriter {
 
         /// Bars of the medians and a dot per round, series `s` of `values[s][g]` and `perRound[s][g]`.
         func panel(_ p: Panel, title: String, yLabel: String, series: [String], colors: [Color], medians: [[Double]],
-                   perRound: [[[Double]]], log: Bool) {
+                   perRound: [[[Double]]], log: Bool, roundsLabel: String? = nil) {
             p.bars(groups: groups, series: series, values: medians, colors: colors)
             let width = 0.8 / Double(series.count)
             var xs: [Double] = [], ys: [Double] = []
@@ -234,10 +246,21 @@ struct BenchReportWriter {
                     for y in perRound[s][g] { xs.append(x); ys.append(y) }
                 }
             }
-            p.scatter(x: xs, y: ys, label: "one round",
+            p.scatter(x: xs, y: ys, label: roundsLabel,
                       style: MarkerStyle(shape: .circle, size: 3.2, fill: .ink, edge: .white, edgeWidth: 0.4))
             p.title = title
-            p.yAxis = Axis(label: yLabel, scale: log ? .log : .linear)
+            let all = (Array(medians.joined()) + Array(perRound.joined().joined())).filter { $0.isFinite && $0 > 0 }
+            let lo = all.min() ?? 1, hi = all.max() ?? 10
+            if log {
+                // One tick sequence (1, 2, 5 × 10^k) on both throughput panels, the bars' floor below the smallest value.
+                let limits = (lo / 1.8)...(hi * 1.8)
+                let ticks = Self.logTicks(in: limits)
+                p.yAxis = Axis(label: yLabel, scale: .log, limits: limits, ticks: ticks, tickLabels: ticks.map(Self.tickLabel))
+            } else {
+                // Headroom above the tallest dot for the legend.
+                let top = hi * 1.5, step = top > 100 ? 50.0 : top > 20 ? 20 : top > 4 ? 1 : 0.5
+                p.yAxis = Axis(label: yLabel, limits: 0...top, ticks: Array(stride(from: 0, through: top, by: step)))
+            }
             p.legend = .automatic
         }
 
@@ -248,7 +271,7 @@ struct BenchReportWriter {
         let evalMedians = [report.networks.map(\.evalSamplesPerSecond)]
             + (withPyTorch ? [report.networks.map { $0.pytorch?.evalSamplesPerSecond ?? .nan }] : [])
         panel(figure.panels[0], title: "training", yLabel: "images / s", series: sides, colors: colors,
-              medians: trainMedians, perRound: trainRounds, log: true)
+              medians: trainMedians, perRound: trainRounds, log: true, roundsLabel: "one round")
         panel(figure.panels[1], title: "evaluation", yLabel: "images / s", series: sides, colors: colors,
               medians: evalMedians, perRound: evalRounds, log: true)
         figure.panels[1].legend = .hidden  // the training panel's legend names the same bars
@@ -262,7 +285,7 @@ struct BenchReportWriter {
             let p = figure.panels[2]
             panel(p, title: "engine / PyTorch", yLabel: "ratio of images / s", series: ["training", "evaluation"],
                   colors: [Palette.color(2), Palette.color(3)], medians: ratioMedians, perRound: ratioRounds, log: false)
-            p.hline(1, label: "parity")
+            p.hline(1)
             next = 3
         }
         let trainFLOPs = report.networks.map { 3 * $0.forwardMFLOPsPerSample * 1e6 }
@@ -270,7 +293,7 @@ struct BenchReportWriter {
             + (withPyTorch ? [zip(rounds, trainFLOPs).map { rs, f in rs.compactMap { m in m.pytorchTrain.map { 100 * f * $0.cpu / 1e9 / m.ceilingPerCPU } } }] : [])
         let shareMedians = [report.networks.map { 100 * $0.fractionOfSgemm }]
             + (withPyTorch ? [report.networks.map { 100 * ($0.pytorch?.fractionOfSgemm ?? .nan) }] : [])
-        panel(figure.panels[next], title: "training, share of the sgemm ceiling", yLabel: "% of sgemm GFLOP/s", series: sides,
+        panel(figure.panels[next], title: "training FLOP rate over sgemm's", yLabel: "% of sgemm 2048² (per CPU-s)", series: sides,
               colors: colors, medians: shareMedians, perRound: shareRounds, log: false)
         figure.panels[next].legend = .hidden
         return figure
