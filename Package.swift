@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "chapter5", targets: ["chapter5"]),
         .executable(name: "chapter6", targets: ["chapter6"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "book", targets: ["book"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,6 +93,9 @@ let package = Package(
             "ChapterKit", "WeightSpace", "Training", "Networks", "Tensor", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/chapter6-knee-schedule"),
+        .executableTarget(name: "book", dependencies: [
+            "ChapterKit", "Reporting", "Plotting", "AtomicFile", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/book"),
         .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
 
         // Tests.
@@ -99,12 +103,13 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"]),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks"]),
-        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4", "chapter5", "chapter6"]),
+        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4", "chapter5", "chapter6", "book",
+                                                      "train", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     ],

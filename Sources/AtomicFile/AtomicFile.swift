@@ -33,6 +33,18 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temporary)
             throw WriteError(path: path, reason: "rename failed: \(reason)")
         }
+        removeAbandonedTemporaries(of: url)
+    }
+
+    /// Deletes temporaries of `url` left by writers that died mid-write (`.<name>.<pid>.tmp` of a
+    /// process that no longer exists), so a killed run leaves no partial file once it is rerun.
+    static func removeAbandonedTemporaries(of url: URL) {
+        let folder = url.deletingLastPathComponent().path, prefix = "." + url.lastPathComponent + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            guard let pid = Int32(name.dropFirst(prefix.count).dropLast(4)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+        }
     }
 
     /// Writes UTF-8 text to `path` atomically.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Networks
+import Plotting
+import Reporting
 
 /// The options every chapter takes (chapters.md): budget, network, seeds, output folder, plus the
 /// engine's data path, threads and cache.
@@ -14,12 +16,44 @@ public struct ChapterOptions: ParsableArguments {
     @Option(help: "Comma-separated seeds (default depends on the budget).", transform: ChapterOptions.parseSeeds)
     public var seeds: [UInt64]?
 
-    @Option(help: "Output folder (default figures/chapterN in the package).")
+    @Option(help: "Output folder (default: figures/chapterN in the package at the full budget, figures/quick/chapterN or figures/smoke/chapterN at the others).")
     public var output: String?
+
+    @Flag(help: "Rebuild the figures and the report from the run record (run.json) in the output folder alone: no cache, no training, no evaluation.")
+    public var replot = false
+
+    @Option(help: "Figure formats besides the PNG the report embeds: comma-separated from png, svg, pdf (default: all three).",
+            transform: ChapterOptions.parseFormats)
+    public var formats: Set<FigureFormat> = Set(FigureFormat.allCases)
+
+    @Option(help: "Resolution of the PNG figures, dots per inch (default: 200).")
+    public var dpi: Double = 200
 
     @OptionGroup public var engine: EngineOptions
 
     public init() {}
+
+    /// Picks BLAS kernels and threads and sets the figure output; call before any other work.
+    public func prepare() {
+        engine.prepareRuntime()
+        OutputFolder.figureOutput = OutputFolder.FigureOutput(formats: formats, dpi: dpi)
+    }
+
+    public func validate() throws {
+        guard formats.contains(.png) else { throw ValidationError("--formats must include png: every report embeds the PNG") }
+        guard dpi >= 20 && dpi <= 2400 else { throw ValidationError("--dpi must lie in 20…2400, got \(dpi)") }
+    }
+
+    static func parseFormats(_ text: String) throws -> Set<FigureFormat> {
+        var out = Set<FigureFormat>()
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            guard let f = FigureFormat.allCases.first(where: { $0.fileExtension == name }) else {
+                throw ValidationError("--formats takes png, svg and pdf, got \(name)")
+            }
+            out.insert(f)
+        }
+        return out
+    }
 
     static func parseSeeds(_ text: String) throws -> [UInt64] {
         let seeds = text.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
@@ -29,7 +63,22 @@ public struct ChapterOptions: ParsableArguments {
 
     /// The output folder for `chapter` (e.g. "chapter2").
     public func outputFolder(_ chapter: String) -> String {
-        output ?? ArtifactCache.packageRoot + "/figures/" + chapter
+        output ?? Self.figuresRoot(budget: budget, dataset: engine.dataset) + "/" + chapter
+    }
+
+    /// Where a budget's reports go by default: the full budget writes the committed `figures/`;
+    /// quick and smoke write `figures/quick/` and `figures/smoke/` (git-ignored), so they never
+    /// overwrite the committed reports. Another data set than Fashion-MNIST writes a folder of its
+    /// own below them (`figures/cifar10/`, `figures/quick/cifar10/`, ...).
+    public static func figuresRoot(budget: Budget, dataset: DatasetName = .fashionMNIST) -> String {
+        ArtifactCache.packageRoot + "/figures" + (budget == .full ? "" : "/" + budget.rawValue)
+            + (dataset == .fashionMNIST ? "" : "/" + dataset.rawValue)
+    }
+
+    /// A chapter's last line: where its report is, and where the committed full-budget one is.
+    public func announce(report folder: String, chapter: String) {
+        let committed = Self.figuresRoot(budget: .full, dataset: engine.dataset) + "/" + chapter + "/report.md"
+        print("report: \(folder)/report.md (\(budget.rawValue) budget" + (budget == .full ? ")" : "; the committed full-budget report is \(committed))"))
     }
 
     /// The exact command line, for the report's Reproduce section.

@@ -14,8 +14,17 @@ extension Provenance {
         p.datasets = try data.files.map { try DatasetChecksum.of(file: $0) }
         p.seeds = seeds
         p.wallTimeSeconds = seconds
-        p.extra = extra
+        p.extra = extra + [("date", today)]
         return p
+    }
+
+    /// The run's day (UTC), e.g. "2026-12-01": what the book's index states a report is from.
+    static var today: String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: Date())
     }
 }
 

@@ -13,20 +13,35 @@ public protocol ChapterReport {
     func fillSetup(_ doc: inout MarkdownDocument)
     func fillPaperVsHere(_ doc: inout MarkdownDocument)
     func fillDeviations(_ doc: inout MarkdownDocument)
+    /// Set when the report is rebuilt from a run record (`--replot`): the original run's command
+    /// and provenance, stated instead of this process's.
+    var replaying: RecordedReport? { get }
 }
 
 extension ChapterReport {
     /// Assembles the report around `results` and writes `report.md` into `folder` (atomically,
     /// after checking that every link resolves).
-    public func write(results: MarkdownDocument, to folder: OutputFolder) throws {
+    /// Returns the command and provenance it stated, for the run record.
+    @discardableResult
+    public func write(results: MarkdownDocument, to folder: OutputFolder) throws -> RecordedReport {
         var report = ReportSkeleton(title: title)
         fillClaim(&report.claim)
         fillSetup(&report.setup)
         report.results = results
         fillPaperVsHere(&report.paperVsHere)
         fillDeviations(&report.deviations)
-        report.setReproduce(command: ChapterOptions.commandLine)
-        report.provenance = try Provenance.chapter(data: data, seeds: seeds, seconds: seconds, extra: [("budget", budget.rawValue)])
+        let stated: RecordedReport
+        if let replaying {
+            stated = replaying
+        } else {
+            let provenance = try Provenance.chapter(data: data, seeds: seeds, seconds: seconds, extra: [("budget", budget.rawValue)])
+            stated = RecordedReport(command: ChapterOptions.commandLine, provenance: provenance.rows.map { [$0.0, $0.1] })
+        }
+        report.setReproduce(command: stated.command)
+        report.provenanceRows = stated.provenance
         try folder.writeReport(report.document())
+        return stated
     }
+
+    public var replaying: RecordedReport? { nil }
 }

@@ -23,6 +23,10 @@ public struct CurveRecipe: Codable, Hashable, Sendable {
     /// "weight matching"); nil for the networks as trained. A nil field is left out of the JSON,
     /// so unaligned curves keep their cache keys.
     public var alignment: String?
+    /// PAM's proximal pull of the bends towards their linear initialisation,
+    /// `w ← (w + (lr/ν)·w₀)/(1 + lr/ν)` after every step, with this ν; nil (left out of the JSON,
+    /// keeping other curves' keys) for none.
+    public var proximalPull: Double?
 
     /// A curve trained with the endpoints' own optimizer options and schedule (GAR's recipe).
     public init(kind: CurveKind, bends: Int = 3, start: TrainingRecipe, end: TrainingRecipe, epochs: Int) {
@@ -84,13 +88,13 @@ extension ArtifactCache {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         metadata["recipe"] = String(decoding: try encoder.encode(recipe), as: UTF8.self)
-        let run = ResumableRun(folder: root + "/" + recipe.cacheKey, format: format, metadata: metadata,
+        let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format, metadata: metadata,
                                label: "\(recipe.kind.rawValue) seeds \(start.recipe.seed)-\(end.recipe.seed)")
         if let (s, history) = try run.finished() {
             return TrainedCurve(recipe: recipe, network: network, bendVector: s.parameters, state: s.state, history: history)
         }
-        let (bends, state, momentum, startEpoch, history) =
-            try run.startingPoint(initial: (curve.linearBends(start: start.parameters, end: end.parameters), start.state))
+        let initial = curve.linearBends(start: start.parameters, end: end.parameters)
+        let (bends, state, momentum, startEpoch, history) = try run.startingPoint(initial: (initial, start.state))
         let objective = CurveObjective(curve: curve, network: network, state: state, weightDecay: Float(recipe.weightDecay),
                                        fixStart: recipe.fixStart, fixEnd: recipe.fixEnd, batchCapacity: recipe.batchSize)
         var batches = start.recipe
@@ -100,6 +104,11 @@ extension ArtifactCache {
         let loop = TrainingLoop(objective: objective, parameters: bends, optimizer: optimizer, schedule: recipe.learningRateSchedule,
                                 data: data.trainingBatches(batches), epochs: recipe.epochs,
                                 seed: RandomGenerator.derive(seed: recipe.seed, "curve loop"), startEpoch: startEpoch)
+        if let nu = recipe.proximalPull {
+            loop.hooks.stepEnd.append { loop, step in
+                ProximalAlignment.pull(&loop.parameters, towards: initial, learningRate: step.learningRate, nu: Float(nu))
+            }
+        }
         let finalHistory = try run.run(loop, history: history) { _ in nil }
         return TrainedCurve(recipe: recipe, network: network, bendVector: loop.parameters, state: objective.state, history: finalHistory)
     }

@@ -70,8 +70,8 @@ public struct EnsemblePlan {
         self.sseLearningRate = sseLearningRate ?? 0.1
     }
 
-    public func loadData(directory: String) throws -> TrainingData {
-        try TrainingData.fashionMNIST(directory: directory, trainLimit: trainLimit, testLimit: testLimit)
+    public func loadData(_ source: DataSource) throws -> TrainingData {
+        try TrainingData.load(source, trainLimit: trainLimit, testLimit: testLimit)
     }
 
     /// The conventional run of B epochs: `CurvePlan`'s endpoint recipe (the `train` defaults).

@@ -114,7 +114,7 @@ extension ArtifactCache {
         let format = CheckpointFormat(layout: network.layout)
         let origin = try snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
         let folder = FastGeometricFolder(path: root + "/" + recipe.cacheKey, format: format, model: base.model)
-        let run = ResumableRun(folder: folder.path, format: format,
+        let run = try ResumableRun(folder: folder.path, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
                                label: "FGE seed \(base.seed)")
         let perEpoch = data.trainingBatches(base).batchesPerEpoch

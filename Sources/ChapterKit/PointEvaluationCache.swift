@@ -14,6 +14,8 @@ extension ArtifactCache {
     public func pointEvaluations<Value: Codable>(key: String, identity: String, count: Int, label: String,
                                                  _ evaluate: (Int) throws -> Value) throws -> [Value] {
         let path = root + "/points/" + key + ".json"
+        let lock = try EntryLock(entry: path)
+        defer { withExtendedLifetime(lock) {} }
         var stored = try readPoints(Value.self, at: path, identity: identity)
         if stored.values.count >= count { return Array(stored.values.prefix(count)) }
         try FileManager.default.createDirectory(atPath: root + "/points", withIntermediateDirectories: true)

@@ -9,6 +9,9 @@ import Training
 /// Every epoch's snapshot is kept (tens of kB to a few MB each) so that a later consumer — FGE
 /// starting at the 80 % point, a trajectory plot — finds it whichever chapter trained the network. A diverged step throws before
 /// anything is written, so the last good checkpoint stays.
+///
+/// Creating one takes the entry's `EntryLock` (waiting while another process trains the same
+/// entry); the lock is held as long as the run value is in use.
 struct ResumableRun {
     let folder: String
     let format: CheckpointFormat
@@ -17,6 +20,16 @@ struct ResumableRun {
     /// Epochs (from 1) whose `epoch-K.safetensors` the caller needs: a run cached before every
     /// epoch was kept may lack them, and is then retrained from before the first missing one.
     var keepEpochs: Set<Int> = []
+    private let lock: EntryLock
+
+    init(folder: String, format: CheckpointFormat, metadata: [String: String], label: String, keepEpochs: Set<Int> = []) throws {
+        self.folder = folder
+        self.format = format
+        self.metadata = metadata
+        self.label = label
+        self.keepEpochs = keepEpochs
+        lock = try EntryLock(entry: folder)
+    }
 
     var finalPath: String { folder + "/final.safetensors" }
     var lastPath: String { folder + "/last.safetensors" }
@@ -46,8 +59,10 @@ struct ResumableRun {
         return (resume.parameters, resume.state, resume.momentum, resume.epochsDone, Array(readHistory().prefix(resume.epochsDone)))
     }
 
-    /// Runs `loop` to its end with checkpointing; `test` evaluates the network after each epoch.
-    func run(_ loop: TrainingLoop, history start: [EpochRecord], test: @escaping (TrainingLoop) -> Evaluation?) throws -> [EpochRecord] {
+    /// Runs `loop` to its end with checkpointing; `test` evaluates the network after each epoch on
+    /// `testImages` (recorded beside the metrics).
+    func run(_ loop: TrainingLoop, history start: [EpochRecord], testImages: MeasuredOn? = nil,
+             test: @escaping (TrainingLoop) -> Evaluation?) throws -> [EpochRecord] {
         var history = start
         var clock = Date()
         let objective = loop.objective
@@ -56,7 +71,7 @@ struct ResumableRun {
             let t = test(loop)
             history.append(EpochRecord(epoch: end.epoch + 1, learningRate: Double(end.learningRate), trainLoss: end.trainLoss,
                                        trainError: end.trainError, testLoss: t?.loss, testError: t?.error,
-                                       seconds: Date().timeIntervalSince(clock)))
+                                       testImages: t == nil ? nil : testImages, seconds: Date().timeIntervalSince(clock)))
             clock = Date()
             let snapshot = TrainingSnapshot(parameters: loop.parameters, state: objective.state, momentum: loop.optimizer.buffer,
                                             epochsDone: end.epoch + 1, metadata: metadata)

@@ -76,7 +76,7 @@ extension ArtifactCache {
         let base = recipe.base
         let network = Network.make(base.model, inputShape: data.train.shape, classes: data.train.classes, width: base.width)
         let format = CheckpointFormat(layout: network.layout)
-        let run = ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
+        let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
                                label: "SSE seed \(base.seed)", keepEpochs: Set(recipe.snapshotEpochs))
         var history: [EpochRecord]

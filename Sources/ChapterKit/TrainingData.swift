@@ -1,36 +1,130 @@
 import Datasets
 import Foundation
+import Networks
 import Tensor
 import Training
+
+/// The data sets `--dataset` names. The raw value is the name that enters artifact-cache keys
+/// (`TrainingRecipe.data`), so "fashion-mnist" must never change.
+public enum DatasetName: String, CaseIterable, Codable, Sendable {
+    case fashionMNIST = "fashion-mnist"
+    case cifar10
+    case cifar100
+
+    /// "Fashion-MNIST", "CIFAR-10", "CIFAR-100".
+    public var title: String {
+        switch self {
+        case .fashionMNIST: return "Fashion-MNIST"
+        case .cifar10: return "CIFAR-10"
+        case .cifar100: return "CIFAR-100"
+        }
+    }
+
+    /// Where the data is when `--data-path` is not given: Debian's `dataset-fashion-mnist` folder
+    /// for Fashion-MNIST; none for CIFAR (the user's own copy).
+    public var defaultDirectory: String? { self == .fashionMNIST ? FashionMNIST.defaultDirectory : nil }
+
+    /// The random crop's zero padding of the usual recipe: 2 pixels on 28×28 Fashion-MNIST, the
+    /// papers' 4 on 32×32 CIFAR (both with a horizontal flip).
+    public var cropPadding: Int { self == .fashionMNIST ? 2 : 4 }
+
+    var cifarVariant: CIFAR.Variant? {
+        switch self {
+        case .fashionMNIST: return nil
+        case .cifar10: return .cifar10
+        case .cifar100: return .cifar100
+        }
+    }
+
+    /// The error for a CIFAR run without `--data-path`: which folder to pass and what it holds.
+    public var missingPathMessage: String? {
+        cifarVariant.map { v in
+            "--dataset \(rawValue) needs --data-path: the folder holding \(v.expectedFiles) (the binary version of "
+                + "\(v.title), unpacked; its \(v.archiveFolder)/ folder or the folder above it). Nothing is downloaded."
+        }
+    }
+}
+
+/// Which data set to load and from where (`EngineOptions.dataSource`); a nil directory means the
+/// data set's default folder.
+public struct DataSource: Sendable, Equatable {
+    public var dataset: DatasetName
+    public var directory: String?
+
+    public init(dataset: DatasetName = .fashionMNIST, directory: String? = nil) {
+        self.dataset = dataset
+        self.directory = directory
+    }
+}
+
+/// `--dataset cifar10` without `--data-path`.
+public struct MissingDataPathError: Error, CustomStringConvertible {
+    public let dataset: DatasetName
+    public var description: String { dataset.missingPathMessage ?? "--dataset \(dataset.rawValue) needs --data-path" }
+}
 
 /// The training and test sets a run uses, with a name that enters artifact-cache keys.
 public struct TrainingData {
     public let name: String
     public let train: Dataset
     public let test: Dataset
+    /// Images in the whole test split `test` was cut from (its first `test.count` images).
+    public let testSplitCount: Int
     /// Files read, for the provenance block (path → SHA-256 is computed by the report).
     public let files: [String]
 
-    public init(name: String, train: Dataset, test: Dataset, files: [String] = []) {
+    public init(name: String, train: Dataset, test: Dataset, testSplitCount: Int? = nil, files: [String] = []) {
+        precondition((testSplitCount ?? test.count) >= test.count, "the test split cannot be smaller than its prefix")
         self.name = name
         self.train = train
         self.test = test
+        self.testSplitCount = testSplitCount ?? test.count
         self.files = files
+    }
+
+    /// What the test metrics of a run on this data are measured on.
+    public var testImages: MeasuredOn { MeasuredOn(data: name, split: "test", images: test.count, of: testSplitCount) }
+
+    /// The one loader every plan and `train` call: `source`'s data set, optionally cut to the first
+    /// `trainLimit` training and `testLimit` test images. Fashion-MNIST is named "fashion-mnist",
+    /// CIFAR "cifar10" / "cifar100" (names that enter cache keys); CIFAR has no default folder.
+    public static func load(_ source: DataSource, trainLimit: Int? = nil, testLimit: Int? = nil) throws -> TrainingData {
+        try load(dataset: source.dataset, directory: source.directory, trainLimit: trainLimit, testLimit: testLimit)
+    }
+
+    public static func load(dataset: DatasetName, directory: String?, trainLimit: Int? = nil,
+                            testLimit: Int? = nil) throws -> TrainingData {
+        guard let directory = directory ?? dataset.defaultDirectory else { throw MissingDataPathError(dataset: dataset) }
+        let (train, test): (Dataset, Dataset)
+        let files: [String]
+        if let variant = dataset.cifarVariant {
+            (train, test) = try CIFAR.load(variant, directory: directory)
+            files = try CIFAR.resolveFiles(variant, directory: directory)
+        } else {
+            (train, test) = try FashionMNIST.load(directory: directory)
+            files = try FashionMNIST.resolveFiles(directory: directory)
+        }
+        return TrainingData(name: dataset.rawValue, train: trainLimit.map { train.prefix($0) } ?? train,
+                            test: testLimit.map { test.prefix($0) } ?? test, testSplitCount: test.count, files: files)
     }
 
     /// Fashion-MNIST from `directory`, optionally cut to the first `trainLimit` / `testLimit` images.
     public static func fashionMNIST(directory: String = FashionMNIST.defaultDirectory, trainLimit: Int? = nil,
                                     testLimit: Int? = nil) throws -> TrainingData {
-        let (train, test) = try FashionMNIST.load(directory: directory)
-        let files = try FashionMNIST.resolveFiles(directory: directory)
-        return TrainingData(name: "fashion-mnist", train: trainLimit.map { train.prefix($0) } ?? train,
-                            test: testLimit.map { test.prefix($0) } ?? test, files: files)
+        try load(dataset: .fashionMNIST, directory: directory, trainLimit: trainLimit, testLimit: testLimit)
     }
 
     /// The shuffled, augmented minibatches `recipe` trains on.
-    func trainingBatches(_ recipe: TrainingRecipe) -> BatchSource {
+    public func trainingBatches(_ recipe: TrainingRecipe) -> BatchSource {
         let augmentation = Augmentation(cropPadding: recipe.cropPadding, horizontalFlip: recipe.horizontalFlip)
         return BatchLoader(dataset: train, batchSize: recipe.batchSize, shuffle: true, augmentation: augmentation,
                            seed: RandomGenerator.derive(seed: recipe.seed, "batches"))
+    }
+}
+
+extension TrainingData {
+    /// Parameters of `model` built for this data's input shape and classes (what the reports state).
+    public func parameterCount(_ model: ModelName, width: Int = 1) -> Int {
+        Network.make(model, inputShape: train.shape, classes: train.classes, width: width).layout.parameterCount
     }
 }

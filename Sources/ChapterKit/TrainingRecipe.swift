@@ -22,7 +22,8 @@ public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
 public struct TrainingRecipe: Codable, Hashable, Sendable {
     public var model: ModelName
     public var width: Int = 1
-    /// Which data, e.g. "fashion-mnist" plus the number of training images used.
+    /// Which data (`TrainingData.name`: "fashion-mnist", "cifar10", "cifar100", …), with
+    /// `trainImages` the number of its training images used; part of the cache key.
     public var data: String
     public var trainImages: Int
     public var seed: UInt64
@@ -33,6 +34,8 @@ public struct TrainingRecipe: Codable, Hashable, Sendable {
     public var nesterov: Bool = false
     public var weightDecay: Double = 5e-4
     public var schedule: ScheduleKind = .piecewise
+    /// The random crop's zero padding; the initialiser sets the data set's usual value (2 for
+    /// Fashion-MNIST, 4 for CIFAR: `DatasetName.cropPadding`).
     public var cropPadding: Int = 2
     public var horizontalFlip: Bool = true
     /// The Knee schedule's explore fraction (nil for every other schedule; a nil field is left
@@ -45,6 +48,7 @@ public struct TrainingRecipe: Codable, Hashable, Sendable {
         self.trainImages = trainImages
         self.seed = seed
         self.epochs = epochs
+        cropPadding = DatasetName(rawValue: data)?.cropPadding ?? 2
     }
 
     public var learningRateSchedule: LearningRateSchedule {

@@ -75,7 +75,7 @@ extension ArtifactCache {
         let network = Network.make(base.model, inputShape: data.train.shape, classes: data.train.classes, width: base.width)
         let format = CheckpointFormat(layout: network.layout)
         let origin = try snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
-        let run = ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
+        let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
                                label: "SWA seed \(base.seed)")
         var average = WeightAverage(dimension: origin.parameters.count)

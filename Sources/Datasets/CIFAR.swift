@@ -21,11 +21,33 @@ public enum CIFAR {
         public var testFiles: [String] { self == .cifar10 ? ["test_batch.bin"] : ["test.bin"] }
         /// The folder name inside the official archive, tried below the given folder.
         public var archiveFolder: String { self == .cifar10 ? "cifar-10-batches-bin" : "cifar-100-binary" }
+        /// "CIFAR-10" or "CIFAR-100".
+        public var title: String { rawValue.uppercased() }
+        /// The files a folder must hold, in words: "data_batch_1.bin … data_batch_5.bin and test_batch.bin".
+        public var expectedFiles: String {
+            self == .cifar10 ? "data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin and test_batch.bin"
+                : "train.bin and test.bin"
+        }
+        /// Records in the files of the official release.
+        var officialRecords: String {
+            self == .cifar10 ? "10 000 records of \(recordSize) bytes each" : "50 000 and 10 000 records of \(recordSize) bytes"
+        }
+        /// The Python version's folder and first training file (a pickle, no extension), to recognise it.
+        var pythonFolder: String { self == .cifar10 ? "cifar-10-batches-py" : "cifar-100-python" }
+        var pythonFile: String { self == .cifar10 ? "data_batch_1" : "train" }
     }
 
+    /// What a missing folder's error says: the files expected, where they may sit, where to get them.
     public static func hint(_ variant: Variant) -> String {
-        "download the binary version of \(variant.rawValue.uppercased()) from https://www.cs.toronto.edu/~kriz/cifar.html, "
-            + "unpack it and pass its folder with --data-path"
+        "expected \(variant.expectedFiles) (each may also be gzip-compressed as NAME.gz) in the --data-path folder "
+            + "or in its \(variant.archiveFolder)/ subfolder: the binary version of \(variant.title) from "
+            + "https://www.cs.toronto.edu/~kriz/cifar.html, unpacked, and passed with --data-path (nothing is downloaded)"
+    }
+
+    /// What a damaged file's error says.
+    static func damagedHint(_ variant: Variant) -> String {
+        "the file is damaged or incomplete: the binary version of \(variant.title) holds \(variant.expectedFiles) "
+            + "(\(variant.officialRecords)); unpack the archive again"
     }
 
     /// Loads both splits, normalised per channel (R, G, B) with the training set's statistics
@@ -42,17 +64,36 @@ public enum CIFAR {
                 test.dataset(name: "\(variant.rawValue)/test", classes: variant.classes, normalization: normalization))
     }
 
+    /// The paths of the training files then the test files (each the file or its `.gz`), for
+    /// provenance; throws like `load` when the folder or a file is missing.
+    public static func resolveFiles(_ variant: Variant, directory: String) throws -> [String] {
+        let folder = try locate(variant, directory: directory)
+        return try (variant.trainFiles + variant.testFiles).map { name in
+            let path = resolve(folder, name)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw DatasetError(path: path, kind: .notFound, problem: "no such file", hint: hint(variant))
+            }
+            return path
+        }
+    }
+
     /// The folder holding the files: `directory` itself, or `directory/archiveFolder`.
     static func locate(_ variant: Variant, directory: String) throws -> String {
         let first = variant.trainFiles[0]
-        for folder in [directory, (directory as NSString).appendingPathComponent(variant.archiveFolder)] {
+        let candidates = [directory, (directory as NSString).appendingPathComponent(variant.archiveFolder)]
+        for folder in candidates {
             let path = (folder as NSString).appendingPathComponent(first)
             if FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(atPath: path + ".gz") {
                 return folder
             }
         }
+        // The Python version (pickles, no extension) is a common mistake: say so.
+        let python = (candidates + [(directory as NSString).appendingPathComponent(variant.pythonFolder)])
+            .map { ($0 as NSString).appendingPathComponent(variant.pythonFile) }
+            .first { FileManager.default.fileExists(atPath: $0) }
         throw DatasetError(path: (directory as NSString).appendingPathComponent(first), kind: .notFound,
-                           problem: "no such file", hint: hint(variant))
+                           problem: "no such file",
+                           hint: (python.map { "\($0) looks like the Python (pickle) version, which is not read; " } ?? "") + hint(variant))
     }
 
     private static func resolve(_ folder: String, _ name: String) -> String {
@@ -68,8 +109,12 @@ public enum CIFAR {
             let bytes: [UInt8]
             do {
                 bytes = try GzipReader(path: path).readToEnd()
-            } catch let error as DatasetError where error.kind == .notFound {
-                throw error.withHint(hint(variant))
+            } catch let error as DatasetError {
+                switch error.kind {
+                case .notFound: throw error.withHint(hint(variant))
+                case .unreadable: throw error
+                default: throw error.withHint(damagedHint(variant))
+                }
             }
             guard !bytes.isEmpty, bytes.count % record == 0 else {
                 let other: Variant = variant == .cifar10 ? .cifar100 : .cifar10
@@ -78,7 +123,7 @@ public enum CIFAR {
                 throw DatasetError(path: path, kind: .truncated,
                                    problem: "\(bytes.count) bytes is not a positive multiple of the \(record)-byte "
                                        + "\(variant.rawValue.uppercased()) record\(alsoOther)",
-                                   hint: DatasetError.damagedHint)
+                                   hint: damagedHint(variant))
             }
             let n = bytes.count / record, start = labels.count
             pixels.reserveCapacity(pixels.count + n * imageSize)
@@ -90,7 +135,7 @@ public enum CIFAR {
                     pixels.append(contentsOf: UnsafeBufferPointer(rebasing: b[(base + variant.labelBytes)..<(base + record)]))
                 }
             }
-            try RawImages.checkLabels(Array(labels[start...]), classes: variant.classes, path: path, hint: DatasetError.damagedHint)
+            try RawImages.checkLabels(Array(labels[start...]), classes: variant.classes, path: path, hint: damagedHint(variant))
             if variant == .cifar100, let r = (0..<n).first(where: { bytes[$0 * record] >= 20 }) {
                 throw DatasetError(path: path, kind: .labelOutOfRange,
                                    problem: "coarse label \(bytes[r * record]) of record \(r) is outside 0..<20",

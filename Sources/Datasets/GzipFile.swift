@@ -56,22 +56,20 @@ final class GzipReader {
 
     /// Reads exactly `count` bytes or throws `.truncated`, describing the shortfall with `what`.
     func readExactly(_ count: Int, what: @autoclosure () -> String) throws -> [UInt8] {
-        var short = 0
-        let bytes = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised in
-            let got = try read(into: UnsafeMutableRawBufferPointer(buffer))
-            if got < count {
-                // Keep the array valid before throwing out of the initialiser.
-                buffer.baseAddress!.advanced(by: got).initialize(repeating: 0, count: count - got)
-                short = got
-            } else {
-                short = -1
+        // In steps of at most 16 MiB, so that a header announcing far more than the file holds
+        // fails once the data ends instead of allocating what it announces.
+        let step = 1 << 24
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(count, step))
+        while bytes.count < count {
+            let start = bytes.count, want = min(step, count - start)
+            bytes.append(contentsOf: repeatElement(0, count: want))
+            let got = try bytes.withUnsafeMutableBytes { try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + want)])) }
+            if got < want {
+                throw DatasetError(path: path, kind: .truncated,
+                                   problem: "file is truncated: expected \(what()) (\(count) bytes) but only \(start + got) bytes follow",
+                                   hint: DatasetError.damagedHint)
             }
-            initialised = count
-        }
-        if short >= 0 {
-            throw DatasetError(path: path, kind: .truncated,
-                               problem: "file is truncated: expected \(what()) (\(count) bytes) but only \(short) bytes follow",
-                               hint: DatasetError.damagedHint)
         }
         return bytes
     }

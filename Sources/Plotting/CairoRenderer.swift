@@ -56,7 +56,7 @@ public final class CairoTextMeasurer: TextMeasuring {
     }
 }
 
-/// Replays a `Scene` on a Cairo context; the same code draws PNG and SVG.
+/// Replays a `Scene` on a Cairo context; the same code draws PNG, SVG and PDF.
 struct CairoRenderer {
     let cr: OpaquePointer
 
@@ -139,6 +139,14 @@ public struct CairoError: Error, CustomStringConvertible {
     }
 }
 
+/// The file formats a figure is written in, all drawn by the one `CairoRenderer`.
+public enum FigureFormat: String, CaseIterable, Sendable {
+    case png, svg, pdf
+
+    /// The file name extension, without the dot (the raw value).
+    public var fileExtension: String { rawValue }
+}
+
 extension Figure {
     /// The figure as PNG bytes, `widthInches × dpi` by `heightInches × dpi` pixels (rounded),
     /// white background, with a pHYs chunk recording the resolution.
@@ -162,10 +170,42 @@ extension Figure {
     /// The figure as SVG bytes, sized in points, with ids renumbered in order of appearance so
     /// the same figure always gives the same bytes on one machine.
     public func svgData() throws -> Data {
+        let svg = try vectorData(format: "SVG") { write, closure in
+            let surface = cairo_svg_surface_create_for_stream(write, closure, size.widthPoints, size.heightPoints)!
+            cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT)
+            return surface
+        }
+        return Data(SVGIdentifiers.renumbered(String(decoding: svg, as: UTF8.self)).utf8)
+    }
+
+    /// The figure as a one-page PDF (version 1.5), sized in points, fonts embedded as subsets,
+    /// text kept as text and fields as vector paths. No creation or modification date is
+    /// written, so the same figure always gives the same bytes on one machine.
+    public func pdfData() throws -> Data {
+        try vectorData(format: "PDF") { write, closure in
+            let surface = cairo_pdf_surface_create_for_stream(write, closure, size.widthPoints, size.heightPoints)!
+            // Cairo stamps /CreationDate with the current time unless told otherwise; a date that
+            // is not ISO 8601 (here: empty) makes it write no date at all (checked on 1.16.0).
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "")
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, "")
+            return surface
+        }
+    }
+
+    /// The figure in `format` (`dpi` applies to PNG only).
+    public func data(_ format: FigureFormat, dpi: Double = 200) throws -> Data {
+        switch format {
+        case .png: try pngData(dpi: dpi)
+        case .svg: try svgData()
+        case .pdf: try pdfData()
+        }
+    }
+
+    /// Draws the figure on a stream surface made by `makeSurface` and returns what Cairo wrote.
+    private func vectorData(format: String,
+                            _ makeSurface: (cairo_write_func_t, UnsafeMutableRawPointer) -> OpaquePointer) throws -> Data {
         let sink = ByteSink()
-        let surface = cairo_svg_surface_create_for_stream(collectBytes, Unmanaged.passUnretained(sink).toOpaque(),
-                                                          size.widthPoints, size.heightPoints)!
-        cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT)
+        let surface = makeSurface(collectBytes, Unmanaged.passUnretained(sink).toOpaque())
         let cr = cairo_create(surface)!
         CairoRenderer(cr: cr).render(layout(measurer: CairoTextMeasurer()))
         let status = cairo_status(cr)
@@ -173,9 +213,9 @@ extension Figure {
         cairo_surface_finish(surface)
         let surfaceStatus = cairo_surface_status(surface)
         cairo_surface_destroy(surface)
-        guard status == CAIRO_STATUS_SUCCESS else { throw CairoError("drawing SVG", status) }
-        guard surfaceStatus == CAIRO_STATUS_SUCCESS else { throw CairoError("writing SVG", surfaceStatus) }
-        return Data(SVGIdentifiers.renumbered(String(decoding: sink.data, as: UTF8.self)).utf8)
+        guard status == CAIRO_STATUS_SUCCESS else { throw CairoError("drawing \(format)", status) }
+        guard surfaceStatus == CAIRO_STATUS_SUCCESS else { throw CairoError("writing \(format)", surfaceStatus) }
+        return sink.data
     }
 
     /// Writes the PNG atomically to `path`.
@@ -188,12 +228,19 @@ extension Figure {
         try AtomicFile.write(try svgData(), to: path)
     }
 
-    /// Writes `folder/name.png` and `folder/name.svg`; returns their paths.
+    /// Writes the PDF atomically to `path`.
+    public func write(pdf path: String) throws {
+        try AtomicFile.write(try pdfData(), to: path)
+    }
+
+    /// Writes `folder/name.png`, `folder/name.svg` and `folder/name.pdf`, each atomically;
+    /// returns the paths of the PNG and the SVG (the PDF is the same path ending in `.pdf`).
     @discardableResult
     public func save(to folder: String, name: String, dpi: Double = 200) throws -> (png: String, svg: String) {
         let base = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-        try write(png: base + ".png", dpi: dpi)
-        try write(svg: base + ".svg")
+        for format in FigureFormat.allCases {
+            try AtomicFile.write(try data(format, dpi: dpi), to: base + "." + format.fileExtension)
+        }
         return (base + ".png", base + ".svg")
     }
 }

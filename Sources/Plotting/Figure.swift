@@ -49,7 +49,7 @@ public struct SharedAxes: OptionSet, Sendable {
 }
 
 /// A figure: panels on a grid, laid out without overlapping text and drawn by one Cairo
-/// renderer to PNG and SVG (`write(png:dpi:)`, `write(svg:)`, `save(to:name:dpi:)`).
+/// renderer to PNG, SVG and PDF (`write(png:dpi:)`, `write(svg:)`, `write(pdf:)`, `save(to:name:dpi:)`).
 ///
 /// ```swift
 /// let figure = Figure(size: .singleColumn(), grid: .single)

@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 
 /// Column alignment in a GFM table.
 public enum ColumnAlignment: Sendable {
@@ -58,6 +59,17 @@ public struct MarkdownDocument: Sendable {
     public mutating func fileLink(_ text: String, to path: String) {
         links.append(path)
         blocks.append("[\(Self.oneLine(text))](\(Self.encodePath(path)))")
+    }
+
+    /// "Vector versions: SVG · PDF" for a figure written in all three formats (`x.svg` beside `x.pdf`).
+    /// Only the formats this process writes (`OutputFolder.figureOutput`) are linked.
+    public mutating func vectorLinks(svg path: String) {
+        precondition(path.hasSuffix(".svg"), "\(path) is not an SVG")
+        let stem = String(path.dropLast(4)), formats = OutputFolder.figureOutput.formats
+        let files = [(FigureFormat.svg, "SVG"), (.pdf, "PDF")].filter { formats.contains($0.0) }.map { (stem + "." + $0.0.fileExtension, $0.1) }
+        guard !files.isEmpty else { return }
+        links += files.map(\.0)
+        blocks.append("Vector versions: " + files.map { "[\($0.1)](\(Self.encodePath($0.0)))" }.joined(separator: " · "))
     }
 
     /// A fenced code block; the fence grows when the code itself contains backtick fences.

@@ -46,12 +46,62 @@ public final class OutputFolder {
         return name
     }
 
-    /// Writes `name.png` (at `dpi`) and `name.svg`; returns their relative paths.
+    /// The files one figure was written to, relative to the folder; nil for a format not written.
+    public struct FigureFiles: Equatable, Sendable {
+        public var png: String?
+        public var svg: String?
+        public var pdf: String?
+
+        /// The file of `format`, if written.
+        public subscript(format: FigureFormat) -> String? {
+            switch format {
+            case .png: png
+            case .svg: svg
+            case .pdf: pdf
+            }
+        }
+
+        /// Every file written, in the order PNG, SVG, PDF.
+        public var all: [String] { [png, svg, pdf].compactMap { $0 } }
+    }
+
+    /// Writes `name.<ext>` for each of `formats` (PNG at `dpi`), each atomically, in the order
+    /// PNG, SVG, PDF whatever the order given; returns their relative paths.
     @discardableResult
-    public func write(_ figure: Figure, name: String, dpi: Double = 200) throws -> (png: String, svg: String) {
-        let png = try write(data: figure.pngData(dpi: dpi), name: name + ".png")
-        let svg = try write(data: figure.svgData(), name: name + ".svg")
-        return (png, svg)
+    public func write(_ figure: Figure, name: String, formats: [FigureFormat], dpi: Double = 200) throws -> FigureFiles {
+        var files = FigureFiles()
+        for format in FigureFormat.allCases where formats.contains(format) {
+            let file = try write(data: figure.data(format, dpi: dpi), name: name + "." + format.fileExtension)
+            switch format {
+            case .png: files.png = file
+            case .svg: files.svg = file
+            case .pdf: files.pdf = file
+            }
+        }
+        return files
+    }
+
+    /// What this process writes for every figure (set once from `--formats` and `--dpi`): the
+    /// PNG always (reports embed it), SVG and PDF unless left out, the PNG at this resolution.
+    public struct FigureOutput: Sendable, Equatable {
+        public var formats: Set<FigureFormat> = Set(FigureFormat.allCases)
+        public var dpi: Double = 200
+        public init(formats: Set<FigureFormat> = Set(FigureFormat.allCases), dpi: Double = 200) {
+            precondition(formats.contains(.png), "the PNG is always written: reports embed it")
+            self.formats = formats
+            self.dpi = dpi
+        }
+    }
+    nonisolated(unsafe) public static var figureOutput = FigureOutput()
+
+    /// Writes `name.png`, `name.svg` and `name.pdf` (those of `figureOutput`, the PNG at its dpi);
+    /// returns the relative paths of the PNG and the SVG (the SVG's even when it is left out;
+    /// `MarkdownDocument.vectorLinks` links only what was written).
+    @discardableResult
+    public func write(_ figure: Figure, name: String) throws -> (png: String, svg: String) {
+        let output = Self.figureOutput
+        let files = try write(figure, name: name, formats: FigureFormat.allCases.filter(output.formats.contains), dpi: output.dpi)
+        return (files.png!, files.svg ?? name + ".svg")
     }
 
     /// Writes `name.csv`; returns its relative path.

@@ -16,6 +16,8 @@ public struct ReportSkeleton: Sendable {
     /// How to re-run: usually just `setReproduce(command:)`.
     public var reproduce = MarkdownDocument()
     public var provenance: Provenance?
+    /// The provenance table's rows as recorded by an earlier run (a replotted report); used instead of `provenance`.
+    public var provenanceRows: [[String]]?
 
     public static let sectionTitles = ["Claim", "Setup", "Results", "Paper vs here", "Deviations", "Reproduce", "Provenance"]
 
@@ -32,7 +34,11 @@ public struct ReportSkeleton: Sendable {
         var doc = MarkdownDocument()
         doc.heading(title, level: 1)
         var provenanceSection = MarkdownDocument()
-        if let provenance { provenanceSection.provenance(provenance) }
+        if let provenanceRows {
+            provenanceSection.table(header: ["item", "value"], rows: provenanceRows)
+        } else if let provenance {
+            provenanceSection.provenance(provenance)
+        }
         let sections = [claim, setup, results, paperVsHere, deviations, reproduce, provenanceSection]
         for (name, section) in zip(Self.sectionTitles, sections) {
             doc.heading(name, level: 2)

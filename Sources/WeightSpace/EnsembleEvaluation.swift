@@ -41,7 +41,8 @@ public struct MemberPrediction: Sendable {
 public struct EnsembleEvaluation: Sendable {
     public var members: [MemberResult]
     public var running: [RunningEnsemblePoint]
-    /// `predictions[i]` is member i's class for every test example.
+    /// `predictions[i]` is member i's class for every test example (left out of the encoding, which
+    /// keeps what tables and figures show; decoded as none).
     public var predictions: [[Int32]]
 
     /// Diversity of the members `range` (e.g. those of the 1-budget ensemble).
@@ -86,5 +87,21 @@ extension Evaluator {
         }
         progress.finish()
         return result
+    }
+}
+
+extension EnsembleEvaluation: Codable {
+    private enum CodingKeys: String, CodingKey { case members, running }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(members: try c.decode([MemberResult].self, forKey: .members), running: try c.decode([RunningEnsemblePoint].self, forKey: .running),
+                  predictions: [])
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(members, forKey: .members)
+        try c.encode(running, forKey: .running)
     }
 }

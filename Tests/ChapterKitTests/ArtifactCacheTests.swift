@@ -43,7 +43,7 @@ import Training
         let cache = temporaryCache()
         let r = recipe()
         let network = Network.make(.tinyten)
-        let run = cache.run(for: r, network: network)
+        let run = try cache.run(for: r, network: network)
         var p = [Float](repeating: 0, count: network.layout.parameterCount)
         var s = [Float](repeating: 0, count: network.layout.stateCount)
         var rng = RandomGenerator(seed: RandomGenerator.derive(seed: r.seed, "init tinyten"))

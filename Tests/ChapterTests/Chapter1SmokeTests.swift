@@ -25,6 +25,10 @@ import Testing
         #expect(again == 0)
         #expect(!secondOutput.contains("epoch  1/1"), "second run trained again:\n\(secondOutput)")
         #expect(try String(contentsOfFile: runner.output + "/grids.csv", encoding: .utf8) == grids)
+
+        // The figures and the report come back from run.json alone, byte for byte.
+        let problems = try runner.replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
     }
 
     @Test func tooFewSeedsIsAClearError() throws {

@@ -24,6 +24,24 @@ import Testing
         let (again, secondOutput) = try runner.run()
         #expect(again == 0)
         #expect(!secondOutput.contains("epoch  1/1"), "second run trained again:\n\(secondOutput)")
+
+        // The figures and the report come back from run.json alone, byte for byte.
+        let problems = try runner.replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
+
+        // Replotting for a paper: other formats and resolution, from the record alone.
+        let pngBefore = try Data(contentsOf: URL(fileURLWithPath: runner.output + "/curves.png"))
+        try FileManager.default.removeItem(atPath: runner.output + "/curves.svg")
+        let (replotted, replotOutput) = try runner.run(["--replot", "--formats", "png,pdf", "--dpi", "100"], cache: NSTemporaryDirectory() + "/empty-\(UUID().uuidString)")
+        #expect(replotted == 0, "\(replotOutput)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: runner.output + "/curves.png"))
+        func width(_ png: Data) -> Int { png[16..<20].reduce(0) { $0 << 8 | Int($1) } }
+        #expect(abs(2 * width(png) - width(pngBefore)) <= 2, "PNG at 100 dpi is \(width(png)) px wide, at 200 dpi \(width(pngBefore))")
+        #expect(runner.exists("curves.pdf") && !runner.exists("curves.svg"))
+        let replottedReport = try #require(runner.report)
+        #expect(runner.links(in: replottedReport).contains("curves.pdf") && !runner.links(in: replottedReport).contains("curves.svg"))
+        let (badFormat, badOutput) = try runner.run(["--replot", "--formats", "svg"])
+        #expect(badFormat != 0 && badOutput.contains("--formats must include png"), "\(badOutput)")
     }
 
     @Test func aMissingDatasetIsAClearErrorNamingTheFile() throws {

@@ -30,6 +30,10 @@ import Testing
         #expect(!secondOutput.contains("epoch  1/"), "second run trained again:\n\(secondOutput)")
         let budgetsAgain = try String(contentsOfFile: runner.output + "/budgets.csv", encoding: .utf8)
         #expect(budgetsAgain == budgets)
+
+        // The figures and the report come back from run.json alone, byte for byte.
+        let problems = try runner.replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
     }
 
     @Test func anFGECycleTooLongForOneBudgetIsAClearError() throws {

@@ -15,15 +15,19 @@ import Testing
             #expect(links.contains(file), "report does not link \(file)")
         }
         for link in links { #expect(runner.exists(link), "report links \(link), which does not exist") }
-        #expect(report.contains("| held? |") && report.contains("| weight matching |") && report.contains("| correlation |"))
-        // 3 methods × (curve + segment) × 3 points, plus the header.
+        #expect(report.contains("| held? |") && report.contains("| weight matching |") && report.contains("| correlation |") && report.contains("| PAM from unaligned |") && report.contains("| PAM from correlation |"))
+        // 5 methods × (curve + segment) × 3 points, plus the header.
         let paths = try String(contentsOfFile: runner.output + "/paths.csv", encoding: .utf8)
-        #expect(paths.split(separator: "\n").count == 1 + 18)
+        #expect(paths.split(separator: "\n").count == 1 + 30)
 
         // A second run trains nothing: endpoints, aligned curves and points come from the cache.
         let (again, secondOutput) = try runner.run()
         #expect(again == 0)
         #expect(!secondOutput.contains("epoch  1/1"), "second run trained again:\n\(secondOutput)")
         #expect(try String(contentsOfFile: runner.output + "/paths.csv", encoding: .utf8) == paths)
+
+        // The figures and the report come back from run.json alone, byte for byte.
+        let problems = try runner.replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
     }
 }

@@ -19,10 +19,19 @@ struct ChapterRunner {
     }
 
     /// Runs the chapter with `--budget smoke` plus `arguments`; returns the exit status and output.
-    func run(_ arguments: [String] = []) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String] = [], cache: String? = nil) throws -> (status: Int32, output: String) {
+        let pipe = Pipe()
+        let process = try start(arguments, output: pipe, cache: cache)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs the executable with exactly `arguments` (e.g. `train`, which has no budget or output).
+    func execute(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--budget", "smoke", "--output", output, "--cache", cache, "--threads", "2"] + arguments
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LOSS_SURFACES_QUIET"] = "1"
         process.environment = environment
@@ -33,6 +42,25 @@ struct ChapterRunner {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts the chapter as `run` does, without waiting; its output goes to `output` (nowhere by default).
+    func start(_ arguments: [String] = [], output pipe: Pipe? = nil, cache: String? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--budget", "smoke", "--output", output, "--cache", cache ?? self.cache, "--threads", "2"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOSS_SURFACES_QUIET"] = "1"
+        process.environment = environment
+        if let pipe {
+            process.standardOutput = pipe
+            process.standardError = pipe
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        return process
     }
 
     var report: String? { try? String(contentsOfFile: output + "/report.md", encoding: .utf8) }
@@ -48,6 +76,33 @@ struct ChapterRunner {
             rest = after[close...]
         }
         return targets
+    }
+
+    /// Every file the run wrote, by name.
+    func writtenFiles() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: output) {
+            files[name] = try Data(contentsOf: URL(fileURLWithPath: output + "/" + name))
+        }
+        return files
+    }
+
+    /// `--replot` with an empty cache rewrites every file — report, figures in every format,
+    /// CSV/JSON, run record — byte for byte as the run wrote it, and computes nothing.
+    func replotReproducesTheRun() throws -> [String] {
+        let before = try writtenFiles()
+        let empty = NSTemporaryDirectory() + "/replot-cache-\(UUID().uuidString)"
+        for name in before.keys where name != "run.json" { try FileManager.default.removeItem(atPath: output + "/" + name) }
+        let (status, out) = try run(["--replot"], cache: empty)
+        var problems: [String] = []
+        if status != 0 { problems.append("replot failed: \(out)") }
+        let after = try writtenFiles()
+        for (name, data) in before where after[name] != data { problems.append("\(name) differs after --replot") }
+        if after.count != before.count { problems.append("replot wrote \(after.keys.sorted()), the run \(before.keys.sorted())") }
+        let cached = (try? FileManager.default.contentsOfDirectory(atPath: empty)) ?? []
+        if !cached.isEmpty { problems.append("replot put \(cached) into the empty cache") }
+        if !before.keys.contains("run.json") { problems.append("the run wrote no run.json") }
+        return problems
     }
 
     func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: output + "/" + relative) }

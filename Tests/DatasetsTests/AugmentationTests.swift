@@ -53,4 +53,28 @@ import Tensor
             #expect(out.allSatisfy { $0 == -9 || (1...12).contains($0) } && !out.contains(where: \.isNaN))
         }
     }
+
+    /// CIFAR's recipe on a 3 × 32 × 32 image: one crop offset and one flip for all three channels,
+    /// each channel padded with its own normalised black.
+    @Test func cifarCropWithPaddingFourMovesEveryChannelTogether() {
+        let (c, h, w) = (3, 32, 32)
+        let source: [Float] = (0..<(c * h * w)).map { Float($0) }
+        var black: [Float] = [-1, -2, -3]
+        let augmentation = Augmentation.standard(padding: 4)
+        var offsets = Set<[Int]>()
+        for seed in UInt64(0)..<300 {
+            var draws = RandomGenerator(seed: seed)
+            let dy = draws.uniformInt(below: 9) - 4, dx = draws.uniformInt(below: 9) - 4
+            let flip = draws.uniformFloat() < 0.5
+            offsets.insert([dy, dx])
+            var out = [Float](repeating: .nan, count: c * h * w), generator = RandomGenerator(seed: seed)
+            augmentation.apply(source, to: &out, shape: (c, h, w), black: &black, generator: &generator)
+            let expected: [Float] = (0..<c).flatMap { ch in (0..<h).flatMap { y in (0..<w).map { x -> Float in
+                let sx = flip ? w - 1 - x + dx : x + dx, sy = y + dy
+                return (0..<h).contains(sy) && (0..<w).contains(sx) ? Float((ch * h + sy) * w + sx) : black[ch]
+            } } }
+            #expect(out == expected, "seed \(seed)")
+        }
+        #expect(offsets.count == 81)  // every (top, left) in [0, 8]²
+    }
 }

@@ -12,8 +12,12 @@ struct NetworkHarness {
     let mode: ForwardMode
     let workspace: Workspace
 
-    init(_ model: ModelName, width: Int = 1, batch: Int, mode: ForwardMode, seed: UInt64, smooth: Bool = false) {
-        network = smooth ? Network.makeSmoothTwin(model, width: width) : Network.make(model, width: width)
+    var classes: Int { network.classes }
+
+    init(_ model: ModelName, width: Int = 1, inputShape: [Int] = [1, 28, 28], classes: Int = 10, batch: Int, mode: ForwardMode,
+         seed: UInt64, smooth: Bool = false) {
+        network = smooth ? Network.makeSmoothTwin(model, inputShape: inputShape, classes: classes, width: width)
+            : Network.make(model, inputShape: inputShape, classes: classes, width: width)
         var rng = RandomGenerator(seed: seed)
         var p = [Float](repeating: 0, count: network.layout.parameterCount)
         var s = [Float](repeating: 0, count: network.layout.stateCount)
@@ -24,8 +28,8 @@ struct NetworkHarness {
         }
         parameters = p
         state = s
-        images = (0..<(784 * batch)).map { _ in rng.normal() }
-        labels = (0..<batch).map { _ in Int32(rng.uniformInt(below: 10)) }
+        images = (0..<(inputShape.reduce(1, *) * batch)).map { _ in rng.normal() }
+        labels = (0..<batch).map { _ in Int32(rng.uniformInt(below: classes)) }
         self.batch = batch
         self.mode = mode
         workspace = network.makeWorkspace(batchCapacity: batch)
@@ -38,7 +42,7 @@ struct NetworkHarness {
                 images.withUnsafeBufferPointer { x in
                     let y = network.forward(parameters: p.baseAddress!, state: sp.baseAddress!, input: x.baseAddress!,
                                             batch: batch, mode: mode, workspace: workspace)
-                    return Array(UnsafeBufferPointer(start: y, count: batch * 10))
+                    return Array(UnsafeBufferPointer(start: y, count: batch * classes))
                 }
             }
         }
@@ -49,7 +53,7 @@ struct NetworkHarness {
         let z = logits(parameters)
         var total = 0.0
         for i in 0..<batch {
-            let row = z[(i * 10)..<(i * 10 + 10)].map(Double.init)
+            let row = z[(i * classes)..<(i * classes + classes)].map(Double.init)
             let m = row.max()!
             total += m + Foundation_log(row.reduce(0) { $0 + Foundation_exp($1 - m) }) - row[Int(labels[i])]
         }
@@ -59,7 +63,7 @@ struct NetworkHarness {
     func gradient() -> (loss: Float, gradient: [Float]) {
         var s = state
         var g = [Float](repeating: .nan, count: parameters.count)
-        var dy = [Float](repeating: 0, count: batch * 10)
+        var dy = [Float](repeating: 0, count: batch * classes)
         let loss: Float = parameters.withUnsafeBufferPointer { p in
             s.withUnsafeMutableBufferPointer { sp in
                 images.withUnsafeBufferPointer { x in
@@ -67,7 +71,7 @@ struct NetworkHarness {
                                             batch: batch, mode: mode, workspace: workspace)
                     let r = labels.withUnsafeBufferPointer { l in
                         dy.withUnsafeMutableBufferPointer { d in
-                            SoftmaxCrossEntropy.evaluate(logits: y, labels: l.baseAddress!, batch: batch, classes: 10,
+                            SoftmaxCrossEntropy.evaluate(logits: y, labels: l.baseAddress!, batch: batch, classes: classes,
                                                          gradient: d.baseAddress!)
                         }
                     }

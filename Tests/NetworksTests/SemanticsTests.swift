@@ -103,14 +103,26 @@ struct SemanticsTests {
                       (3, 1, 1, 3, 8, 16), (3, 2, 1, 5, 16, 8), (1, 1, 0, 7, 16, 24), (5, 2, 2, 3, 8, 16), (3, 2, 0, 4, 8, 8),
                       (2, 2, 1, 3, 8, 8)])
     func convolutionMatchesDirectConvolution(kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {
+        checkConvolutions(input: [2, 9, 8], kernel: kernel, stride: stride, padding: padding, batch: batch, outA: outA, outB: outB)
+    }
+
+    /// CIFAR's 3 × 32 × 32 input through the reference networks' first convolutions (3×3 at stride
+    /// 1 and 2, the 1×1 shortcut): the direct kernels' padded 34-wide rows and 32-position tiles.
+    @Test(arguments: [(3, 1, 1, 2, 16, 16), (3, 2, 1, 2, 16, 32), (1, 2, 0, 2, 16, 32), (3, 1, 0, 1, 8, 8)])
+    func convolutionMatchesDirectConvolutionOnCIFARImages(kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {
+        checkConvolutions(input: [3, 32, 32], kernel: kernel, stride: stride, padding: padding, batch: batch, outA: outA, outB: outB)
+    }
+
+    func checkConvolutions(input: [Int], kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {
         // A conv on the (sample-major) input, then a second conv on its channel-major output; compare both
         // with the textbook sum y[n,o,i,j] = b[o] + Σ W[o,c,ki,kj]·x[n,c,i·s−p+ki, j·s−p+kj].
-        let g = LayerGraph(inputShape: [2, 9, 8])
+        let (inC, inH, inW) = (input[0], input[1], input[2])
+        let g = LayerGraph(inputShape: input)
         let a = g.conv2d(g.input, name: "a", outChannels: outA, kernel: kernel, stride: stride, padding: padding)
         g.conv2d(a, name: "b", outChannels: outB, kernel: kernel, stride: stride, padding: padding, bias: false)
         var rng = RandomGenerator(seed: 9)
         let p = (0..<g.layout.parameterCount).map { _ in rng.normal() }
-        let x = (0..<(2 * 9 * 8 * batch)).map { _ in rng.normal() }
+        let x = (0..<(inC * inH * inW * batch)).map { _ in rng.normal() }
         var s: [Float] = [0]
         let ws = g.makeWorkspace(batchCapacity: batch)
         p.withUnsafeBufferPointer { pp in
@@ -137,7 +149,7 @@ struct SemanticsTests {
             return (y, ho, wo)
         }
         let wa = g.layout.entry(named: "a.weight")!, ba = g.layout.entry(named: "a.bias")!, wb = g.layout.entry(named: "b.weight")!
-        let (ya, h1, w1) = direct(x, c: 2, h: 9, w: 8, out: outA, weight: p[wa.range], bias: p[ba.range])
+        let (ya, h1, w1) = direct(x, c: inC, h: inH, w: inW, out: outA, weight: p[wa.range], bias: p[ba.range])
         expectClose(ws.read(a), ya, rtol: 1e-4, atol: 1e-4, "first conv")
         let (yb, _, _) = direct(ya, c: outA, h: h1, w: w1, out: outB, weight: p[wb.range], bias: nil)
         expectClose(ws.read(g.output), yb, rtol: 1e-4, atol: 1e-4, "second conv")

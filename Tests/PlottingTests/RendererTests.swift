@@ -5,7 +5,7 @@ import FoundationXML
 import Testing
 @testable import Plotting
 
-/// Files as written: PNG signature and size, SVG well-formed and byte-stable. Never pixels.
+/// Files as written: PNG signature and size, SVG well-formed and byte-stable (PDF: PDFTests). Never pixels.
 @Suite("Cairo renderer")
 struct RendererTests {
     static func figure() -> Figure {
@@ -60,13 +60,14 @@ struct RendererTests {
                 ##"<g id="surface1"><use xlink:href="#glyph0-1"/><path clip-path="url(#clip1)"/><clipPath id="clip1"/><g id="surface2"/></g>"##)
     }
 
-    @Test("save writes both files atomically")
+    @Test("save writes PNG, SVG and PDF atomically")
     func save() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plotting-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let paths = try Self.figure().save(to: folder, name: "f", dpi: 100)
         #expect(FileManager.default.fileExists(atPath: paths.png) && FileManager.default.fileExists(atPath: paths.svg))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["f.png", "f.svg"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["f.pdf", "f.png", "f.svg"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/f.pdf")).starts(with: Array("%PDF-".utf8)))
     }
 
     @Test("Cairo reports its version and measures text with the requested font")

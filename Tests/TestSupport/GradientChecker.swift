@@ -90,3 +90,23 @@ public func expectGradientsMatch(_ report: GradientChecker.Report, _ what: Strin
     #expect(Double(report.skipped) <= maxSkippedFraction * Double(max(report.checked, 1)),
             "\(what): too many kinks skipped: \(report)", sourceLocation: sourceLocation)
 }
+
+extension GradientChecker {
+    /// The derivative of `loss` at `point` along one unit direction — half the analytic gradient's
+    /// own direction (so the derivative stands out of Float32 rounding), half random — by central
+    /// differences with step `epsilon`, beside the analytic `gradient · d`. Only coordinates in
+    /// `range` move (e.g. a curve's middle bend).
+    public static func directionalDerivative(at point: [Float], gradient: [Float], range: Range<Int>? = nil, epsilon: Float = 1e-3,
+                                             rng: inout RandomGenerator, loss: ([Float]) -> Double) -> (numeric: Double, analytic: Double) {
+        let range = range ?? point.indices
+        var d = [Float](repeating: 0, count: point.count)
+        let norm = BLAS.norm2(gradient)
+        for k in range { d[k] = gradient[k] / norm + rng.normal() / Float(range.count).squareRoot() }
+        let dn = BLAS.norm2(d)
+        for k in d.indices { d[k] /= dn }
+        var plus = point, minus = point
+        BLAS.axpy(alpha: epsilon, d, &plus)
+        BLAS.axpy(alpha: -epsilon, d, &minus)
+        return ((loss(plus) - loss(minus)) / Double(2 * epsilon), Double(BLAS.dot(gradient, d)))
+    }
+}

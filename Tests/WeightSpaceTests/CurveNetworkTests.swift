@@ -1,5 +1,6 @@
 import Networks
 import Tensor
+import TestSupport
 import Testing
 import Training
 @testable import WeightSpace
@@ -83,19 +84,8 @@ import Training
         let (_, gradient) = loss(bends)
         // The fixed endpoints get no gradient.
         #expect(gradient[0..<p].allSatisfy { $0 == 0 } && gradient[(2 * p)...].allSatisfy { $0 == 0 })
-        // Directional derivative along a unit direction in the middle bend: half the analytic
-        // gradient's direction (so the derivative is large against Float32 rounding), half random.
-        var d = [Float](repeating: 0, count: 3 * p)
-        let gradientNorm = BLAS.norm2(gradient)
-        for k in p..<(2 * p) { d[k] = gradient[k] / gradientNorm + rng.normal() / Float(p).squareRoot() }
-        let norm = BLAS.norm2(d)
-        for k in d.indices { d[k] /= norm }
-        let eps: Float = 1e-3
-        var plus = bends, minus = bends
-        BLAS.axpy(alpha: eps, d, &plus)
-        BLAS.axpy(alpha: -eps, d, &minus)
-        let numeric = (loss(plus).0 - loss(minus).0) / Double(2 * eps)
-        let analytic = Double(BLAS.dot(gradient, d))
+        // Directional derivative along a unit direction in the middle bend.
+        let (numeric, analytic) = GradientChecker.directionalDerivative(at: bends, gradient: gradient, range: p..<(2 * p), rng: &rng) { loss($0).0 }
         #expect(abs(numeric - analytic) <= 0.02 * max(abs(analytic), 1e-3), "numeric \(numeric) vs analytic \(analytic)")
     }
 }

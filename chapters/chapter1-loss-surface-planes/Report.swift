@@ -9,6 +9,7 @@ struct PlanesReport: ChapterReport {
     let results: PlanesResults
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 1 — Loss-surface planes: isolated optima, and the valleys curves follow" }
     var budget: Budget { plan.budget }
@@ -18,7 +19,7 @@ struct PlanesReport: ChapterReport {
     var pairCount: Int { plan.pairs.count }
     var spread: String { pairCount > 1 ? "mean ± std over \(pairCount) pairs" : "one pair" }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = PlaneFigures(results: results)
         let planes = try folder.write(figures.planesFigure(), name: "planes")
@@ -29,7 +30,7 @@ struct PlanesReport: ChapterReport {
                      ("summaries, verdicts, plane geometry and contour levels (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, planes: planes, random: random, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
@@ -45,7 +46,7 @@ struct PlanesReport: ChapterReport {
         let ev = plan.curves
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std.",
-            "Network: `\(ev.model.rawValue)`, \(Network.make(ev.model).layout.parameterCount) parameters; seeds \(plan.seeds.map(String.init).joined(separator: ", ")), each trained \(e.epochs) epochs (batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \(e.weightDecay), GAR's piecewise schedule, crop + flip) — chapter 2's endpoints, shared through the artifact cache.",
+            "Network: `\(ev.model.rawValue)`, \(data.parameterCount(ev.model)) parameters; seeds \(plan.seeds.map(String.init).joined(separator: ", ")), each trained \(e.epochs) epochs (batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \(e.weightDecay), GAR's piecewise schedule, crop + flip) — chapter 2's endpoints, shared through the artifact cache.",
             "Curves: chapter 2's Bezier and PolyChain curves with \(ev.bends) bends (fixed ends), \(ev.curveEpochs) epochs, for the pairs \(plan.pairs.map { "\($0.0)–\($0.1)" }.joined(separator: ", ")).",
             "Three-optima planes: A and B the pair's endpoints, C the next seed (triples \(plan.pairs.indices.map { let t = plan.triple($0); return "\(t.0)–\(t.1)–\(t.2)" }.joined(separator: ", "))); A at (0, 0), B at (dx, 0), C above.",
             "Planes (GAR `plane.py`): Gram–Schmidt on parameters only (BN buffers excluded), û along B − A, v̂ towards the third point; grid \(plan.grid.points) × \(plan.grid.points), α, β ∈ [\(plan.grid.lower), \(plan.grid.upper)], point A + α·dx·û + β·dy·v̂; drawn for the first pair. Random plane (Li et al.): two filter-normalised Gaussian directions around network \(results.random.seed), grid \(plan.randomGrid.points) × \(plan.randomGrid.points) over [\(plan.randomGrid.lower), \(plan.randomGrid.upper)]².",
@@ -58,9 +59,9 @@ struct PlanesReport: ChapterReport {
     func fillResults(_ doc: inout MarkdownDocument, planes: (png: String, svg: String), random: (png: String, svg: String), files: [(String, String)]) {
         let t = plan.triple(0)
         doc.figure(planes.png, caption: "Train loss (top) and test error (bottom) on three planes of pair \(t.0)–\(t.1): through networks \(t.0), \(t.1) and \(t.2) (left); through the endpoints and the middle bend of the Bezier curve (centre) and of the PolyChain curve (right). GAR's log-spaced levels (train loss: vmax 5, log α −5; test error: vmax 40 %, log α −1; \(PlaneFigures.levelCount) levels), one colour scale per row. Circles: networks; diamond: middle bend; thick line: the curve; dashed: the segment. Axes in weight-space units.")
-        doc.fileLink("Vector version (SVG)", to: planes.svg)
+        doc.vectorLinks(svg: planes.svg)
         doc.figure(random.png, caption: "Beyond the paper: the filter-normalised random plane around network \(results.random.seed) (Li et al. 2018), θ + x·δ + y·η, on the same levels as the planes above.")
-        doc.fileLink("Vector version (SVG)", to: random.svg)
+        doc.vectorLinks(svg: random.svg)
         fillThreeOptimaTable(&doc)
         fillCurvePlaneTable(&doc)
         doc.paragraph("Data behind the figures and tables:")

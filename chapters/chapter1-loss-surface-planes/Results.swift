@@ -8,7 +8,7 @@ struct PlanePosition: Codable {
 }
 
 /// The plane through three independently trained networks A, B (on the x axis) and C.
-struct ThreeOptimaResult {
+struct ThreeOptimaResult: Codable {
     let seeds: [UInt64]
     /// A, B, C in plane coordinates.
     let positions: [PlanePosition]
@@ -32,9 +32,10 @@ struct ThreeOptimaResult {
 }
 
 /// The plane through the endpoints A, B and the middle bend of a trained curve.
-struct CurvePlaneResult {
+struct CurvePlaneResult: Codable {
     let kind: CurveKind
-    let seeds: (UInt64, UInt64)
+    let seedPair: SeedPair
+    var seeds: (UInt64, UInt64) { seedPair.tuple }
     let dx: Double, dy: Double
     /// The middle bend in plane coordinates (x, dy).
     let bend: PlanePosition
@@ -57,18 +58,27 @@ struct CurvePlaneResult {
 }
 
 /// LL's plane of two filter-normalised random directions around network A.
-struct RandomPlaneResult {
+struct RandomPlaneResult: Codable {
     let seed: UInt64
     let grid: PlaneGrid
 }
 
-/// Everything one run measured.
-struct PlanesResults {
-    let plan: PlanesPlan
+/// Everything one run measured (what its run record keeps).
+struct PlanesMeasurements: Codable {
     let triples: [ThreeOptimaResult]
     let bezier: [CurvePlaneResult]
     let polychain: [CurvePlaneResult]
     let random: RandomPlaneResult
+}
+
+/// Everything one run measured, with the plan it followed.
+struct PlanesResults {
+    let plan: PlanesPlan
+    let measured: PlanesMeasurements
+    var triples: [ThreeOptimaResult] { measured.triples }
+    var bezier: [CurvePlaneResult] { measured.bezier }
+    var polychain: [CurvePlaneResult] { measured.polychain }
+    var random: RandomPlaneResult { measured.random }
 
     var curvePlanes: [(name: String, results: [CurvePlaneResult])] { [("Bezier", bezier), ("PolyChain", polychain)] }
 }

@@ -82,7 +82,7 @@ struct Survey {
         }
         let grid = k == 0 ? try self.grid("\(kind.rawValue)-grid-\(a)-\(b)", identity: "curve plane \(trained.recipe.cacheKey)", plane: plane) : nil
         let bend = plane.coordinates(of: trained.bend(curve.bends / 2))
-        return CurvePlaneResult(kind: kind, seeds: (a, b), dx: plane.dx, dy: plane.dy, bend: PlanePosition(x: bend.x, y: bend.y),
+        return CurvePlaneResult(kind: kind, seedPair: SeedPair((a, b)), dx: plane.dx, dy: plane.dy, bend: PlanePosition(x: bend.x, y: bend.y),
                                 overlay: overlay, residual: residual, ts: ts, curve: onCurve, segment: segment, grid: grid)
     }
 

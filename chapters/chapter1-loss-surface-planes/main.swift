@@ -35,20 +35,23 @@ struct Chapter1: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
-        let data = try plan.curves.loadData(directory: options.engine.dataPath)
-        let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-        let pairs = plan.pairs.indices
-        let results = PlanesResults(plan: plan,
-                                    triples: try pairs.map { try survey.threeOptima($0) },
-                                    bezier: try pairs.map { try survey.curvePlane(.bezier, $0) },
-                                    polychain: try pairs.map { try survey.curvePlane(.polychain, $0) },
-                                    random: try survey.randomPlane())
+        let data = try plan.curves.loadData(options.engine.dataSource)
+        let (measured, replaying) = try options.measurements(chapter: "chapter1") {
+            let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+            let pairs = plan.pairs.indices
+            return PlanesMeasurements(triples: try pairs.map { try survey.threeOptima($0) },
+                                      bezier: try pairs.map { try survey.curvePlane(.bezier, $0) },
+                                      polychain: try pairs.map { try survey.curvePlane(.polychain, $0) },
+                                      random: try survey.randomPlane())
+        }
         let folder = options.outputFolder("chapter1")
-        try PlanesReport(results: results, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        let report = PlanesReport(results: PlanesResults(plan: plan, measured: measured), data: data,
+                                  seconds: Date().timeIntervalSince(started), replaying: replaying)
+        try options.record(chapter: "chapter1", measured: measured, report: try report.write(to: folder))
+        options.announce(report: folder, chapter: "chapter1")
     }
 }
 

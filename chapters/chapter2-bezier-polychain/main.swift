@@ -41,16 +41,18 @@ struct Chapter2: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = CurvePlan(budget: options.budget, model: options.model, seeds: options.seeds, bends: bends, points: points)
-        let data = try plan.loadData(directory: options.engine.dataPath)
-        let cache = ArtifactCache(root: options.engine.cache)
-        let pairs = try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }
-        let report = Chapter2Report(plan: plan, pairs: pairs, data: data, seconds: Date().timeIntervalSince(started))
+        let data = try plan.loadData(options.engine.dataSource)
+        let (pairs, replaying) = try options.measurements(chapter: "chapter2") {
+            let cache = ArtifactCache(root: options.engine.cache)
+            return try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }
+        }
+        let report = Chapter2Report(plan: plan, pairs: pairs, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
         let folder = options.outputFolder("chapter2")
-        try report.write(to: folder)
-        print("report: \(folder)/report.md")
+        try options.record(chapter: "chapter2", measured: pairs, report: try report.write(to: folder))
+        options.announce(report: folder, chapter: "chapter2")
     }
 
     /// Endpoints, the segment, a Bezier and a PolyChain curve for one pair of seeds.
@@ -68,15 +70,16 @@ struct Chapter2: ParsableCommand {
             curves[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: kind.rawValue)
         }
-        return PairResult(seeds: seeds, segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!)
+        return PairResult(seedPair: SeedPair(seeds), segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!)
     }
 }
 
 // MARK: - Results
 
 /// The three paths evaluated for one pair of endpoints.
-struct PairResult {
-    let seeds: (UInt64, UInt64)
+struct PairResult: Codable {
+    let seedPair: SeedPair
+    var seeds: (UInt64, UInt64) { seedPair.tuple }
     let segment: CurveEvaluation
     let bezier: CurveEvaluation
     let polychain: CurveEvaluation
@@ -131,6 +134,7 @@ struct Chapter2Report: ChapterReport {
     let pairs: [PairResult]
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 2 — Bezier vs PolyChain: curves of low loss between trained networks" }
     var budget: Budget { plan.budget }
@@ -169,14 +173,14 @@ struct Chapter2Report: ChapterReport {
         ]
     }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figure = try folder.write(curvesFigure(), name: "curves")
         let csv = try folder.write(pointsTable(), name: "curves")
         let json = try folder.write(json: summaryJSON(), name: "summary")
         var section = MarkdownDocument()
         fillResults(&section, figure: figure.png, svg: figure.svg, csv: csv, json: json)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
@@ -191,7 +195,7 @@ struct Chapter2Report: ChapterReport {
         let e = plan.endpointRecipe(seed: pairs[0].seeds.0, data: data)
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std.",
-            "Network: `\(plan.model.rawValue)`, \(Network.make(plan.model).layout.parameterCount) parameters.",
+            "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters.",
             "Endpoints: \(pairs.count) pair(s) of independently trained networks, seeds \(pairs.map { "\($0.seeds.0)–\($0.seeds.1)" }.joined(separator: ", ")); \(e.epochs) epochs, batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \(e.weightDecay), GAR's piecewise schedule, random crop (pad \(e.cropPadding)) and horizontal flip.",
             "Curves: \(plan.bends) bends (endpoints fixed, middle bend initialised on the segment), \(plan.curveEpochs) epochs with the endpoints' optimizer and schedule, one t ~ U(0, 1) per minibatch, weight decay on θ(t).",
             "Evaluation: \(plan.points) evenly spaced t; at each, BN statistics recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images; train loss (NLL + ½·wd·‖θ‖²) and error on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) training images; test NLL and error on \(data.test.count == 10_000 ? "all 10000" : "the first \(data.test.count) of the 10000") test images.",
@@ -202,7 +206,7 @@ struct Chapter2Report: ChapterReport {
     func fillResults(_ doc: inout MarkdownDocument, figure: String, svg: String, csv: String, json: String) {
         let caption = pairs.count > 1 ? "Train loss (log scale) and test error along t, mean ± std over \(pairs.count) endpoint pairs." : "Train loss (log scale) and test error along t for one endpoint pair."
         doc.figure(figure, caption: caption + " Dashed: the straight segment; solid: the trained curves.")
-        doc.fileLink("Vector version (SVG)", to: svg)
+        doc.vectorLinks(svg: svg)
         doc.paragraph("GAR's table: min/max over the path (errors in %, train loss NLL + ½·wd·‖θ‖²), the length-weighted mean test error and the path length in weight space\(pairs.count > 1 ? "; mean ± std over pairs" : "").")
         doc.table(header: ["path", "min train loss", "max train loss", "min test error", "max test error", "avg test error (length-weighted)", "length"],
                   rows: rows.map(\.cells))

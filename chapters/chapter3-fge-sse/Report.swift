@@ -10,6 +10,7 @@ struct Chapter3Report: ChapterReport {
     let replicates: [Replicate]
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 3 — Fast Geometric Ensembling vs Snapshot Ensembles vs independent networks" }
     var budget: Budget { plan.budget }
@@ -74,7 +75,7 @@ struct Chapter3Report: ChapterReport {
         return out
     }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let trajectory = try folder.write(trajectoryFigure(), name: "fge-trajectory")
         let ensembles = try folder.write(ensemblesFigure(), name: "ensembles")
@@ -85,7 +86,7 @@ struct Chapter3Report: ChapterReport {
                      ("summary, claims and configuration (JSON)", try folder.write(json: summaryJSON(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, trajectory: trajectory, ensembles: ensembles, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
@@ -107,7 +108,7 @@ struct Chapter3Report: ChapterReport {
         let sseCycle = plan.budgetEpochs / plan.snapshotsPerBudget
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training images (\(perEpoch) iterations per epoch at batch \(base.batchSize)) and \(data.test.count) test images, normalised with the training set's mean and std; random crop (pad \(base.cropPadding)) and horizontal flip for training.",
-            "Network: `\(plan.model.rawValue)`, \(Network.make(plan.model).layout.parameterCount) parameters.",
+            "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters.",
             "Budget B = \(plan.budgetEpochs) epochs, the conventional run: SGD momentum \(base.momentum), lr \(base.learningRate), weight decay \(base.weightDecay), GAR's piecewise schedule (the endpoints of chapters 1, 2 and 5). Every method is run for \(plan.budgets) budgets; its ensemble at k budgets holds the members it collected within k·B epochs.",
             "**Ind**: \(plan.budgets) conventional runs with different seeds (per replicate: \(replicates.map { $0.independentSeeds.map(String.init).joined(separator: ", ") }.joined(separator: "; "))); k networks at k budgets.",
             "**SSE**: the first Ind network's initialisation, minibatches and optimizer with the rate replaced by cosine restarts per iteration, α0 = \(plan.sseLearningRate), \(plan.snapshotsPerBudget) cycles per budget (\(sseCycle) epochs each\(plan.budgetEpochs % plan.snapshotsPerBudget != 0 ? ", the last absorbing the remainder" : "")), a snapshot at the end of every cycle: \(sse.snapshotEpochs.count) snapshots over \(plan.budgets) budgets.",
@@ -124,9 +125,9 @@ struct Chapter3Report: ChapterReport {
         let a = aggregate
         let spread = replicates.count > 1 ? "mean ± std over \(replicates.count) seeds" : "one seed"
         doc.figure(trajectory.png, caption: "FGE trajectory over the 1-budget part of the run (seed \(replicates[0].seed)): the rate (top); test error of the current network at \(plan.probesPerCycle) points per cycle and of the growing ensemble, members circled, the conventional run's final error dashed (middle); distance from the starting checkpoint (bottom).")
-        doc.fileLink("Vector version (SVG)", to: trajectory.svg)
+        doc.vectorLinks(svg: trajectory.svg)
         doc.figure(ensembles.png, caption: "Ensemble test error against training budget (left) and against the number of members (right, log scale) for Ind, SSE and FGE; \(spread).")
-        doc.fileLink("Vector version (SVG)", to: ensembles.svg)
+        doc.vectorLinks(svg: ensembles.svg)
         doc.paragraph("Ensemble test error (%) at 1, 2, 3 budgets (\(spread)); members in the ensemble in parentheses.")
         doc.table(header: ["method"] + (1...plan.budgets).map { "\($0) budget\($0 > 1 ? "s" : "")" },
                   rows: Method.allCases.map { m in

@@ -14,7 +14,7 @@ enum Method: String, CaseIterable, Codable {
 }
 
 /// One method of one replicate: its members evaluated as a growing ensemble.
-struct MethodResult {
+struct MethodResult: Codable {
     let method: Method
     let evaluation: EnsembleEvaluation
     /// Members in the ensemble at 1, 2, 3 budgets (a prefix of the collection order).
@@ -48,8 +48,34 @@ struct Trajectory {
     let probeSeconds: Double
 }
 
+extension Trajectory: Codable {
+    private struct Probe: Codable { let step: Int, error: Double }
+    private struct Member: Codable { let step: Int, error: Double, distance: Double }
+    private enum CodingKeys: String, CodingKey { case steps, probes, members, ensembleErrors, cycleIterations, iterationsPerEpoch, probeSeconds }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(steps: try c.decode([TrajectoryPoint].self, forKey: .steps),
+                  probes: try c.decode([Probe].self, forKey: .probes).map { ($0.step, $0.error) },
+                  members: try c.decode([Member].self, forKey: .members).map { ($0.step, $0.error, $0.distance) },
+                  ensembleErrors: try c.decode([Double].self, forKey: .ensembleErrors), cycleIterations: try c.decode(Int.self, forKey: .cycleIterations),
+                  iterationsPerEpoch: try c.decode(Int.self, forKey: .iterationsPerEpoch), probeSeconds: try c.decode(Double.self, forKey: .probeSeconds))
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(probes.map { Probe(step: $0.step, error: $0.error) }, forKey: .probes)
+        try c.encode(members.map { Member(step: $0.step, error: $0.error, distance: $0.distance) }, forKey: .members)
+        try c.encode(ensembleErrors, forKey: .ensembleErrors)
+        try c.encode(cycleIterations, forKey: .cycleIterations)
+        try c.encode(iterationsPerEpoch, forKey: .iterationsPerEpoch)
+        try c.encode(probeSeconds, forKey: .probeSeconds)
+    }
+}
+
 /// Ind, SSE and FGE from one seed.
-struct Replicate {
+struct Replicate: Codable {
     let seed: UInt64
     let independentSeeds: [UInt64]
     let methods: [MethodResult]

@@ -53,21 +53,23 @@ struct Chapter3: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = EnsemblePlan(budget: options.budget, model: options.model, seeds: options.seeds, cycle: cycle, lr1: lr1,
                                 lr2: lr2, snapshots: snapshots, sseLearningRate: sseLR)
         guard plan.snapshotsPerBudget <= plan.budgetEpochs else {
             throw ValidationError("--snapshots must be at most \(plan.budgetEpochs) (cycles of whole epochs in a budget of \(plan.budgetEpochs) epochs)")
         }
-        let data = try plan.loadData(directory: options.engine.dataPath)
-        let experiment = Experiment(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-        try experiment.checkFGECollectsWithinOneBudget()
-        let replicates = try plan.seeds.indices.map { try experiment.replicate($0) }
-        let report = Chapter3Report(plan: plan, replicates: replicates, data: data, seconds: Date().timeIntervalSince(started))
+        let data = try plan.loadData(options.engine.dataSource)
+        let (replicates, replaying) = try options.measurements(chapter: "chapter3") {
+            let experiment = Experiment(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+            try experiment.checkFGECollectsWithinOneBudget()
+            return try plan.seeds.indices.map { try experiment.replicate($0) }
+        }
+        let report = Chapter3Report(plan: plan, replicates: replicates, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
         let folder = options.outputFolder("chapter3")
-        try report.write(to: folder)
-        print("report: \(folder)/report.md")
+        try options.record(chapter: "chapter3", measured: replicates, report: try report.write(to: folder))
+        options.announce(report: folder, chapter: "chapter3")
     }
 }
 

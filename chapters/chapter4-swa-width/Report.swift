@@ -9,6 +9,7 @@ struct AveragingReport: ChapterReport {
     let findings: Findings
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 4 — Stochastic Weight Averaging: wider optima, better generalisation" }
     var budget: Budget { plan.budget }
@@ -17,7 +18,7 @@ struct AveragingReport: ChapterReport {
     var plan: AveragingPlan { findings.plan }
     var spread: String { findings.seeds.count > 1 ? "mean ± std over \(findings.seeds.count) seeds" : "one seed" }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = AveragingFigures(findings: findings)
         let rays = try folder.write(figures.raysFigure(), name: "rays")
@@ -29,7 +30,7 @@ struct AveragingReport: ChapterReport {
                      ("summaries, widths and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, rays: rays, segment: segment, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
@@ -45,7 +46,7 @@ struct AveragingReport: ChapterReport {
         let schedule = plan.anneal.map { "PyTorch's SWALR (\($0.rawValue)) from the base run's last rate to swa_lr over \(swa.annealEpochs.formatted()) epoch" } ?? "constant swa_lr"
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std; random crop (pad \(base.cropPadding)) and flip for training.",
-            "Network: `\(base.model.rawValue)`, \(Network.make(base.model).layout.parameterCount) parameters; seeds \(plan.seeds.map(String.init).joined(separator: ", ")).",
+            "Network: `\(base.model.rawValue)`, \(data.parameterCount(base.model)) parameters; seeds \(plan.seeds.map(String.init).joined(separator: ", ")).",
             "SGD (budget B = \(plan.budgetEpochs) epochs): batch \(base.batchSize), momentum \(base.momentum), lr \(base.learningRate), weight decay \(base.weightDecay), GAR's piecewise schedule to 0.01·lr — the conventional run of chapters 2 and 3, taken from the artifact cache.",
             "SWA: from that run's checkpoint after \(plan.startEpoch) epochs (75 % of B, rounded), with its momentum buffer, \(swa.epochs) more epochs at \(schedule) (swa_lr = \(plan.swaLR)); the parameters averaged after epoch \(plan.startEpoch) of the base run and after every SWA epoch. Budgets \(AveragingPlan.budgetFactors.map { $0.formatted() }.joined(separator: ", ")) B = \(plan.budgetTotals.map(String.init).joined(separator: ", ")) epochs, averages of \(findings.seeds[0].members.map(String.init).joined(separator: ", ")) networks.",
             "Every solution evaluated with BN statistics recomputed on the same fixed \(min(plan.ensemble.batchNormImages, data.train.count))-image training subset (SGD's too, so both are measured alike); test error on all \(data.test.count) test images for the table.",
@@ -64,14 +65,14 @@ struct AveragingReport: ChapterReport {
         }
         doc.table(header: header, rows: [row])
         doc.figure(rays.png, caption: "Test error (left) and train loss (right, log scale) at distance s along random unit directions from the SGD and the SWA solution, the same directions for both; mean ± std over \(plan.rays * findings.seeds.count) rays (\(findings.seeds.count) seed(s) × \(plan.rays)).")
-        doc.fileLink("Vector version (SVG)", to: rays.svg)
+        doc.vectorLinks(svg: rays.svg)
         let (sgdW, sgdC) = findings.widths(\.sgdRays), (swaW, swaC) = findings.widths(\.swaRays)
         doc.table(header: ["solution", "width (mean ± std over rays)", "min", "max", "rays not rising \(AveragingPlan.widthRise.formatted()) points within reach"], rows: [
             ["SGD", MeanStd(sgdW).formatted(2), String(format: "%.2f", sgdW.min()!), String(format: "%.2f", sgdW.max()!), "\(sgdC)"],
             ["SWA", MeanStd(swaW).formatted(2), String(format: "%.2f", swaW.min()!), String(format: "%.2f", swaW.max()!), "\(swaC)"],
         ])
         doc.figure(segment.png, caption: "Train loss (left, log scale) and test error (right) along w_SWA + λ·(w_SGD − w_SWA) (\(spread)); λ = 0 is SWA, λ = 1 is SGD.")
-        doc.fileLink("Vector version (SVG)", to: segment.svg)
+        doc.vectorLinks(svg: segment.svg)
         let sep = MeanStd(findings.seeds.map(\.separation))
         doc.paragraph("Distance ‖w_SGD − w_SWA‖: \(sep.formatted(2)).")
         doc.paragraph("Data behind the figures and tables:")

@@ -6,7 +6,7 @@ import Training
 import WeightSpace
 
 /// One seed's SGD and SWA solutions, their test errors, and the probes of their width.
-struct SeedResult {
+struct SeedResult: Codable {
     let seed: UInt64
     /// SGD after B epochs, and SWA's average at each budget of `AveragingPlan.budgetTotals` (every test image).
     let sgd: PointMetrics
@@ -20,6 +20,12 @@ struct SeedResult {
     let segment: [PointMetrics]
     /// ‖w_SGD − w_SWA‖.
     let separation: Double
+}
+
+/// What a run measured (its run record): every seed's results and the ray distances.
+struct WidthMeasurements: Codable {
+    let seeds: [SeedResult]
+    let distances: [Double]
 }
 
 /// Trains (or fetches) each seed's SGD run and SWA continuation and measures them; every point

@@ -36,17 +36,21 @@ struct Chapter4: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = AveragingPlan(budget: options.budget, model: options.model, seeds: options.seeds, swaLR: swaLR, anneal: anneal)
-        let data = try plan.ensemble.loadData(directory: options.engine.dataPath)
-        let survey = WidthSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-        let reach = try survey.reach(seed: plan.seeds[0])
-        let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
-        let findings = Findings(plan: plan, seeds: try plan.seeds.map { try survey.measure($0, distances: distances) }, distances: distances)
+        let data = try plan.ensemble.loadData(options.engine.dataSource)
+        let (measured, replaying) = try options.measurements(chapter: "chapter4") {
+            let survey = WidthSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+            let reach = try survey.reach(seed: plan.seeds[0])
+            let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
+            return WidthMeasurements(seeds: try plan.seeds.map { try survey.measure($0, distances: distances) }, distances: distances)
+        }
+        let findings = Findings(plan: plan, seeds: measured.seeds, distances: measured.distances)
         let folder = options.outputFolder("chapter4")
-        try AveragingReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        let report = AveragingReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
+        try options.record(chapter: "chapter4", measured: measured, report: try report.write(to: folder))
+        options.announce(report: folder, chapter: "chapter4")
     }
 }
 

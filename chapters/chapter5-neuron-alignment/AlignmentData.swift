@@ -42,6 +42,7 @@ struct AlignmentData {
         let budget: String
         let paths: [PathSummary]
         let matchingObjective: [[Double]]
+        let pam: [[ProximalAlignment.Outcome]]
         let verdicts: [[String: String]]
     }
 
@@ -54,6 +55,7 @@ struct AlignmentData {
             }
         }
         return Summary(budget: findings.plan.budget.rawValue, paths: paths, matchingObjective: findings.pairs.map(\.matchingObjective),
+                       pam: findings.pairs.map(\.pam),
                        verdicts: findings.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] })
     }
 }

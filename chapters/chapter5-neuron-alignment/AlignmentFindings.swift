@@ -8,6 +8,7 @@ struct AlignmentFindings {
     let pairs: [PairAlignment]
 
     var methods: [String] { AlignmentPlan.methods.map(\.name) }
+    func index(_ method: AlignmentPlan.Method) -> Int { AlignmentPlan.methods.firstIndex(of: method)! }
     func over(_ value: (PairAlignment) -> Double) -> MeanStd { MeanStd(pairs.map(value)) }
     var endpoints: MeanStd { MeanStd(pairs.flatMap(\.endpointAccuracy)) }
     func curveAverage(_ m: Int) -> MeanStd { over { $0.paths[m][0].averageAccuracy } }
@@ -39,6 +40,11 @@ struct AlignmentFindings {
                                measured: "barrier \(after.formatted(2, scale: 100)) vs unaligned \(before.formatted(2, scale: 100)) points",
                                held: after.mean < before.mean, beyondSpread: beyond(after, before), spreadOf: "pairs"))
         }
+        let pu = curveMinimum(index(.pamFromUnaligned)), pc = curveMinimum(index(.pamFromCorrelation))
+        out.append(Verdict(claim: "PAM from the unaligned start raises the curve's minimum accuracy above the unaligned curve's",
+                           measured: "min accuracy PAM from unaligned \(pct(pu)) vs unaligned \(pct(u))", held: pu.mean > u.mean, beyondSpread: beyond(pu, u), spreadOf: "pairs"))
+        out.append(Verdict(claim: "PAM from the aligned start lands near correlation alignment (curve minimum within \(Self.closePoints.formatted()) point)",
+                           measured: "min accuracy PAM from correlation \(pct(pc)) vs correlation \(pct(c))", held: 100 * abs(pc.mean - c.mean) <= Self.closePoints, beyondSpread: nil))
         out.append(Verdict(claim: "weight matching's curve reaches at least correlation alignment's minimum accuracy",
                            measured: "min accuracy weight matching \(pct(w)) vs correlation \(pct(c))", held: w.mean >= c.mean, beyondSpread: beyond(w, c), spreadOf: "pairs"))
         return out

@@ -12,31 +12,74 @@ struct AlignmentPlan {
     let points: Int
     /// Training images (the first, no augmentation) whose post-activations are correlated.
     let alignmentImages: Int
+    /// PAM's permutation step and rounding (its rate is set per curve); its φ step trains for the curves' epochs.
+    let pam: ProximalAlignment.Settings
+    /// Training images (a fixed subset) on which PAM scores its rounding candidates.
+    let pamScoringImages: Int
 
     init(budget: Budget, model: ModelName, seeds: [UInt64]?) {
         curves = CurvePlan(budget: budget, model: model, seeds: seeds)
         switch budget {
-        case .smoke: (points, alignmentImages) = (3, 256)
-        case .quick: (points, alignmentImages) = (11, 10_000)
-        case .full: (points, alignmentImages) = (21, 10_000)
+        case .smoke:
+            (points, alignmentImages) = (3, 256)
+            (pam, pamScoringImages) = (.init(epochs: 1, learningRate: 0, samples: 2), 256)
+        case .quick:
+            (points, alignmentImages) = (11, 10_000)
+            (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 2_000)  // the full budget's, on its first pair
+        case .full:
+            (points, alignmentImages) = (21, 10_000)
+            (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 2_000)
         }
     }
 
     var budget: Budget { curves.budget }
     var pairs: [(UInt64, UInt64)] { curves.seedPairs }
 
-    /// The alignments compared, in table order; nil is the networks as trained.
-    static let methods: [(name: String, alignment: Alignment?)] = [("unaligned", nil), ("correlation", .correlation), ("weight matching", .weightMatching)]
+    /// The alignments compared, in table order.
+    static let methods: [Method] = [.unaligned, .correlation, .weightMatching, .pamFromUnaligned, .pamFromCorrelation]
 
-    enum Alignment: String {
+    enum Method: String {
+        case unaligned
         case correlation
         case weightMatching = "weight matching"
+        case pamFromUnaligned = "PAM from unaligned"
+        case pamFromCorrelation = "PAM from correlation"
+
+        var name: String { rawValue }
+        /// Where PAM starts: the networks as trained or aligned by correlation.
+        var pamStart: Method? {
+            switch self {
+            case .pamFromUnaligned: return .unaligned
+            case .pamFromCorrelation: return .correlation
+            default: return nil
+            }
+        }
     }
 
-    /// Chapter 2's Bezier recipe between the pair, with the end network's units permuted by `alignment`.
-    func curveRecipe(_ a: TrainingRecipe, _ b: TrainingRecipe, alignment: Alignment?) -> CurveRecipe {
+    /// Chapter 2's Bezier recipe between the pair, with the end network's units permuted by `method`
+    /// (PAM's curves also carry its settings and the proximal pull of its φ step).
+    func curveRecipe(_ a: TrainingRecipe, _ b: TrainingRecipe, method: Method) -> CurveRecipe {
         var r = curves.curveRecipe(.bezier, a, b)
-        r.alignment = alignment?.rawValue
+        switch method {
+        case .unaligned: break
+        case .correlation, .weightMatching: r.alignment = method.rawValue
+        case .pamFromUnaligned, .pamFromCorrelation:
+            r.alignment = "\(method.rawValue): \(pamIdentity)"
+            r.proximalPull = pam.nu
+        }
         return r
+    }
+
+    /// PAM's settings for a curve: the permutation step at half the curve's rate, as the paper.
+    func pamSettings(_ curve: CurveRecipe) -> ProximalAlignment.Settings {
+        var s = pam
+        s.learningRate = 0.5 * curve.learningRate
+        return s
+    }
+
+    /// Everything PAM's permutation step depends on besides its endpoints and rate.
+    var pamIdentity: String {
+        "permutation step \(pam.epochs) epochs at half the curve's lr, batch \(pam.batchSize), ν \(pam.nu), \(pam.projectionRounds) projection rounds; "
+            + "rounding from \(pam.samples) samples of the \(pam.decompositionTerms) largest decomposition terms, scored on \(pamScoringImages) training images"
     }
 }

@@ -6,7 +6,7 @@ import Training
 import WeightSpace
 
 /// A path between A and (permuted) B evaluated at t, BN recomputed at every point.
-struct PathResult {
+struct PathResult: Codable {
     let method: String
     /// A trained Bezier curve, or the straight segment.
     let isCurve: Bool
@@ -25,8 +25,9 @@ struct PathResult {
 }
 
 /// One pair's alignments and paths.
-struct PairAlignment {
-    let seeds: (UInt64, UInt64)
+struct PairAlignment: Codable {
+    let seedPair: SeedPair
+    var seeds: (UInt64, UInt64) { seedPair.tuple }
     let groups: [String]
     /// Correlation matrices of A's and B's units per group, before any permutation.
     let correlations: [[[Double]]]
@@ -34,6 +35,8 @@ struct PairAlignment {
     let permutations: [[[Int]]]
     /// Weight matching's objective before and after every sweep.
     let matchingObjective: [Double]
+    /// PAM's permutation step and rounding from each of its starts (`AlignmentPlan.methods` order).
+    let pam: [ProximalAlignment.Outcome]
     /// `[method][kind: curve, segment]`.
     let paths: [[PathResult]]
 
@@ -65,19 +68,53 @@ struct AlignmentSurvey {
         let images = data.train.prefix(min(plan.alignmentImages, data.train.count))
         let correlations = NeuronAlignment.correlations(network: network, a: (a.parameters, a.state), b: (b.parameters, b.state), data: images)
         let matching = try WeightMatching.match(network: network, a: a.parameters, b: b.parameters, seed: RandomGenerator.derive(seed: seeds.1, "weight matching"))
-        let permutations = [UnitPermutation.identity(groups), try correlations.map { try NeuronAlignment.match($0) }, matching.permutations]
-        var paths: [[PathResult]] = []
-        for (m, method) in AlignmentPlan.methods.enumerated() {
-            var end = b
-            (end.parameters, end.state) = UnitPermutation.apply(permutations[m], groups: groups, layout: network.layout, parameters: b.parameters, state: b.state)
-            let recipe = plan.curveRecipe(a.recipe, b.recipe, alignment: method.alignment)
+        var permutations: [[[Int]]] = [], pam: [ProximalAlignment.Outcome] = [], paths: [[PathResult]] = []
+        for method in AlignmentPlan.methods {
+            let recipe = plan.curveRecipe(a.recipe, b.recipe, method: method)
+            let pi: [[Int]]
+            switch method {
+            case .unaligned: pi = UnitPermutation.identity(groups)
+            case .correlation: pi = try correlations.map { try NeuronAlignment.match($0) }
+            case .weightMatching: pi = matching.permutations
+            case .pamFromUnaligned, .pamFromCorrelation:
+                let start = permutations[AlignmentPlan.methods.firstIndex(of: method.pamStart!)!]
+                let outcome = try proximalAlignment(a, b, from: start, recipe: recipe, method: method)
+                pam.append(outcome)
+                // B permuted by the start, then by PAM's permutation of that: unit u is B's start[pam[u]].
+                pi = zip(start, outcome.permutations).map { s, q in q.map { s[$0] } }
+            }
+            permutations.append(pi)
+            let end = permuted(b, by: pi)
             let trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
-            let key = "\(recipe.cacheKey) perm \(fnvOf(permutations[m]))"
+            let key = "\(recipe.cacheKey) perm \(fnvOf(pi))"
             paths.append([try path(method.name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
                           try path(method.name, isCurve: false, key: key, Curve(.bezier, bends: 2), bends: a.parameters + end.parameters)])
         }
-        return PairAlignment(seeds: seeds, groups: groups.map(\.name), correlations: correlations, permutations: permutations,
-                             matchingObjective: matching.objective, paths: paths)
+        return PairAlignment(seedPair: SeedPair(seeds), groups: groups.map(\.name), correlations: correlations, permutations: permutations,
+                             matchingObjective: matching.objective, pam: pam, paths: paths)
+    }
+
+    func permuted(_ b: TrainedNetwork, by pi: [[Int]]) -> TrainedNetwork {
+        var end = b
+        (end.parameters, end.state) = UnitPermutation.apply(pi, groups: b.network.unitGroups, layout: b.network.layout, parameters: b.parameters, state: b.state)
+        return end
+    }
+
+    /// PAM's permutation step and rounding between A and B permuted by `start` (cached: it is
+    /// deterministic in what its identity names).
+    func proximalAlignment(_ a: TrainedNetwork, _ b: TrainedNetwork, from start: [[Int]], recipe: CurveRecipe,
+                           method: AlignmentPlan.Method) throws -> ProximalAlignment.Outcome {
+        let settings = plan.pamSettings(recipe), end = permuted(b, by: start)
+        var batches = a.recipe
+        batches.batchSize = settings.batchSize
+        batches.seed = RandomGenerator.derive(seed: recipe.seed, "PAM batches")
+        let scoring = data.train.fixedSubset(count: min(plan.pamScoringImages, data.train.count), seed: 41)
+        let identity = "PAM permutation step for \(recipe.cacheKey) from start \(fnvOf(start)), lr \(settings.learningRate) | \(plan.curves.model.rawValue) on \(data.name)"
+        return try cache.pointEvaluations(key: ArtifactCache.pointsKey("pam", identity: identity), identity: identity, count: 1,
+                                          label: "\(method.name) \(a.recipe.seed)-\(b.recipe.seed)") { _ in
+            try ProximalAlignment.learn(network: a.network, curve: recipe.curve, start: a.parameters, end: end.parameters, state: a.state,
+                                        batches: data.trainingBatches(batches), scoring: scoring, settings: settings, seed: recipe.seed)
+        }[0]
     }
 
     /// Evaluates `curve` through `bends` at the plan's t (cached point by point).

@@ -53,8 +53,8 @@ struct KneePlan {
 
     var shortEpochs: Int { max(1, Int((0.75 * Double(budgetEpochs)).rounded())) }
 
-    func loadData(directory: String) throws -> TrainingData {
-        try TrainingData.fashionMNIST(directory: directory, trainLimit: trainLimit, testLimit: testLimit)
+    func loadData(_ source: DataSource) throws -> TrainingData {
+        try TrainingData.load(source, trainLimit: trainLimit, testLimit: testLimit)
     }
 
     /// The recipe of a run: the `train` defaults (batch 128, momentum 0.9, wd 5e-4, crop + flip)

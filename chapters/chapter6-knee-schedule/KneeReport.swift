@@ -9,13 +9,14 @@ struct KneeReport: ChapterReport {
     let findings: KneeFindings
     let data: TrainingData
     let seconds: Double
+    let replaying: RecordedReport?
 
     var title: String { "Chapter 6 — The Knee schedule: explore at a high rate, exploit with a linear decay" }
     var budget: Budget { plan.budget }
     var seeds: [UInt64] { Array(Set(plan.comparisonSeeds + plan.densitySeeds)).sorted() }
     var plan: KneePlan { findings.plan }
 
-    func write(to path: String) throws {
+    func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let figures = KneeFigures(findings: findings)
         let schedules = try folder.write(figures.schedulesFigure(), name: "schedules")
@@ -26,7 +27,7 @@ struct KneeReport: ChapterReport {
                      ("summaries, correlations and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
         fillResults(&section, schedules: schedules, density: density, files: files)
-        try write(results: section, to: folder)
+        return try write(results: section, to: folder)
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
@@ -42,7 +43,7 @@ struct KneeReport: ChapterReport {
         let s = plan.sharpness
         doc.bullets([
             "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std; random crop (pad \(r.cropPadding)) and flip for training.",
-            "Network: `\(plan.model.rawValue)`, \(Network.make(plan.model).layout.parameterCount) parameters; batch \(r.batchSize), SGD momentum \(r.momentum), weight decay \(r.weightDecay); every schedule peaks at \(plan.peak).",
+            "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters; batch \(r.batchSize), SGD momentum \(r.momentum), weight decay \(r.weightDecay); every schedule peaks at \(plan.peak).",
             "Budgets: \(plan.budgetEpochs) epochs (\(r.totalIterations) iterations) and the short budget \(plan.shortEpochs) epochs (the paper's 150 of 200). Schedules, all set every iteration except step: step decay ×0.1 at 50 % and 75 % of the epochs; cosine to 0; linear decay to 0 (the Knee schedule with no explore phase); Smith's one-cycle (from peak/10 up over 45 %, down over 45 %, annihilation to peak/1000 over the last 10 %); Knee: 50 % of the iterations at the peak, then linear to 0 at the last iteration, no warmup.",
             "Comparison: each schedule × seeds \(plan.comparisonSeeds.map(String.init).joined(separator: ", ")) at both budgets. Density experiment: Knee with explore fractions \(plan.fractions.map { "\(Int((100 * $0).rounded())) %" }.joined(separator: ", ")) × seeds \(plan.densitySeeds.map(String.init).joined(separator: ", ")) at \(plan.budgetEpochs) epochs; runs with equal recipes are trained once and shared through the artifact cache.",
             "Final test accuracy on all \(data.test.count) test images with each network's own BN statistics; the training curves' per-epoch test error on the first \(min(plan.curveTestImages, data.test.count)).",
@@ -58,14 +59,14 @@ struct KneeReport: ChapterReport {
             [KneePlan.schedules[s].name, findings.accuracy(s, budget: 0).formatted(2, scale: 100), findings.accuracy(s, budget: 1).formatted(2, scale: 100)]
         })
         doc.figure(schedules.png, caption: "Left: the learning rate of every schedule against iteration (\(plan.budgetEpochs) epochs). Right: test accuracy after every epoch (first \(min(plan.curveTestImages, data.test.count)) test images), \(spread).")
-        doc.fileLink("Vector version (SVG)", to: schedules.svg)
+        doc.vectorLinks(svg: schedules.svg)
         doc.paragraph("Density experiment (\(plan.densitySeeds.count) seeds per fraction; mean ± std):")
         doc.table(header: ["explore", "sharpness", "L0", "L1", "test accuracy (%)"], rows: zip(plan.fractions, findings.density).map { f, runs in
             ["\(Int((100 * f).rounded())) %", MeanStd(runs.map { $0.sharpness!.sharpness }).formatted(3), MeanStd(runs.map { $0.sharpness!.l0 }).formatted(4),
              MeanStd(runs.map { $0.sharpness!.l1 }).formatted(4), MeanStd(runs.map(\.accuracy)).formatted(2, scale: 100)]
         })
         doc.figure(density.png, caption: "Keskar sharpness (left) and test accuracy (right) of every density run against its explore fraction; the line joins the means over seeds.")
-        doc.fileLink("Vector version (SVG)", to: density.svg)
+        doc.vectorLinks(svg: density.svg)
         doc.paragraph("Data behind the figures and tables:")
         for (text, file) in files { doc.fileLink(text, to: file) }
     }

@@ -6,7 +6,7 @@ import Training
 import WeightSpace
 
 /// One trained network of the experiment.
-struct RunResult {
+struct RunResult: Codable {
     let name: String
     let recipe: TrainingRecipe
     /// Final test accuracy on every test image (the network's own BN statistics).
@@ -14,6 +14,12 @@ struct RunResult {
     /// Per-epoch test error on the curve subset, as the run recorded it.
     let history: [EpochRecord]
     let sharpness: SharpnessResult?
+}
+
+/// What a run measured (its run record): the schedule comparison and the explore-density sweep.
+struct KneeMeasurements: Codable {
+    let comparison: [[RunResult]]
+    let density: [[RunResult]]
 }
 
 /// Trains (or fetches) every run through the artifact cache and measures it.

@@ -40,16 +40,20 @@ struct Chapter6: ParsableCommand {
     }
 
     func run() throws {
-        options.engine.prepareRuntime()
+        options.prepare()
         let started = Date()
         let plan = KneePlan(budget: options.budget, model: options.model, seeds: options.seeds, sharpnessSteps: sharpnessSteps,
                             epsilon: epsilon, ascentRate: ascentRate)
-        let data = try plan.loadData(directory: options.engine.dataPath)
-        let survey = KneeSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-        let findings = KneeFindings(plan: plan, comparison: try survey.comparison(), density: try survey.density())
+        let data = try plan.loadData(options.engine.dataSource)
+        let (measured, replaying) = try options.measurements(chapter: "chapter6") {
+            let survey = KneeSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
+            return KneeMeasurements(comparison: try survey.comparison(), density: try survey.density())
+        }
+        let findings = KneeFindings(plan: plan, comparison: measured.comparison, density: measured.density)
         let folder = options.outputFolder("chapter6")
-        try KneeReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started)).write(to: folder)
-        print("report: \(folder)/report.md")
+        let report = KneeReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
+        try options.record(chapter: "chapter6", measured: measured, report: try report.write(to: folder))
+        options.announce(report: folder, chapter: "chapter6")
     }
 }
 

@@ -46,7 +46,7 @@ for example in examples {
     for (a, b) in example.figure.layout(measurer: measurer).overlappingTexts() {
         fail("\(example.name): text \"\(a.text)\" overlaps \"\(b.text)\"")
     }
-    let files = try folder.write(example.figure, name: example.name, dpi: 200)
+    let files = try folder.write(example.figure, name: example.name)
     report.heading(example.name, level: 2)
     report.figure(files.png, caption: example.caption, alt: example.name)
 }

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// `book` end to end at the smoke budget into a temporary folder: every chapter runs, and the
+/// index links every chapter's report and thumbnail.
+@Suite(.serialized) struct BookSmokeTests {
+
+    @Test func writesAnIndexLinkingEveryChaptersReportAndThumbnail() throws {
+        let runner = ChapterRunner("book")
+        let (status, output) = try runner.run()
+        #expect(status == 0, "book failed:\n\(output)")
+        let index = try #require(try? String(contentsOfFile: runner.output + "/README.md", encoding: .utf8), "no README.md in \(runner.output)")
+        for n in 1...6 {
+            #expect(index.contains("](chapter\(n)/report.md)"), "index does not link chapter \(n)'s report")
+            #expect(index.contains("<img src=\"chapter\(n)/"), "index has no thumbnail for chapter \(n)")
+            #expect(output.contains("chapter\(n) … done"), "no progress line for chapter \(n):\n\(output)")
+        }
+        for link in runner.links(in: index) { #expect(runner.exists(link), "index links \(link), which does not exist") }
+        var rest = Substring(index)
+        while let src = rest.range(of: "<img src=\"") {
+            let after = rest[src.upperBound...]
+            let end = after.firstIndex(of: "\"")!
+            #expect(runner.exists(String(after[..<end])), "thumbnail \(after[..<end]) does not exist")
+            rest = after[end...]
+        }
+        #expect(index.contains("| chapter | claims held | budget | date |") && index.contains("| smoke |"))
+
+        // The index alone, from the reports now there, runs nothing and writes the same page.
+        let (again, secondOutput) = try runner.run(["--index-only"])
+        #expect(again == 0 && !secondOutput.contains("…"))
+        #expect(try String(contentsOfFile: runner.output + "/README.md", encoding: .utf8) == index)
+    }
+
+    @Test func aChapterThatFailsIsReportedAndTheBookGoesOn() throws {
+        let runner = ChapterRunner("book")
+        // A data folder without Fashion-MNIST: every chapter fails with a clear error; the index says so.
+        let empty = NSTemporaryDirectory() + "/no-data-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let (status, output) = try runner.run(["--data-path", empty])
+        #expect(status != 0)
+        #expect(output.contains("FAILED") && output.contains("failed: chapter2"))
+        let index = try String(contentsOfFile: runner.output + "/README.md", encoding: .utf8)
+        #expect(index.contains("**No report:**"))
+    }
+}

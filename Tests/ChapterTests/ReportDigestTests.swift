@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import book
+
+/// The book reads its index from the chapters' reports: every committed report parses, and a
+/// report without a verdict table is an error naming the file.
+@Suite struct ReportDigestTests {
+    static let figures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("figures").path
+
+    @Test func everyCommittedReportYieldsItsTitleVerdictsAndBudget() throws {
+        for chapter in BookChapter.all {
+            let path = Self.figures + "/\(chapter.folder)/report.md"
+            let digest = try ReportDigest.read(path)
+            #expect(digest.title.hasPrefix("Chapter \(chapter.number) — "), "\(path): title \(digest.title)")
+            #expect(digest.verdicts.count >= 3 && digest.budget == "full", "\(path): \(digest.verdicts.count) verdicts, budget \(digest.budget ?? "none")")
+            let markdown = try String(contentsOfFile: path, encoding: .utf8)
+            // As many verdicts held as the Claim table has rows ending in a "yes" cell.
+            let claim = markdown.components(separatedBy: "## Setup")[0]
+            let yes = claim.split(separator: "\n").filter { $0.hasPrefix("| ") && ($0.hasSuffix("| yes |") || $0.contains("| yes (")) }.count
+            #expect(digest.heldCount == yes, "\(path): \(digest.heldCount) held vs \(yes) rows")
+            #expect(FileManager.default.fileExists(atPath: Self.figures + "/\(chapter.folder)/\(chapter.mainFigure).png"), "no main figure for \(chapter.folder)")
+        }
+    }
+
+    @Test func aReportWithoutVerdictsIsAClearError() {
+        #expect(throws: ReportDigest.Unreadable.self) { try ReportDigest.parse("# Chapter 9 — nothing\n\n## Claim\n\nno table\n", path: "x/report.md") }
+        #expect(throws: ReportDigest.Unreadable.self) { try ReportDigest.read("/nonexistent/report.md") }
+        do {
+            _ = try ReportDigest.parse("no title", path: "x/report.md")
+        } catch {
+            #expect("\(error)".contains("x/report.md") && "\(error)".contains("title"))
+        }
+    }
+
+    @Test func theProvenanceDateAndBudgetAreRead() throws {
+        let md = "# Chapter 7 — Test\n\n## Claim\n\n| claim | measured here | held? |\n| --- | --- | --- |\n| a | 1 | yes |\n| b | 2 | **no** (within spread) |\n\n## Provenance\n\n| item | value |\n| --- | --- |\n| budget | quick |\n| date | 2026-12-01 |\n"
+        let d = try ReportDigest.parse(md, path: "t")
+        #expect(d.verdicts.map(\.held) == [true, false] && d.budget == "quick" && d.date == "2026-12-01" && d.heldCount == 1)
+    }
+}
