@@ -66,8 +66,9 @@ let package = Package(
             "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/train"),
         .executableTarget(name: "bench", dependencies: [
-            "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/bench"),
+            "ChapterKit", "Tensor", "Networks", "Datasets", "Training", "WeightSpace", "AtomicFile", "Plotting", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/bench", exclude: ["pytorch_twin.py"]),
         .executableTarget(name: "chapter1", dependencies: [
             "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -106,6 +107,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
+        .testTarget(name: "BenchTests", dependencies: ["bench", "Networks"]),
         .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4", "chapter5", "chapter6", "book",
                                                       "train", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

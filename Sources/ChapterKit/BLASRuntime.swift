@@ -29,5 +29,7 @@ public enum BLASRuntime {
     }
 
     /// One line for reports: kernel, threads and build configuration.
-    public static var summary: String { "OpenBLAS \(BLAS.config); core \(BLAS.coreName); \(BLAS.threads) threads" }
+    public static var summary: String {
+        (BLAS.config.hasPrefix("OpenBLAS") ? "" : "OpenBLAS ") + "\(BLAS.config); core \(BLAS.coreName); \(BLAS.threads) threads"
+    }
 }

@@ -1,6 +1,6 @@
 import Networks
 import Testing
-@testable import ChapterKit
+@testable import bench
 
 /// `bench --layers`: the engine's per-operation timer and the profile built on it.
 @Suite struct LayerProfileTests {

@@ -6,15 +6,15 @@ import Training
 
 /// One operation's share of a training step (forward in train mode, loss, backward), measured by
 /// the engine's own per-operation timer (`LayerTimes`): `bench --layers`.
-public struct LayerSpeed: Codable, Sendable {
-    public var kind: String
-    public var detail: String
+struct LayerSpeed: Codable, Sendable {
+    var kind: String
+    var detail: String
     /// Wall milliseconds per step (batch).
-    public var forwardMilliseconds: Double
-    public var backwardMilliseconds: Double
+    var forwardMilliseconds: Double
+    var backwardMilliseconds: Double
     /// Achieved GFLOP/s (2 FLOPs per multiply-add); nil for operations without multiply-adds.
-    public var forwardGFLOPs: Double?
-    public var backwardGFLOPs: Double?
+    var forwardGFLOPs: Double?
+    var backwardGFLOPs: Double?
 }
 
 extension EngineBenchmark {
@@ -26,7 +26,7 @@ extension EngineBenchmark {
                                               shape: network.inputShape, seed: 3)
         let objective = NetworkObjective(network: network, state: state, batchCapacity: batchSize)
         var gradient = parameters, rng = RandomGenerator(seed: 7)
-        let step = { _ = self.step(objective, &parameters, &gradient, data.images, data.labels, &rng) }
+        let step = { _ = EngineBenchmark.step(objective, &parameters, &gradient, data.images, data.labels, &rng) }
         step()  // warm-up, untimed
         let times = LayerTimes(operations: network.graph.layerSummaries.count)
         objective.layerTimes = times
@@ -48,14 +48,14 @@ extension EngineBenchmark {
 }
 
 /// The layer profile of one network, as printed by `bench --layers`.
-public struct NetworkLayerProfile: Codable, Sendable {
-    public var model: String
-    public var stepMilliseconds: Double
-    public var layers: [LayerSpeed]
+struct NetworkLayerProfile: Codable, Sendable {
+    var model: String
+    var stepMilliseconds: Double
+    var layers: [LayerSpeed]
 
     /// Per-operation rows for the operations with multiply-adds, then the step's time by kind.
-    public func table(sgemmGFLOPs ceiling: Double) -> String {
-        var lines = [String(format: "%@: %.1f ms per training step; GFLOP/s and share of the sgemm ceiling (%.0f, wall) per operation",
+    func table(sgemmGFLOPs ceiling: Double) -> String {
+        var lines = [String(format: "%@: %.1f ms per training step; wall GFLOP/s per operation and their share of the sgemm ceiling (%.0f GFLOP/s)",
                             model, stepMilliseconds, ceiling), "",
                      "| operation | forward ms | forward GFLOP/s | of sgemm | backward ms | backward GFLOP/s | of sgemm |",
                      "|---|---:|---:|---:|---:|---:|---:|"]
