@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
         .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
-        .testTarget(name: "BenchTests", dependencies: ["bench", "Networks"]),
+        .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),
         .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4", "chapter5", "chapter6", "book",
                                                       "train", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import bench
 
@@ -30,19 +31,7 @@ import Testing
         return path
     }
 
-    func runBench(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        process.executableURL = buildFolder.appendingPathComponent("bench")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func runBench(_ arguments: [String]) throws -> (status: Int32, output: String) { try BuiltExecutable("bench").run(arguments) }
 
     @Test func engineAndPyTorchAlternateAndTheRatiosPairEachRound() throws {
         let python = try fakePython()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs a chapter executable built beside the test bundle, at the smoke budget, into temporary
 /// folders, and reads back what it wrote.
@@ -6,13 +7,12 @@ struct ChapterRunner {
     /// The sections every chapter report has, in order.
     static let sections = ["## Claim", "## Setup", "## Results", "## Paper vs here", "## Deviations", "## Reproduce", "## Provenance"]
 
-    let executable: String
+    let executable: BuiltExecutable
     let output: String
     let cache: String
 
     init(_ name: String) {
-        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        executable = buildFolder.appendingPathComponent(name).path
+        executable = BuiltExecutable(name)
         let base = NSTemporaryDirectory() + "/\(name)-smoke-\(UUID().uuidString)"
         output = base + "/figures"
         cache = base + "/cache"
@@ -21,46 +21,15 @@ struct ChapterRunner {
     /// Runs the chapter with `--budget smoke` plus `arguments`; returns the exit status and output.
     func run(_ arguments: [String] = [], cache: String? = nil) throws -> (status: Int32, output: String) {
         let pipe = Pipe()
-        let process = try start(arguments, output: pipe, cache: cache)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return BuiltExecutable.finish(try start(arguments, output: pipe, cache: cache), pipe)
     }
 
     /// Runs the executable with exactly `arguments` (e.g. `train`, which has no budget or output).
-    func execute(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LOSS_SURFACES_QUIET"] = "1"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func execute(_ arguments: [String]) throws -> (status: Int32, output: String) { try executable.run(arguments) }
 
     /// Starts the chapter as `run` does, without waiting; its output goes to `output` (nowhere by default).
     func start(_ arguments: [String] = [], output pipe: Pipe? = nil, cache: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--budget", "smoke", "--output", output, "--cache", cache ?? self.cache, "--threads", "2"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LOSS_SURFACES_QUIET"] = "1"
-        process.environment = environment
-        if let pipe {
-            process.standardOutput = pipe
-            process.standardError = pipe
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
-        return process
+        try executable.start(["--budget", "smoke", "--output", output, "--cache", cache ?? self.cache, "--threads", "2"] + arguments, output: pipe)
     }
 
     var report: String? { try? String(contentsOfFile: output + "/report.md", encoding: .utf8) }

@@ -1,28 +1,16 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Several processes over one artifact cache: two asking for the same recipe at once train it
 /// once — one trains, the other waits and reuses — and the entry they share is whole.
 @Suite struct SharedCacheTests {
     func start(_ arguments: [String]) throws -> (Process, Pipe) {
-        let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let process = Process(), pipe = Pipe()
-        process.executableURL = buildFolder.appendingPathComponent("train")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LOSS_SURFACES_QUIET"] = "1"
-        process.environment = environment
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        return (process, pipe)
+        let pipe = Pipe()
+        return (try BuiltExecutable("train").start(arguments, output: pipe), pipe)
     }
 
-    func finish(_ p: (Process, Pipe)) -> (Int32, String) {
-        let data = p.1.fileHandleForReading.readDataToEndOfFile()
-        p.0.waitUntilExit()
-        return (p.0.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func finish(_ p: (Process, Pipe)) -> (Int32, String) { BuiltExecutable.finish(p.0, p.1) }
 
     @Test func twoProcessesTrainingTheSameRecipeTrainItOnce() throws {
         let cache = NSTemporaryDirectory() + "/shared-cache-\(UUID().uuidString)"

@@ -67,18 +67,8 @@ struct CIFARNetworkTests {
     func batchOfOneEqualsBatchRows(model: ModelName) {
         let h = NetworkHarness(model, inputShape: Self.cifar, classes: 100, batch: 3, mode: .eval, seed: 5)
         let all = h.logits(h.parameters)
-        var state = h.state
-        let ws = h.network.makeWorkspace(batchCapacity: 1)
         for i in 0..<3 {
-            let row: [Float] = h.parameters.withUnsafeBufferPointer { p in
-                state.withUnsafeMutableBufferPointer { s in
-                    h.images.withUnsafeBufferPointer { x in
-                        let y = h.network.forward(parameters: p.baseAddress!, state: s.baseAddress!, input: x.baseAddress! + i * 3072,
-                                                  batch: 1, mode: .eval, workspace: ws)
-                        return Array(UnsafeBufferPointer(start: y, count: 100))
-                    }
-                }
-            }
+            let row = h.logitsOfSampleAlone(i)
             expectClose(row, Array(all[(i * 100)..<(i * 100 + 100)]), rtol: 1e-4, atol: 1e-5, "\(model) sample \(i)")
         }
     }

@@ -35,6 +35,22 @@ struct NetworkHarness {
         workspace = network.makeWorkspace(batchCapacity: batch)
     }
 
+    /// Eval-mode logits of sample `i` of the batch run alone (batch 1, its own workspace).
+    func logitsOfSampleAlone(_ i: Int) -> [Float] {
+        let sampleSize = images.count / batch, classes = network.classes
+        let ws = network.makeWorkspace(batchCapacity: 1)
+        var state = state
+        return parameters.withUnsafeBufferPointer { p in
+            state.withUnsafeMutableBufferPointer { s in
+                images.withUnsafeBufferPointer { x in
+                    let y = network.forward(parameters: p.baseAddress!, state: s.baseAddress!, input: x.baseAddress! + i * sampleSize,
+                                            batch: 1, mode: .eval, workspace: ws)
+                    return Array(UnsafeBufferPointer(start: y, count: classes))
+                }
+            }
+        }
+    }
+
     func logits(_ parameters: [Float]) -> [Float] {
         var s = state
         return parameters.withUnsafeBufferPointer { p in

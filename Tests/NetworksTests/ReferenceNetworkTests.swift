@@ -110,18 +110,8 @@ struct ReferenceNetworkTests {
         // Eval mode is per-sample: the logits of a batch equal those of each sample alone (checks NCHW/CNHW handling).
         let h = NetworkHarness(model, batch: 4, mode: .eval, seed: 5)
         let all = h.logits(h.parameters)
-        var state = h.state
-        let ws = h.network.makeWorkspace(batchCapacity: 1)
         for i in 0..<4 {
-            let row: [Float] = h.parameters.withUnsafeBufferPointer { p in
-                state.withUnsafeMutableBufferPointer { s in
-                    h.images.withUnsafeBufferPointer { x in
-                        let y = h.network.forward(parameters: p.baseAddress!, state: s.baseAddress!, input: x.baseAddress! + i * 784,
-                                                  batch: 1, mode: .eval, workspace: ws)
-                        return Array(UnsafeBufferPointer(start: y, count: 10))
-                    }
-                }
-            }
+            let row = h.logitsOfSampleAlone(i)
             expectClose(row, Array(all[(i * 10)..<(i * 10 + 10)]), rtol: 1e-4, atol: 1e-5, "\(model) sample \(i)")
         }
     }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// An executable of this package built beside the test bundle (`train`, `bench`, a chapter), run
+/// as a real process with progress bars quieted.
+public struct BuiltExecutable {
+    public let path: String
+
+    public init(_ name: String) {
+        path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// Starts it with `arguments`; its output goes to `pipe` (nowhere when nil).
+    public func start(_ arguments: [String], output pipe: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOSS_SURFACES_QUIET"] = "1"
+        process.environment = environment
+        process.standardOutput = pipe ?? FileHandle.nullDevice
+        process.standardError = pipe ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits for a process started with `pipe` and returns its exit status and output.
+    public static func finish(_ process: Process, _ pipe: Pipe) -> (status: Int32, output: String) {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs it to the end with `arguments`.
+    public func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let pipe = Pipe()
+        return Self.finish(try start(arguments, output: pipe), pipe)
+    }
+}
