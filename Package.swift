@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "chapter6", targets: ["chapter6"]),
         .executable(name: "bench", targets: ["bench"]),
         .executable(name: "book", targets: ["book"]),
+        .executable(name: "job", targets: ["job"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,6 +66,9 @@ let package = Package(
         .executableTarget(name: "train", dependencies: [
             "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "chapters/train"),
+        .executableTarget(name: "job", dependencies: [
+            "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "chapters/job"),
         .executableTarget(name: "bench", dependencies: [
             "ChapterKit", "Tensor", "Networks", "Datasets", "Training", "WeightSpace", "AtomicFile", "Plotting", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

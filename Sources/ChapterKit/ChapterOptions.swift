@@ -22,6 +22,9 @@ public struct ChapterOptions: ParsableArguments {
     @Flag(help: "Rebuild the figures and the report from the run record (run.json) in the output folder alone: no cache, no training, no evaluation.")
     public var replot = false
 
+    @Option(help: "Write the run's jobs (trainings, curves, SSE/FGE/SWA runs) in waves into this folder, with GNU parallel and Slurm scripts to run them into the cache, and stop; the same command without --plan then assembles the report.")
+    public var plan: String?
+
     @Option(help: "Figure formats besides the PNG the report embeds: comma-separated from png, svg, pdf (default: all three).",
             transform: ChapterOptions.parseFormats)
     public var formats: Set<FigureFormat> = Set(FigureFormat.allCases)
@@ -40,6 +43,7 @@ public struct ChapterOptions: ParsableArguments {
     }
 
     public func validate() throws {
+        if plan != nil && replot { throw ValidationError("--plan writes jobs to run; --replot rebuilds a finished run's report: give one of them") }
         guard formats.contains(.png) else { throw ValidationError("--formats must include png: every report embeds the PNG") }
         guard dpi >= 20 && dpi <= 2400 else { throw ValidationError("--dpi must lie in 20…2400, got \(dpi)") }
     }
@@ -82,8 +86,17 @@ public struct ChapterOptions: ParsableArguments {
     }
 
     /// The exact command line, for the report's Reproduce section.
-    public static var commandLine: String {
-        let args = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }
+    public static var commandLine: String { commandLine(dropping: nil) }
+
+    /// The command line without `option` and its value (e.g. the run a plan's jobs prepare).
+    public static func commandLine(dropping option: String?) -> String {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if let option {
+            while let i = arguments.firstIndex(where: { $0 == option || $0.hasPrefix(option + "=") }) {
+                arguments.removeSubrange(i..<min(arguments.count, arguments[i] == option ? i + 2 : i + 1))
+            }
+        }
+        let args = arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }
         let name = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
         return (["swift", "run", name] + args).joined(separator: " ")
     }

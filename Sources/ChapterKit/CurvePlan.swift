@@ -72,4 +72,17 @@ public struct CurvePlan {
                        train: data.train.fixedSubset(count: min(trainEvaluationImages, data.train.count), seed: 29),
                        test: data.test)
     }
+
+    /// The jobs of a chapter built on these curves: the endpoints of `seeds` (default: the pairs'),
+    /// then a `kinds` curve between every pair.
+    public func jobs(data: TrainingData, kinds: [CurveKind], seeds: [UInt64]? = nil) -> JobPlan {
+        var plan = JobPlan()
+        for seed in seeds ?? seedPairs.flatMap({ [$0.0, $0.1] }) { plan.add(.train(endpointRecipe(seed: seed, data: data)), data: data) }
+        for (a, b) in seedPairs {
+            for kind in kinds {
+                plan.add(.curve(curveRecipe(kind, endpointRecipe(seed: a, data: data), endpointRecipe(seed: b, data: data))), data: data)
+            }
+        }
+        return plan
+    }
 }

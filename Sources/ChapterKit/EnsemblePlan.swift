@@ -110,4 +110,16 @@ public struct EnsemblePlan {
     public func batchNormData(_ data: TrainingData) -> Dataset {
         data.train.fixedSubset(count: min(batchNormImages, data.train.count), seed: 17)
     }
+
+    /// The jobs of every replicate: Ind's conventional runs, the SSE run and the FGE run.
+    public func jobs(data: TrainingData) -> JobPlan {
+        var plan = JobPlan()
+        for index in seeds.indices {
+            let bases = independentSeeds(replicate: index).map { baseRecipe(seed: $0, data: data) }
+            for base in bases { plan.add(.train(base), data: data) }
+            plan.add(.snapshotEnsemble(snapshotRecipe(seed: bases[0].seed, data: data)), data: data)
+            plan.add(.fastGeometric(fastGeometricRecipe(base: bases[0])), data: data)
+        }
+        return plan
+    }
 }

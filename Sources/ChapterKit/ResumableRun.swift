@@ -81,7 +81,11 @@ struct ResumableRun {
             EpochLog.print(label: label, epochs: loop.epochs, record: history.last!)
         }
         try AtomicFile.write((metadata["recipe"] ?? "{}") + "\n", to: folder + "/recipe.json")
-        try loop.run()
+        do {
+            try loop.run()
+        } catch let error as TrainingError {
+            throw RunFailure(label: label, folder: folder, recipe: metadata["recipe"], underlying: error)
+        }
         if rename(lastPath, finalPath) != 0 {
             throw AtomicFile.WriteError(path: finalPath, reason: "cannot rename \(lastPath): \(String(cString: strerror(errno)))")
         }
@@ -115,4 +119,16 @@ public struct CachedCheckpointError: Error, CustomStringConvertible {
     public let underlying: String
     public let folder: String
     public var description: String { "\(underlying)\nThe artifact cache entry is damaged; delete \(folder) to train it again." }
+}
+
+/// A cached run that stopped (e.g. diverged): which run, which entry, what happened. The entry
+/// keeps its last good epoch.
+public struct RunFailure: Error, CustomStringConvertible {
+    public let label: String
+    public let folder: String
+    public let recipe: String?
+    public let underlying: TrainingError
+    public var description: String {
+        "\(label) (cache entry \(folder)): \(underlying)" + (recipe.map { "\nIts recipe: \($0)" } ?? "")
+    }
 }

@@ -35,4 +35,11 @@ public struct BuiltExecutable {
         let pipe = Pipe()
         return Self.finish(try start(arguments, output: pipe), pipe)
     }
+
+    /// Runs `command` with `/bin/sh -c` (quiet progress, as `start`); returns its status and output.
+    public static func shell(_ command: String) throws -> (status: Int32, output: String) {
+        try BuiltExecutable(path: "/bin/sh").run(["-c", command])
+    }
+
+    public init(path: String) { self.path = path }
 }

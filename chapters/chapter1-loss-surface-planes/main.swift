@@ -39,6 +39,7 @@ struct Chapter1: ParsableCommand {
         let started = Date()
         let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
         let data = try plan.curves.loadData(options.engine.dataSource)
+        if try options.writePlan(chapter: "chapter1", { plan.curves.jobs(data: data, kinds: [.bezier, .polychain], seeds: plan.seeds) }) { return }
         let (measured, replaying) = try options.measurements(chapter: "chapter1") {
             let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             let pairs = plan.pairs.indices

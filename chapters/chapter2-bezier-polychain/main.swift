@@ -45,6 +45,7 @@ struct Chapter2: ParsableCommand {
         let started = Date()
         let plan = CurvePlan(budget: options.budget, model: options.model, seeds: options.seeds, bends: bends, points: points)
         let data = try plan.loadData(options.engine.dataSource)
+        if try options.writePlan(chapter: "chapter2", { plan.jobs(data: data, kinds: [.bezier, .polychain]) }) { return }
         let (pairs, replaying) = try options.measurements(chapter: "chapter2") {
             let cache = ArtifactCache(root: options.engine.cache)
             return try plan.seedPairs.map { try connect($0, plan: plan, data: data, cache: cache) }

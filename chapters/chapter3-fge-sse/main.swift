@@ -61,6 +61,7 @@ struct Chapter3: ParsableCommand {
             throw ValidationError("--snapshots must be at most \(plan.budgetEpochs) (cycles of whole epochs in a budget of \(plan.budgetEpochs) epochs)")
         }
         let data = try plan.loadData(options.engine.dataSource)
+        if try options.writePlan(chapter: "chapter3", { plan.jobs(data: data) }) { return }
         let (replicates, replaying) = try options.measurements(chapter: "chapter3") {
             let experiment = Experiment(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             try experiment.checkFGECollectsWithinOneBudget()

@@ -50,6 +50,17 @@ struct AveragingPlan {
         WeightAveragingRecipe(base: base, startEpoch: startEpoch, epochs: budgetTotals.last! - startEpoch, swaLR: swaLR, anneal: anneal)
     }
 
+    /// Every seed's SGD baseline and SWA run, for `--plan`.
+    func jobs(data: TrainingData) -> JobPlan {
+        var jobs = JobPlan()
+        for seed in seeds {
+            let base = ensemble.baseRecipe(seed: seed, data: data)
+            jobs.add(.train(base), data: data)
+            jobs.add(.weightAveraging(recipe(base: base)), data: data)
+        }
+        return jobs
+    }
+
     /// BN subset, the fixed train subset, and the test images for probes (rays and segment).
     func probeData(_ data: TrainingData) -> EvaluationData {
         EvaluationData(batchNorm: ensemble.batchNormData(data),

@@ -40,6 +40,7 @@ struct Chapter4: ParsableCommand {
         let started = Date()
         let plan = AveragingPlan(budget: options.budget, model: options.model, seeds: options.seeds, swaLR: swaLR, anneal: anneal)
         let data = try plan.ensemble.loadData(options.engine.dataSource)
+        if try options.writePlan(chapter: "chapter4", { plan.jobs(data: data) }) { return }
         let (measured, replaying) = try options.measurements(chapter: "chapter4") {
             let survey = WidthSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             let reach = try survey.reach(seed: plan.seeds[0])

@@ -51,6 +51,50 @@ struct KneePlan {
         sharpness = SharpnessOptions(epsilon: epsilon ?? 1e-4, steps: sharpnessSteps ?? steps, ascentRate: ascentRate ?? 0.01)
     }
 
+    /// One run of the experiment.
+    struct Run {
+        let name: String
+        let kind: ScheduleKind
+        let explore: Double?
+        let seed: UInt64
+        let epochs: Int
+        let sharpness: Bool
+    }
+
+    /// The schedule comparison: every schedule × comparison seed at the long, then the short
+    /// budget (one group per budget and schedule).
+    var comparisonRuns: [[Run]] {
+        [budgetEpochs, shortEpochs].flatMap { epochs in
+            Self.schedules.map { s in
+                comparisonSeeds.map { Run(name: s.name, kind: s.kind, explore: s.explore, seed: $0, epochs: epochs, sharpness: false) }
+            }
+        }
+    }
+
+    /// The density experiment: Knee runs at every explore fraction × density seed (long budget),
+    /// with sharpness (one group per fraction).
+    var densityRuns: [[Run]] {
+        fractions.map { f in
+            densitySeeds.map { Run(name: "Knee (\(Int((100 * f).rounded())) %)", kind: .knee, explore: f, seed: $0, epochs: budgetEpochs, sharpness: true) }
+        }
+    }
+
+    /// The data runs train on: the budget's training images and the curve subset of the test set
+    /// (the per-epoch test error of the training curves).
+    func trainingData(_ data: TrainingData) -> TrainingData {
+        TrainingData(name: data.name, train: data.train, test: data.test.prefix(min(curveTestImages, data.test.count)),
+                     testSplitCount: data.testSplitCount, files: data.files)
+    }
+
+    /// Every run's training, for `--plan`.
+    func jobs(data: TrainingData) -> JobPlan {
+        var jobs = JobPlan()
+        for run in (comparisonRuns + densityRuns).joined() {
+            jobs.add(.train(recipe(run.kind, explore: run.explore, seed: run.seed, epochs: run.epochs, data: data)), data: trainingData(data))
+        }
+        return jobs
+    }
+
     var shortEpochs: Int { max(1, Int((0.75 * Double(budgetEpochs)).rounded())) }
 
     func loadData(_ source: DataSource) throws -> TrainingData {

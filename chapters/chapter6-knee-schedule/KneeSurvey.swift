@@ -29,22 +29,17 @@ struct KneeSurvey {
     let data: TrainingData
     let cache: ArtifactCache
 
-    /// The data runs train on: the same training images, the curve subset of the test set (the
-    /// per-epoch test error of the training curves).
-    var trainingData: TrainingData {
-        TrainingData(name: data.name, train: data.train, test: data.test.prefix(min(plan.curveTestImages, data.test.count)), files: data.files)
-    }
-
-    func run(_ name: String, _ kind: ScheduleKind, explore: Double?, seed: UInt64, epochs: Int, sharpness: Bool) throws -> RunResult {
-        let recipe = plan.recipe(kind, explore: explore, seed: seed, epochs: epochs, data: data)
-        let trained = try cache.trainedNetwork(recipe, data: trainingData)
+    func run(_ spec: KneePlan.Run) throws -> RunResult {
+        let (name, seed) = (spec.name, spec.seed)
+        let recipe = plan.recipe(spec.kind, explore: spec.explore, seed: seed, epochs: spec.epochs, data: data)
+        let trained = try cache.trainedNetwork(recipe, data: plan.trainingData(data))
         let evaluator = Evaluator(network: trained.network)
         let accuracy = try cache.pointEvaluations(key: ArtifactCache.pointsKey("accuracy-\(seed)", identity: recipe.cacheKey + " test \(data.test.count)"),
                                                   identity: recipe.cacheKey + " test \(data.test.count)", count: 1, label: "test \(name)") { _ in
             evaluator.evaluate(parameters: trained.parameters, state: trained.state, on: data.test).accuracy
         }[0]
         var measured: SharpnessResult?
-        if sharpness {
+        if spec.sharpness {
             let identity = "sharpness \(recipe.cacheKey) \(plan.sharpness) on \(plan.sharpnessImages)"
             measured = try cache.pointEvaluations(key: ArtifactCache.pointsKey("sharpness-\(seed)", identity: identity), identity: identity,
                                                   count: 1, label: "sharpness \(name) seed \(seed)") { _ in
@@ -57,19 +52,9 @@ struct KneeSurvey {
         return RunResult(name: name, recipe: recipe, accuracy: accuracy, history: trained.history, sharpness: measured)
     }
 
-    /// Every schedule × comparison seed at the long and the short budget.
-    func comparison() throws -> [[RunResult]] {
-        try [plan.budgetEpochs, plan.shortEpochs].flatMap { epochs in
-            try KneePlan.schedules.map { s in
-                try plan.comparisonSeeds.map { try run(s.name, s.kind, explore: s.explore, seed: $0, epochs: epochs, sharpness: false) }
-            }
-        }
-    }
+    /// The schedule comparison (`KneePlan.comparisonRuns`).
+    func comparison() throws -> [[RunResult]] { try plan.comparisonRuns.map { try $0.map(run) } }
 
-    /// Knee runs at every explore fraction × density seed (long budget), with sharpness.
-    func density() throws -> [[RunResult]] {
-        try plan.fractions.map { f in
-            try plan.densitySeeds.map { try run("Knee (\(Int((100 * f).rounded())) %)", .knee, explore: f, seed: $0, epochs: plan.budgetEpochs, sharpness: true) }
-        }
-    }
+    /// The density experiment (`KneePlan.densityRuns`).
+    func density() throws -> [[RunResult]] { try plan.densityRuns.map { try $0.map(run) } }
 }

@@ -45,6 +45,7 @@ struct Chapter6: ParsableCommand {
         let plan = KneePlan(budget: options.budget, model: options.model, seeds: options.seeds, sharpnessSteps: sharpnessSteps,
                             epsilon: epsilon, ascentRate: ascentRate)
         let data = try plan.loadData(options.engine.dataSource)
+        if try options.writePlan(chapter: "chapter6", { plan.jobs(data: data) }) { return }
         let (measured, replaying) = try options.measurements(chapter: "chapter6") {
             let survey = KneeSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             return KneeMeasurements(comparison: try survey.comparison(), density: try survey.density())
