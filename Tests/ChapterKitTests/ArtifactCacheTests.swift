@@ -108,3 +108,26 @@ import Training
         #expect(recipe().cacheKey == recipe().cacheKey)
     }
 }
+
+/// A run that diverges says which run, which step and which entry, and leaves the entry without a
+/// checkpoint of the bad steps.
+@Suite struct DivergedRunTests {
+    @Test func aDivergedRunNamesItselfAndLeavesNoCheckpointOfTheBadSteps() throws {
+        let cache = ArtifactCache(root: NSTemporaryDirectory() + "/diverge-\(UUID().uuidString)")
+        var recipe = TrainingRecipe(model: .mlp, data: "blobs", trainImages: 256, seed: 5, epochs: 3)
+        recipe.batchSize = 64
+        recipe.learningRate = 1e9
+        recipe.schedule = .constant
+        var failure: RunFailure?
+        do { _ = try cache.trainedNetwork(recipe, data: ArtifactCacheTests.data) } catch let error as RunFailure { failure = error }
+        let error = try #require(failure, "a rate of 1e9 diverges")
+        guard case let .nonFiniteLoss(_, _, step, _) = error.underlying else { Issue.record("not a divergence: \(error)"); return }
+        #expect(error.description.contains("mlp seed 5") && error.description.contains("at step \(step)"), "\(error)")
+        #expect(error.description.contains(cache.root + "/" + recipe.cacheKey) && error.description.contains("\"learningRate\":1000000000"), "\(error)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.root + "/" + recipe.cacheKey)
+        let epochsDone = step / 4  // 4 minibatches of 64 per epoch
+        let checkpoints = files.filter { $0.hasPrefix("epoch-") }.sorted()
+        #expect(checkpoints == (0..<epochsDone).map { "epoch-\($0 + 1).safetensors" }, "only the good epochs are kept: \(files)")
+        #expect(!files.contains("final.safetensors") && !files.contains { $0.hasSuffix(".tmp") }, "\(files)")
+    }
+}
