@@ -13,6 +13,8 @@ public struct Job: Codable, Equatable, Sendable {
     public enum Work: Equatable, Sendable {
         case train(TrainingRecipe)
         case curve(CurveRecipe)
+        /// A curve between networks aligned up to a permutation of their units (chapter 5).
+        case alignedCurve(AlignedCurveRecipe)
         case snapshotEnsemble(SnapshotEnsembleRecipe)
         case fastGeometric(FastGeometricRecipe)
         case weightAveraging(WeightAveragingRecipe)
@@ -36,17 +38,19 @@ public struct Job: Codable, Equatable, Sendable {
         switch work {
         case .train(let r): return r.cacheKey
         case .curve(let r): return r.cacheKey
+        case .alignedCurve(let r): return r.curve.cacheKey
         case .snapshotEnsemble(let r): return r.cacheKey
         case .fastGeometric(let r): return r.cacheKey
         case .weightAveraging(let r): return r.cacheKey
         }
     }
 
-    /// "train", "curve", "sse", "fge" or "swa".
+    /// "train", "curve", "aligned-curve", "sse", "fge" or "swa".
     public var kind: String {
         switch work {
         case .train: return "train"
         case .curve: return "curve"
+        case .alignedCurve: return "aligned-curve"
         case .snapshotEnsemble: return "sse"
         case .fastGeometric: return "fge"
         case .weightAveraging: return "swa"
@@ -58,6 +62,7 @@ public struct Job: Codable, Equatable, Sendable {
         switch work {
         case .train, .snapshotEnsemble: return []
         case .curve(let r): return [r.start.cacheKey, r.end.cacheKey]
+        case .alignedCurve(let r): return [r.curve.start.cacheKey, r.curve.end.cacheKey]
         case .fastGeometric(let r): return [r.base.cacheKey]
         case .weightAveraging(let r): return [r.base.cacheKey]
         }
@@ -68,6 +73,7 @@ public struct Job: Codable, Equatable, Sendable {
         switch work {
         case .train(let r): return r.trainImages
         case .curve(let r): return r.start.trainImages
+        case .alignedCurve(let r): return r.curve.start.trainImages
         case .snapshotEnsemble(let r): return r.base.trainImages
         case .fastGeometric(let r): return r.base.trainImages
         case .weightAveraging(let r): return r.base.trainImages
@@ -91,9 +97,11 @@ public struct Job: Codable, Equatable, Sendable {
         case .curve(let r):
             let start = try cache.trainedNetwork(r.start, data: data), end = try cache.trainedNetwork(r.end, data: data)
             guard r.alignment == nil else {
-                throw JobError(path: nil, reason: "a curve between aligned networks (\(r.alignment!)) is trained by its chapter, not by a job")
+                throw JobError(path: nil, reason: "a curve between aligned networks (\(r.alignment!)) is an aligned-curve job, which names its alignment")
             }
             _ = try cache.trainedCurve(r, start: start, end: end, data: data)
+        case .alignedCurve(let r):
+            _ = try cache.alignedCurve(r, data: data)
         case .snapshotEnsemble(let r):
             _ = try cache.snapshotEnsemble(r, data: data)
         case .fastGeometric(let r):
@@ -128,11 +136,12 @@ public struct Job: Codable, Equatable, Sendable {
         switch try c.decode(String.self, forKey: .kind) {
         case "train": work = .train(try c.decode(TrainingRecipe.self, forKey: .recipe))
         case "curve": work = .curve(try c.decode(CurveRecipe.self, forKey: .recipe))
+        case "aligned-curve": work = .alignedCurve(try c.decode(AlignedCurveRecipe.self, forKey: .recipe))
         case "sse": work = .snapshotEnsemble(try c.decode(SnapshotEnsembleRecipe.self, forKey: .recipe))
         case "fge": work = .fastGeometric(try c.decode(FastGeometricRecipe.self, forKey: .recipe))
         case "swa": work = .weightAveraging(try c.decode(WeightAveragingRecipe.self, forKey: .recipe))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown job kind \"\(other)\" (train, curve, sse, fge, swa)")
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown job kind \"\(other)\" (train, curve, aligned-curve, sse, fge, swa)")
         }
     }
 
@@ -145,6 +154,7 @@ public struct Job: Codable, Equatable, Sendable {
         switch work {
         case .train(let r): try c.encode(r, forKey: .recipe)
         case .curve(let r): try c.encode(r, forKey: .recipe)
+        case .alignedCurve(let r): try c.encode(r, forKey: .recipe)
         case .snapshotEnsemble(let r): try c.encode(r, forKey: .recipe)
         case .fastGeometric(let r): try c.encode(r, forKey: .recipe)
         case .weightAveraging(let r): try c.encode(r, forKey: .recipe)

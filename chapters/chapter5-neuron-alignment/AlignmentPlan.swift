@@ -37,49 +37,32 @@ struct AlignmentPlan {
 
     /// The alignments compared, in table order.
     static let methods: [Method] = [.unaligned, .correlation, .weightMatching, .pamFromUnaligned, .pamFromCorrelation]
+    typealias Method = AlignmentMethod
 
-    enum Method: String {
-        case unaligned
-        case correlation
-        case weightMatching = "weight matching"
-        case pamFromUnaligned = "PAM from unaligned"
-        case pamFromCorrelation = "PAM from correlation"
-
-        var name: String { rawValue }
-        /// Where PAM starts: the networks as trained or aligned by correlation.
-        var pamStart: Method? {
-            switch self {
-            case .pamFromUnaligned: return .unaligned
-            case .pamFromCorrelation: return .correlation
-            default: return nil
-            }
-        }
+    /// What every alignment of a pair depends on besides its endpoints.
+    var alignment: AlignmentSettings {
+        AlignmentSettings(correlationImages: alignmentImages, pam: pam, pamScoringImages: pamScoringImages)
     }
 
     /// Chapter 2's Bezier recipe between the pair, with the end network's units permuted by `method`
     /// (PAM's curves also carry its settings and the proximal pull of its φ step).
     func curveRecipe(_ a: TrainingRecipe, _ b: TrainingRecipe, method: Method) -> CurveRecipe {
-        var r = curves.curveRecipe(.bezier, a, b)
-        switch method {
-        case .unaligned: break
-        case .correlation, .weightMatching: r.alignment = method.rawValue
-        case .pamFromUnaligned, .pamFromCorrelation:
-            r.alignment = "\(method.rawValue): \(pamIdentity)"
-            r.proximalPull = pam.nu
-        }
-        return r
+        alignment.curveRecipe(curves.curveRecipe(.bezier, a, b), method: method)
     }
 
     /// PAM's settings for a curve: the permutation step at half the curve's rate, as the paper.
-    func pamSettings(_ curve: CurveRecipe) -> ProximalAlignment.Settings {
-        var s = pam
-        s.learningRate = 0.5 * curve.learningRate
-        return s
-    }
+    func pamSettings(_ curve: CurveRecipe) -> ProximalAlignment.Settings { alignment.pamSettings(curve) }
 
-    /// Everything PAM's permutation step depends on besides its endpoints and rate.
-    var pamIdentity: String {
-        "permutation step \(pam.epochs) epochs at half the curve's lr, batch \(pam.batchSize), ν \(pam.nu), \(pam.projectionRounds) projection rounds; "
-            + "rounding from \(pam.samples) samples of the \(pam.decompositionTerms) largest decomposition terms, scored on \(pamScoringImages) training images"
+    /// The trainings of every pair for `--plan`: the endpoints, then the unaligned and the aligned
+    /// curves (an aligned curve's job computes its alignment from the endpoints first).
+    func jobs(data: TrainingData) -> JobPlan {
+        var jobs = curves.jobs(data: data, kinds: [.bezier])
+        for (a, b) in pairs {
+            let (ra, rb) = (curves.endpointRecipe(seed: a, data: data), curves.endpointRecipe(seed: b, data: data))
+            for method in Self.methods where method != .unaligned {
+                jobs.add(.alignedCurve(AlignedCurveRecipe(curve: curveRecipe(ra, rb, method: method), method: method, settings: alignment)), data: data)
+            }
+        }
+        return jobs
     }
 }

@@ -64,57 +64,22 @@ struct AlignmentSurvey {
     func pair(_ seeds: (UInt64, UInt64)) throws -> PairAlignment {
         let a = try cache.trainedNetwork(plan.curves.endpointRecipe(seed: seeds.0, data: data), data: data)
         let b = try cache.trainedNetwork(plan.curves.endpointRecipe(seed: seeds.1, data: data), data: data)
-        let network = a.network, groups = network.unitGroups
-        let images = data.train.prefix(min(plan.alignmentImages, data.train.count))
-        let correlations = NeuronAlignment.correlations(network: network, a: (a.parameters, a.state), b: (b.parameters, b.state), data: images)
-        let matching = try WeightMatching.match(network: network, a: a.parameters, b: b.parameters, seed: RandomGenerator.derive(seed: seeds.1, "weight matching"))
+        let aligner = try PairAligner(a: a, b: b, data: data, cache: cache, settings: plan.alignment)
         var permutations: [[[Int]]] = [], pam: [ProximalAlignment.Outcome] = [], paths: [[PathResult]] = []
         for method in AlignmentPlan.methods {
             let recipe = plan.curveRecipe(a.recipe, b.recipe, method: method)
-            let pi: [[Int]]
-            switch method {
-            case .unaligned: pi = UnitPermutation.identity(groups)
-            case .correlation: pi = try correlations.map { try NeuronAlignment.match($0) }
-            case .weightMatching: pi = matching.permutations
-            case .pamFromUnaligned, .pamFromCorrelation:
-                let start = permutations[AlignmentPlan.methods.firstIndex(of: method.pamStart!)!]
-                let outcome = try proximalAlignment(a, b, from: start, recipe: recipe, method: method)
-                pam.append(outcome)
-                // B permuted by the start, then by PAM's permutation of that: unit u is B's start[pam[u]].
-                pi = zip(start, outcome.permutations).map { s, q in q.map { s[$0] } }
-            }
+            let start = method.pamStart.map { permutations[AlignmentPlan.methods.firstIndex(of: $0)!] }
+            let (pi, outcome) = try aligner.permutations(method, recipe: recipe, start: start)
+            if let outcome { pam.append(outcome) }
             permutations.append(pi)
-            let end = permuted(b, by: pi)
+            let end = aligner.permuted(by: pi)
             let trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
-            let key = "\(recipe.cacheKey) perm \(fnvOf(pi))"
+            let key = "\(recipe.cacheKey) perm \(PairAligner.hash(pi))"
             paths.append([try path(method.name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
                           try path(method.name, isCurve: false, key: key, Curve(.bezier, bends: 2), bends: a.parameters + end.parameters)])
         }
-        return PairAlignment(seedPair: SeedPair(seeds), groups: groups.map(\.name), correlations: correlations, permutations: permutations,
-                             matchingObjective: matching.objective, pam: pam, paths: paths)
-    }
-
-    func permuted(_ b: TrainedNetwork, by pi: [[Int]]) -> TrainedNetwork {
-        var end = b
-        (end.parameters, end.state) = UnitPermutation.apply(pi, groups: b.network.unitGroups, layout: b.network.layout, parameters: b.parameters, state: b.state)
-        return end
-    }
-
-    /// PAM's permutation step and rounding between A and B permuted by `start` (cached: it is
-    /// deterministic in what its identity names).
-    func proximalAlignment(_ a: TrainedNetwork, _ b: TrainedNetwork, from start: [[Int]], recipe: CurveRecipe,
-                           method: AlignmentPlan.Method) throws -> ProximalAlignment.Outcome {
-        let settings = plan.pamSettings(recipe), end = permuted(b, by: start)
-        var batches = a.recipe
-        batches.batchSize = settings.batchSize
-        batches.seed = RandomGenerator.derive(seed: recipe.seed, "PAM batches")
-        let scoring = data.train.fixedSubset(count: min(plan.pamScoringImages, data.train.count), seed: 41)
-        let identity = "PAM permutation step for \(recipe.cacheKey) from start \(fnvOf(start)), lr \(settings.learningRate) | \(plan.curves.model.rawValue) on \(data.name)"
-        return try cache.pointEvaluations(key: ArtifactCache.pointsKey("pam", identity: identity), identity: identity, count: 1,
-                                          label: "\(method.name) \(a.recipe.seed)-\(b.recipe.seed)") { _ in
-            try ProximalAlignment.learn(network: a.network, curve: recipe.curve, start: a.parameters, end: end.parameters, state: a.state,
-                                        batches: data.trainingBatches(batches), scoring: scoring, settings: settings, seed: recipe.seed)
-        }[0]
+        return PairAlignment(seedPair: SeedPair(seeds), groups: a.network.unitGroups.map(\.name), correlations: aligner.correlations,
+                             permutations: permutations, matchingObjective: aligner.matching.objective, pam: pam, paths: paths)
     }
 
     /// Evaluates `curve` through `bends` at the plan's t (cached point by point).
@@ -130,10 +95,5 @@ struct AlignmentSurvey {
         }
         let lengths = [0] + steps
         return PathResult(method: method, isCurve: isCurve, ts: ts, points: points, lengths: lengths)
-    }
-
-    /// A short hash of permutations, so that points of differently aligned paths never share a cache entry.
-    func fnvOf(_ permutations: [[Int]]) -> String {
-        ArtifactCache.pointsKey("perm", identity: permutations.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";"))
     }
 }

@@ -31,7 +31,7 @@ struct Chapter5: ParsableCommand {
         let started = Date()
         let plan = AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds)
         let data = try plan.curves.loadData(options.engine.dataSource)
-        if try options.writePlan(chapter: "chapter5", { plan.curves.jobs(data: data, kinds: [.bezier]) }) { return }
+        if try options.writePlan(chapter: "chapter5", { plan.jobs(data: data) }) { return }
         let (pairs, replaying) = try options.measurements(chapter: "chapter5") {
             let survey = AlignmentSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
             return try plan.pairs.map { try survey.pair($0) }
