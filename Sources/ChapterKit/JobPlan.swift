@@ -115,19 +115,37 @@ extension ChapterOptions {
     /// run them and returns true (the chapter then stops); without it, returns false.
     public func writePlan(chapter: String, _ jobs: () throws -> JobPlan) throws -> Bool {
         guard let plan else { return false }
-        let jobPlan = try jobs()
+        try publish(try jobs(), to: plan, title: "\(chapter) (\(budget.rawValue) budget)")
+        return true
+    }
+
+    /// Writes `jobPlan` into `folder` for the `job` executable beside this one, with this run's
+    /// cache, data folder and threads, and prints how to run it.
+    public func publish(_ jobPlan: JobPlan, to folder: String, title: String) throws {
         let job = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("job").path
         var arguments = ["--cache", URL(fileURLWithPath: ArtifactCache(root: engine.cache).root).standardizedFileURL.path]
         if let dataPath = engine.dataPath { arguments += ["--data-path", URL(fileURLWithPath: dataPath).standardizedFileURL.path] }
         if let threads = engine.threads { arguments += ["--threads", String(threads)] }
         let assemble = Self.commandLine(dropping: "--plan")
-        let written = try jobPlan.write(to: plan, title: "\(chapter) (\(budget.rawValue) budget)", job: job, arguments: arguments, assemble: assemble)
+        let written = try jobPlan.write(to: folder, title: title, job: job, arguments: arguments, assemble: assemble)
         print("plan: \(jobPlan.jobs.count) jobs in \(written.waves.count) wave(s) in \(written.folder)")
         for (k, wave) in written.waves.enumerated() { print("  wave \(k + 1): \(wave.count) jobs, listed in \(wave.list)") }
         if !FileManager.default.isExecutableFile(atPath: job) { print("  (build the job executable first: swift build --product job)") }
         print("run them with GNU parallel:  sh \(written.parallelScript)")
         print("or as Slurm job arrays:      sh \(written.slurmScript)")
         print("then assemble the report:    \(assemble)")
-        return true
+    }
+}
+
+extension JobPlan {
+    /// The jobs a written plan lists in `folder` (its `wave-K.txt` files, in order).
+    public static func read(from folder: String) throws -> JobPlan {
+        var plan = JobPlan(), wave = 1
+        while let list = try? String(contentsOfFile: folder + "/wave-\(wave).txt", encoding: .utf8) {
+            for path in list.split(separator: "\n") { plan.add(try Job.read(from: String(path))) }
+            wave += 1
+        }
+        guard wave > 1 else { throw JobError(path: folder, reason: "no wave-1.txt: not a plan folder") }
+        return plan
     }
 }

@@ -128,3 +128,15 @@ extension TrainingData {
         Network.make(model, inputShape: train.shape, classes: train.classes, width: width).layout.parameterCount
     }
 }
+
+extension TrainingData {
+    /// The data part of a report's Deviations: "Fashion-MNIST instead of CIFAR-10/100" (with
+    /// `detail` in brackets after the name, e.g. "28×28 grey", when it is not a paper's data), or
+    /// "CIFAR-10, as the paper" when the run uses one of `paper`'s data sets.
+    public func deviation(fromPaper paper: [DatasetName], detail: String? = nil) -> String {
+        let title = DatasetName(rawValue: name)?.title ?? name
+        if let dataset = DatasetName(rawValue: name), paper.contains(dataset) { return "\(title), as the paper" }
+        let papers = paper.map(\.title).joined(separator: "/").replacingOccurrences(of: "CIFAR-10/CIFAR-100", with: "CIFAR-10/100")
+        return title + (detail.map { " (\($0))" } ?? "") + " instead of " + papers
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `book` end to end at the smoke budget into a temporary folder: every chapter runs, and the
@@ -7,8 +8,22 @@ import Testing
 
     @Test func writesAnIndexLinkingEveryChaptersReportAndThumbnail() throws {
         let runner = ChapterRunner("book")
+        // The book's plan first: every chapter's jobs merged into one set of waves, run by `job`;
+        // the book then trains nothing.
+        let plan = runner.cache + "-plan"
+        let (planned, planOutput) = try runner.run(["--plan", plan])
+        #expect(planned == 0, "book --plan failed:\n\(planOutput)")
+        let waves = try ScaleOutTests.waves(plan)
+        #expect(waves.count == 2 && waves.joined().count == Set(waves.joined()).count, "\(waves)")
+        for wave in waves {
+            let (status, out) = try BuiltExecutable("job").run(["--cache", runner.cache, "--threads", "2"] + wave)
+            #expect(status == 0, "\(out)")
+        }
+        let trained = try ScaleOutTests.trainingFiles(runner.cache)
         let (status, output) = try runner.run()
         #expect(status == 0, "book failed:\n\(output)")
+        let changed = try ScaleOutTests.trainingFiles(runner.cache).filter { trained[$0.key] != $0.value }.keys.sorted()
+        #expect(changed.isEmpty, "the book trained \(changed) after its plan's jobs")
         let index = try #require(try? String(contentsOfFile: runner.output + "/README.md", encoding: .utf8), "no README.md in \(runner.output)")
         for n in 1...6 {
             #expect(index.contains("](chapter\(n)/report.md)"), "index does not link chapter \(n)'s report")

@@ -6,12 +6,12 @@ import Testing
 /// `job` one after another into a cache, they leave nothing for the chapter to train, and the
 /// entries they write are the ones the chapter would have trained itself.
 @Suite(.serialized) struct ScaleOutTests {
-    /// Every file below the cache's training entries (points and predictions are evaluations, not
-    /// training) with its size and modification time.
+    /// Every file below the cache's training entries (points and predictions are evaluations and
+    /// logs are not training) with its size and modification time.
     static func trainingFiles(_ cache: String) throws -> [String: String] {
         var files: [String: String] = [:]
         guard let walker = FileManager.default.enumerator(atPath: cache) else { return files }
-        for case let path as String in walker where !path.hasPrefix("points") && !path.hasPrefix("predictions") {
+        for case let path as String in walker where !["points", "predictions", "logs"].contains(where: { path.hasPrefix($0) }) {
             let attributes = try FileManager.default.attributesOfItem(atPath: cache + "/" + path)
             guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
             files[path] = "\(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"

@@ -12,11 +12,13 @@ struct BookIndex {
 
     let root: String
     let entries: [(BookChapter, Entry)]
+    /// The data set the reports were run on ("Fashion-MNIST", "CIFAR-10", …).
+    let dataTitle: String
 
     func document() -> MarkdownDocument {
         var doc = MarkdownDocument()
         doc.heading("Loss surfaces of deep networks — the book", level: 1)
-        doc.paragraph("Every chapter reproduces one paper's claim on Fashion-MNIST and states, from its own run's numbers, whether the claim held. This page is written by `swift run book` from the chapters' reports; each verdict links to the report that computed it.")
+        doc.paragraph("Every chapter reproduces one paper's claim on \(dataTitle) and states, from its own run's numbers, whether the claim held. This page is written by `swift run book` from the chapters' reports; each verdict links to the report that computed it.")
         var overview: [[String]] = []
         for (chapter, entry) in entries.sorted(by: { $0.0.number < $1.0.number }) {
             switch entry {

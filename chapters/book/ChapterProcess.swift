@@ -26,7 +26,12 @@ struct ChapterProcess {
         return a
     }
 
-    func run(output: String, log: String) throws {
+    func run(output: String, log: String) throws { try launch(arguments + ["--output", output], log: log) }
+
+    /// The chapter's `--plan` into `folder`.
+    func plan(into folder: String, log: String) throws { try launch(arguments + ["--plan", folder], log: log) }
+
+    private func launch(_ arguments: [String], log: String) throws {
         if !FileManager.default.isExecutableFile(atPath: executable.path) { try build() }
         try FileManager.default.createDirectory(atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -34,7 +39,7 @@ struct ChapterProcess {
         defer { try? handle.close() }
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments + ["--output", output]
+        process.arguments = arguments
         process.standardOutput = handle
         process.standardError = handle
         try process.run()

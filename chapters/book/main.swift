@@ -20,6 +20,7 @@ struct Book: ParsableCommand {
     var indexOnly = false
 
     func run() throws {
+        if let plan = options.plan { return try writePlan(plan) }
         let root = options.output ?? ChapterOptions.figuresRoot(budget: options.budget, dataset: options.engine.dataset)
         var entries: [(BookChapter, BookIndex.Entry)] = []
         var failed: [String] = []
@@ -51,10 +52,22 @@ struct Book: ParsableCommand {
             failed.append(chapter.executable)
             entries.append((chapter, .missing(why!)))
         }
-        let index = BookIndex(root: root, entries: entries)
+        let index = BookIndex(root: root, entries: entries, dataTitle: options.engine.dataset.title)
         try AtomicFile.write(index.document().render(), to: root + "/README.md")
         print("index: \(root)/README.md" + (failed.isEmpty ? "" : " — failed: \(failed.joined(separator: ", "))"))
         if !failed.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `--plan DIR`: every chapter writes its plan into `DIR/chapters/chapterN`; their jobs,
+    /// merged (a network several chapters share is one job) and put in waves again, go to DIR.
+    func writePlan(_ folder: String) throws {
+        var merged = JobPlan()
+        for chapter in BookChapter.all {
+            let part = folder + "/chapters/" + chapter.executable
+            try ChapterProcess(chapter: chapter, options: options).plan(into: part, log: part + ".log")
+            for job in try JobPlan.read(from: part).jobs { merged.add(job) }
+        }
+        try options.publish(merged, to: folder, title: "book (\(options.budget.rawValue) budget)")
     }
 }
 

@@ -112,7 +112,7 @@ struct PlanesReport: ChapterReport {
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "Fashion-MNIST instead of CIFAR-10/100 and `\(plan.curves.model.rawValue)` instead of ResNet-164 / VGG16: the package runs on two CPU cores; networks and curves are chapter 2's (\(plan.curves.endpointEpochs) and \(plan.curves.curveEpochs) epochs instead of 200 and 600).",
+            "\(data.deviation(fromPaper: [.cifar10, .cifar100])) and `\(plan.curves.model.rawValue)` instead of ResNet-164 / VGG16: the package runs on two CPU cores; networks and curves are chapter 2's (\(plan.curves.endpointEpochs) and \(plan.curves.curveEpochs) epochs instead of 200 and 600).",
             "GAR's plane loss adds a sum of *unsquared* parameter norms as its regulariser; here the same ½·wd·‖θ‖² as curve training.",
             "BN statistics at each point from a fixed \(min(plan.curves.batchNormImages, data.train.count))-image training subset without augmentation (GAR: a pass over the augmented training loader); train metrics on a fixed subset (GAR: all).",
             "The grids (\(plan.grid.points)² points per plane) are drawn for one pair; the tables and verdicts use points measured exactly where they are defined (optima, midpoints, centroid, the projected curve, the segment) for all \(pairCount) pair(s), not values read off a grid — more precise, and within the budget's time.",

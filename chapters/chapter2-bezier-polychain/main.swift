@@ -241,7 +241,7 @@ struct Chapter2Report: ChapterReport {
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "Fashion-MNIST (28×28 grey) instead of CIFAR-10/100, and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
+            "\(data.deviation(fromPaper: [.cifar10, .cifar100], detail: "28×28 grey")), and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
             "Endpoints trained \(plan.endpointEpochs) epochs and curves \(plan.curveEpochs) epochs (GAR: 200 and 600) with GAR's schedule shape scaled to the run.",
             data.train.count < 60_000 || data.test.count < 10_000
                 ? "Networks and curves trained on the first \(data.train.count) training images; test metrics on the first \(data.test.count) test images (GAR: all). This keeps the budget's \(plan.seedPairs.count) pair(s) × 3 paths × \(plan.points) points within its time on two CPU cores; at the full budget the endpoints are chapter 3's independent networks (one recipe, trained once)."

@@ -58,7 +58,7 @@ extension Chapter3Report {
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "Fashion-MNIST (28×28 grey) instead of CIFAR-100, and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
+            "\(data.deviation(fromPaper: [.cifar100], detail: "28×28 grey")), and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
             "Budget B = \(plan.budgetEpochs) epochs instead of 200\(data.train.count < 60_000 ? ", on the first \(data.train.count) training images instead of all 60 000" : ""). FGE starts after \(plan.fgeStartEpoch) epochs (\(Int((100 * Double(plan.fgeStartEpoch) / Double(plan.budgetEpochs)).rounded())) % of B; GAR: 160 of 200) and its cycle is \(format(plan.cycleEpochs)) epoch instead of 2, so that FGE collects several members within 1 budget (GAR collects 20 in its 40 FGE epochs).",
             "FGE's rates lr1 = \(plan.lr1), lr2 = \(plan.lr2): GAR's ResNet ratio to the base rate (0.05, 0.01 for lr0 = 0.1) applied to ours (lr0 = 0.05). The cycle is counted in iterations, not epochs, so cycles need not align with epochs; GAR collects at the end of the epoch where the rate reaches lr2, here after the lr2 iteration itself.",
             "SSE restarts at α0 = \(plan.sseLearningRate) (Huang et al.'s value) with \(plan.snapshotsPerBudget) cycles per budget; the same cycles repeat in each budget, so the cycle length stays fixed as the run grows. SSE's ensemble at k budgets averages all its snapshots up to k·B epochs (Huang et al. also report ensembles of the last m snapshots; the running ensemble in the CSV shows every prefix).",

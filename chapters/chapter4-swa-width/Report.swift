@@ -98,7 +98,7 @@ struct AveragingReport: ChapterReport {
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "Fashion-MNIST instead of CIFAR-10/100, `\(plan.ensemble.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10, and B = \(plan.budgetEpochs) epochs instead of 150–300: the package runs on two CPU cores.",
+            "\(data.deviation(fromPaper: [.cifar10, .cifar100])), `\(plan.ensemble.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10, and B = \(plan.budgetEpochs) epochs instead of 150–300: the package runs on two CPU cores.",
             "SWA continues the SGD run's own checkpoint (GAR's piecewise schedule up to 75 % of B) instead of a separate run with SWA's schedule from the start; in the paper's schedule the rate has reached swa_lr by 90 % of swa_start anyway, so from the checkpoint on both are the constant swa_lr.",
             "Budgets are rounded to whole epochs (the average is collected once per epoch): \(AveragingPlan.budgetFactors.map { $0.formatted() }.joined(separator: ", ")) B → \(plan.budgetTotals.map(String.init).joined(separator: ", ")) epochs.",
             "BN statistics from a fixed training subset without augmentation (SWA's `bn_update`: a pass over the augmented training loader), for SGD's solution as well as SWA's.",

@@ -113,7 +113,7 @@ struct AlignmentReport: ChapterReport {
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "Fashion-MNIST instead of CIFAR-10/100; TinyTen trained \(plan.curves.endpointEpochs) epochs and curves \(plan.curves.curveEpochs) epochs (NA: 250 and 250) — chapter 2's networks and recipe.",
+            "\(data.deviation(fromPaper: [.cifar10, .cifar100])); TinyTen trained \(plan.curves.endpointEpochs) epochs and curves \(plan.curves.curveEpochs) epochs (NA: 250 and 250) — chapter 2's networks and recipe.",
             "PAM at a 2-core budget: its permutation step runs \(plan.pam.epochs) epoch(s) (NA: 20) and rounds from \(plan.pam.samples) samples (NA: 32) scored on \(plan.pamScoringImages) training images (NA: the whole training set); its φ step is the curves' \(plan.curves.curveEpochs) epochs (NA: 250); one outer iteration, as the paper.",
             "BN statistics at every point from a fixed training subset without augmentation; train metrics on a fixed subset; curves evaluated at \(plan.points) points (NA: 61).",
         ])

@@ -88,7 +88,7 @@ struct KneeReport: ChapterReport {
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "Fashion-MNIST instead of CIFAR-10, `\(plan.model.rawValue)` instead of ResNet-18, \(plan.budgetEpochs) epochs\(plan.trainLimit.map { " on the first \($0) training images" } ?? "") instead of 200: the package runs on two CPU cores.",
+            "\(data.deviation(fromPaper: [.cifar10])), `\(plan.model.rawValue)` instead of ResNet-18, \(plan.budgetEpochs) epochs\(plan.trainLimit.map { " on the first \($0) training images" } ?? "") instead of 200: the package runs on two CPU cores.",
             "Sharpness clamps the parameters only and keeps BN at the network's running statistics (eval mode) during the ascent, where the reference clamps the whole state dict, running statistics included: the box is a neighbourhood of the function the network computes at test time, and clamping statistics that the ascent never changes would be a no-op anyway.",
             "L1 is the maximum of the subset loss seen every \(plan.sharpness.evaluateEvery) steps (and at the end), not only the loss after the last step.",
             "The ascent is plain projected gradient ascent at rate \(plan.sharpness.ascentRate); Keskar et al. used L-BFGS-B.",
