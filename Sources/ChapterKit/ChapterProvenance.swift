@@ -4,8 +4,8 @@ import Tensor
 
 extension Provenance {
     /// The provenance block of a chapter run: git state of the package, compiler, Cairo, OpenBLAS
-    /// configuration, core and threads, dataset files with SHA-256, seeds, wall time and the
-    /// exact command line.
+    /// configuration, core and threads, dataset files with SHA-256, seeds, wall time, peak resident
+    /// set and the exact command line.
     public static func chapter(data: TrainingData, seeds: [UInt64], seconds: Double, extra: [(String, String)] = []) throws -> Provenance {
         var p = Provenance.current(repository: ArtifactCache.packageRoot)
         p.blasConfig = BLAS.config
@@ -14,8 +14,15 @@ extension Provenance {
         p.datasets = try data.files.map { try DatasetChecksum.of(file: $0) }
         p.seeds = seeds
         p.wallTimeSeconds = seconds
-        p.extra = extra + [("date", today)]
+        p.extra = extra + [("peak resident set", peakResidentSet), ("date", today)]
         return p
+    }
+
+    /// The process's peak resident set so far (`getrusage`'s `ru_maxrss`), e.g. "0.41 GiB".
+    static var peakResidentSet: String {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return "unknown" }
+        return String(format: "%.2f GiB", Double(usage.ru_maxrss) / 1_048_576)  // ru_maxrss is in KiB on Linux
     }
 
     /// The run's day (UTC), e.g. "2026-12-01": what the book's index states a report is from.
