@@ -48,6 +48,7 @@ import TestSupport
         let report = try #require(runner.report, "no report.md in \(runner.output)")
         for section in ChapterRunner.sections { #expect(report.contains(section), "report lacks \(section)") }
         #expect(report.contains("cifar10"), "the report does not name the data")
+        #expect(report.contains("CIFAR-10, as the paper") && !report.contains("Fashion-MNIST"), "the Deviations must name the data the run used")
         for link in runner.links(in: report) { #expect(runner.exists(link), "report links \(link), which does not exist") }
         // Its networks are keyed on the data set: the cache holds cifar10 recipes only.
         let recipes = try FileManager.default.contentsOfDirectory(atPath: runner.cache)
