@@ -22,8 +22,23 @@ public struct CurvePlan {
     public let trainEvaluationImages: Int
     public let weightDecay = 5e-4
 
-    public init(budget: Budget, model: ModelName, seeds: [UInt64]?, bends: Int = 3, points: Int? = nil) {
+    /// What the quick budget runs: chapter 2's first pair at the full budget's recipe, or a compact
+    /// version (half the training images, curves of 5 epochs, smaller evaluation subsets) for the
+    /// chapters that train and evaluate several times as much (planes, alignments), so that they
+    /// too finish in about ten minutes on two cores from an empty cache.
+    /// Whether chapter 2 at this budget trains the same endpoints and curves (false for the
+    /// compact quick budget: chapter 2's quick run trains the full recipe).
+    public let sharesChapter2Networks: Bool
+
+    public enum QuickScope: Sendable {
+        case fullRecipeOnFirstPair
+        case compact
+    }
+
+    public init(budget: Budget, model: ModelName, seeds: [UInt64]?, bends: Int = 3, points: Int? = nil,
+                quick: QuickScope = .fullRecipeOnFirstPair) {
         self.budget = budget
+        sharesChapter2Networks = budget != .quick || quick == .fullRecipeOnFirstPair
         self.model = model
         self.bends = bends
         let defaultSeeds: [UInt64]
@@ -31,6 +46,10 @@ public struct CurvePlan {
         case .smoke:
             (endpointEpochs, curveEpochs, trainLimit, testLimit) = (1, 1, 512, 256)
             (batchNormImages, trainEvaluationImages, self.points) = (256, 256, points ?? 5)
+            defaultSeeds = [1, 2]
+        case .quick where quick == .compact:
+            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 5, 5_000, 2_000)
+            (batchNormImages, trainEvaluationImages, self.points) = (1_000, 1_000, points ?? 9)
             defaultSeeds = [1, 2]
         case .quick:
             // The full budget's recipe on its first pair: the same endpoints and curves (so a later

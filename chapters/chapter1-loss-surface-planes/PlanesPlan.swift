@@ -21,12 +21,12 @@ struct PlanesPlan {
         let seeds = seeds ?? (budget == .full ? [1, 2, 3, 4, 5, 6] : [1, 2, 3])
         precondition(seeds.count >= 3, "the planes need at least three networks, got seeds \(seeds)")
         self.seeds = seeds
-        curves = CurvePlan(budget: budget, model: model, seeds: seeds)
+        curves = CurvePlan(budget: budget, model: model, seeds: seeds, quick: .compact)
         switch budget {
         case .smoke:
             (grid, randomGrid, pathPoints) = (PlaneGridSpec(points: 4), PlaneGridSpec(points: 3, lower: -1, upper: 1), 3)
         case .quick:
-            (grid, randomGrid, pathPoints) = (PlaneGridSpec(points: 9), PlaneGridSpec(points: 7, lower: -1, upper: 1), 11)
+            (grid, randomGrid, pathPoints) = (PlaneGridSpec(points: 7), PlaneGridSpec(points: 5, lower: -1, upper: 1), 7)
         case .full:
             (grid, randomGrid, pathPoints) = (PlaneGridSpec(points: 21), PlaneGridSpec(points: 21, lower: -1, upper: 1), 21)
         }

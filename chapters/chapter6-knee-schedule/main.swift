@@ -25,7 +25,7 @@ struct Chapter6: ParsableCommand {
         discussion: "Writes figures (PNG + SVG), CSV/JSON and report.md to figures/chapter6/. Every run goes through the artifact cache.")
 
     @OptionGroup var options: ChapterOptions
-    @Option(name: .customLong("sharpness-steps"), help: "Projected-ascent steps of the sharpness measure (default: 5 smoke, 200 quick, 1000 full).")
+    @Option(name: .customLong("sharpness-steps"), help: "Projected-ascent steps of the sharpness measure (default: 5 smoke, 100 quick, 1000 full).")
     var sharpnessSteps: Int?
     @Option(help: "Relative box size ε of the sharpness measure (default 1e-4).")
     var epsilon: Double?
