@@ -43,20 +43,28 @@ public struct JobPlan {
     /// (the waves one after another through GNU parallel), `wave-K.sbatch` (a Slurm job array per
     /// wave) and `slurm.sh` (submits the arrays, each after the previous one succeeded).
     /// `job` is the job executable, `arguments` what it is given before the job file (the cache,
-    /// data folder, threads); `assemble` the command that builds the report afterwards.
-    public func write(to folder: String, title: String, job: String, arguments: [String], assemble: String) throws -> Written {
+    /// data folder); `threads` its BLAS threads when fixed, otherwise each script gives every job
+    /// its share (`$THREADS`, default 1, under GNU parallel; the task's CPUs under Slurm), so that
+    /// parallel jobs do not each take every core; `assemble` the command that builds the report
+    /// afterwards.
+    public func write(to folder: String, title: String, job: String, arguments: [String], threads: Int? = nil,
+                      assemble: String) throws -> Written {
         let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: folder + "/jobs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         var lists: [(String, Int)] = []
         let command = ([job] + arguments).map(Self.quoted).joined(separator: " ")
+        let parallelThreads = threads.map { "--threads \($0)" } ?? "--threads \"$THREADS\""
+        let slurmThreads = threads.map { "--threads \($0)" } ?? "--threads \"${SLURM_CPUS_PER_TASK:-2}\""
         var parallel = """
             #!/bin/sh
             # \(title): \(jobs.count) jobs in \(waves.count) wave(s), run one wave after another with GNU parallel.
-            # On several machines that share the cache and this folder: PARALLEL_OPTIONS='--sshlogin 2/node1,2/node2' sh parallel.sh
+            # JOBS jobs at a time (default 2), THREADS BLAS threads each (default 1). On several machines that
+            # share the cache and this folder: PARALLEL_OPTIONS='--sshlogin 2/node1,2/node2' sh parallel.sh
             # Afterwards, assemble the report (nothing is trained): \(assemble)
             set -e
             JOBS=${JOBS:-2}
+            THREADS=${THREADS:-1}
 
             """
         var slurm = """
@@ -77,7 +85,7 @@ public struct JobPlan {
             }
             try AtomicFile.write(paths.joined(separator: "\n") + "\n", to: list)
             lists.append((list, wave.count))
-            parallel += "parallel --halt now,fail=1 -j \"$JOBS\" $PARALLEL_OPTIONS \(command) {} :::: \(Self.quoted(list))\n"
+            parallel += "parallel --halt now,fail=1 -j \"$JOBS\" $PARALLEL_OPTIONS \(command) \(parallelThreads) {} :::: \(Self.quoted(list))\n"
             let sbatch = """
                 #!/bin/sh
                 #SBATCH --job-name=\(Self.slug(String(title.split(separator: " ").first ?? "jobs")))-wave\(k + 1)
@@ -85,7 +93,7 @@ public struct JobPlan {
                 #SBATCH --cpus-per-task=2
                 #SBATCH --output=\(folder)/logs/wave\(k + 1)-%a.out
                 # Wave \(k + 1) of \(waves.count): task i runs line i of \(list).
-                exec \(command) "$(sed -n "${SLURM_ARRAY_TASK_ID}p" \(Self.quoted(list)))"
+                exec \(command) \(slurmThreads) "$(sed -n "${SLURM_ARRAY_TASK_ID}p" \(Self.quoted(list)))"
 
                 """
             try AtomicFile.write(sbatch, to: folder + "/wave-\(k + 1).sbatch")
@@ -125,9 +133,8 @@ extension ChapterOptions {
         let job = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("job").path
         var arguments = ["--cache", URL(fileURLWithPath: ArtifactCache(root: engine.cache).root).standardizedFileURL.path]
         if let dataPath = engine.dataPath { arguments += ["--data-path", URL(fileURLWithPath: dataPath).standardizedFileURL.path] }
-        if let threads = engine.threads { arguments += ["--threads", String(threads)] }
         let assemble = Self.commandLine(dropping: "--plan")
-        let written = try jobPlan.write(to: folder, title: title, job: job, arguments: arguments, assemble: assemble)
+        let written = try jobPlan.write(to: folder, title: title, job: job, arguments: arguments, threads: engine.threads, assemble: assemble)
         print("plan: \(jobPlan.jobs.count) jobs in \(written.waves.count) wave(s) in \(written.folder)")
         for (k, wave) in written.waves.enumerated() { print("  wave \(k + 1): \(wave.count) jobs, listed in \(wave.list)") }
         if !FileManager.default.isExecutableFile(atPath: job) { print("  (build the job executable first: swift build --product job)") }
