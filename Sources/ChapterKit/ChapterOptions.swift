@@ -38,6 +38,7 @@ public struct ChapterOptions: ParsableArguments {
 
     /// Picks BLAS kernels and threads and sets the figure output; call before any other work.
     public func prepare() {
+        _ = Provenance.startingGitState
         engine.prepareRuntime()
         OutputFolder.figureOutput = OutputFolder.FigureOutput(formats: formats, dpi: dpi)
     }

@@ -7,7 +7,7 @@ extension Provenance {
     /// configuration, core and threads, dataset files with SHA-256, seeds, wall time, peak resident
     /// set and the exact command line.
     public static func chapter(data: TrainingData, seeds: [UInt64], seconds: Double, extra: [(String, String)] = []) throws -> Provenance {
-        var p = Provenance.current(repository: ArtifactCache.packageRoot)
+        var p = Provenance(git: startingGitState)
         p.blasConfig = BLAS.config
         p.blasCore = BLAS.coreName
         p.blasThreads = BLAS.threads
@@ -24,6 +24,11 @@ extension Provenance {
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return "unknown" }
         return String(format: "%.2f GiB", Double(usage.ru_maxrss) / 1_048_576)  // ru_maxrss is in KiB on Linux
     }
+
+    /// The package's git state (changes under `figures/` ignored) when the run started, read once
+    /// (`ChapterOptions.prepare` reads it first): a commit made while a long run is in flight does
+    /// not change which commit its report names.
+    static let startingGitState: GitState = .read(at: ArtifactCache.packageRoot, ignoring: ["figures"])
 
     /// The run's day (UTC), e.g. "2026-12-01": what the book's index states a report is from.
     static var today: String {
