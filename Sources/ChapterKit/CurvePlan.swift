@@ -26,29 +26,33 @@ public struct CurvePlan {
     /// version (half the training images, curves of 5 epochs, smaller evaluation subsets) for the
     /// chapters that train and evaluate several times as much (planes, alignments), so that they
     /// too finish in about ten minutes on two cores from an empty cache.
-    /// Whether chapter 2 at this budget trains the same endpoints and curves (false for the
-    /// compact quick budget: chapter 2's quick run trains the full recipe).
-    public let sharesChapter2Networks: Bool
+    /// Test images (the first) every evaluated point is measured on; nil: all that were loaded.
+    public let pointTestImages: Int?
 
+    /// What the quick budget evaluates. Its training is always the full budget's recipe on the
+    /// first pair (so every quick run shares chapter 2's networks and curves, and a later full run
+    /// reuses them); chapters that evaluate several times as many points as chapter 2 (planes,
+    /// alignments) measure them on smaller subsets to finish in about ten minutes from an empty cache.
     public enum QuickScope: Sendable {
-        case fullRecipeOnFirstPair
-        case compact
+        case fullEvaluation
+        case lighterEvaluation
     }
 
     public init(budget: Budget, model: ModelName, seeds: [UInt64]?, bends: Int = 3, points: Int? = nil,
-                quick: QuickScope = .fullRecipeOnFirstPair) {
+                quick: QuickScope = .fullEvaluation) {
         self.budget = budget
-        sharesChapter2Networks = budget != .quick || quick == .fullRecipeOnFirstPair
         self.model = model
         self.bends = bends
+        pointTestImages = budget == .quick && quick == .lighterEvaluation ? 2_000 : nil
         let defaultSeeds: [UInt64]
         switch budget {
         case .smoke:
             (endpointEpochs, curveEpochs, trainLimit, testLimit) = (1, 1, 512, 256)
             (batchNormImages, trainEvaluationImages, self.points) = (256, 256, points ?? 5)
             defaultSeeds = [1, 2]
-        case .quick where quick == .compact:
-            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 5, 5_000, 2_000)
+        case .quick where quick == .lighterEvaluation:
+            // Chapter 2's quick training; points on 1 000 + 1 000 training and 2 000 test images.
+            (endpointEpochs, curveEpochs, trainLimit, testLimit) = (10, 10, 10_000, 5_000)
             (batchNormImages, trainEvaluationImages, self.points) = (1_000, 1_000, points ?? 9)
             defaultSeeds = [1, 2]
         case .quick:
@@ -85,11 +89,14 @@ public struct CurvePlan {
         CurveRecipe(kind: kind, bends: bends, start: start, end: end, epochs: curveEpochs)
     }
 
+    /// Test images every evaluated point is measured on.
+    public func pointTestCount(_ data: TrainingData) -> Int { min(pointTestImages ?? data.test.count, data.test.count) }
+
     /// Fixed training subsets for BN statistics and train metrics (the same images every time).
     public func evaluationData(_ data: TrainingData) -> EvaluationData {
         EvaluationData(batchNorm: data.train.fixedSubset(count: min(batchNormImages, data.train.count), seed: 17),
                        train: data.train.fixedSubset(count: min(trainEvaluationImages, data.train.count), seed: 29),
-                       test: data.test)
+                       test: pointTestImages == nil ? data.test : data.test.prefix(pointTestCount(data)))
     }
 
     /// The jobs of a chapter built on these curves: the endpoints of `seeds` (default: the pairs'),

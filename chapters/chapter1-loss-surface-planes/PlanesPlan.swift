@@ -21,7 +21,7 @@ struct PlanesPlan {
         let seeds = seeds ?? (budget == .full ? [1, 2, 3, 4, 5, 6] : [1, 2, 3])
         precondition(seeds.count >= 3, "the planes need at least three networks, got seeds \(seeds)")
         self.seeds = seeds
-        curves = CurvePlan(budget: budget, model: model, seeds: seeds, quick: .compact)
+        curves = CurvePlan(budget: budget, model: model, seeds: seeds, quick: .lighterEvaluation)
         switch budget {
         case .smoke:
             (grid, randomGrid, pathPoints) = (PlaneGridSpec(points: 4), PlaneGridSpec(points: 3, lower: -1, upper: 1), 3)

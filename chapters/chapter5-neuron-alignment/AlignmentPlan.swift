@@ -18,15 +18,16 @@ struct AlignmentPlan {
     let pamScoringImages: Int
 
     init(budget: Budget, model: ModelName, seeds: [UInt64]?) {
-        curves = CurvePlan(budget: budget, model: model, seeds: seeds, quick: .compact)
+        curves = CurvePlan(budget: budget, model: model, seeds: seeds, quick: .lighterEvaluation)
         switch budget {
         case .smoke:
             (points, alignmentImages) = (3, 256)
             (pam, pamScoringImages) = (.init(epochs: 1, learningRate: 0, samples: 2), 256)
         case .quick:
-            // Chapter 2's compact quick curves (`CurvePlan.QuickScope.compact`); PAM at the full budget's settings.
-            (points, alignmentImages) = (9, 5_000)
-            (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 1_000)
+            // Chapter 2's quick networks and curves, points on smaller subsets (`CurvePlan.QuickScope.lighterEvaluation`);
+            // the alignments at the full budget's settings.
+            (points, alignmentImages) = (9, 10_000)
+            (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 2_000)
         case .full:
             (points, alignmentImages) = (21, 10_000)
             (pam, pamScoringImages) = (.init(epochs: 2, learningRate: 0, samples: 32), 2_000)
