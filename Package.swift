@@ -40,10 +40,13 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // oneDNN's convolution primitives behind one small C interface (Debian's libdnnl-dev, OpenMP build).
+        .target(name: "COneDNN", cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
 
         // The engine.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimised),
-        .target(name: "Networks", dependencies: ["Tensor"], swiftSettings: optimised),
+        .target(name: "Networks", dependencies: ["Tensor", "COneDNN"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: optimised),
         .target(name: "AtomicFile"),
         .target(name: "Safetensors", dependencies: ["AtomicFile"], swiftSettings: optimised),

@@ -1,10 +1,11 @@
 import Foundation
+import Networks
 import Reporting
 import Tensor
 
 extension Provenance {
     /// The provenance block of a chapter run: git state of the package, compiler, Cairo, OpenBLAS
-    /// configuration, core and threads, dataset files with SHA-256, seeds, wall time, peak resident
+    /// configuration, core and threads, the convolutions' code, dataset files with SHA-256, seeds, wall time, peak resident
     /// set and the exact command line.
     public static func chapter(data: TrainingData, seeds: [UInt64], seconds: Double, extra: [(String, String)] = []) throws -> Provenance {
         var p = Provenance(git: startingGitState)
@@ -14,7 +15,8 @@ extension Provenance {
         p.datasets = try data.files.map { try DatasetChecksum.of(file: $0) }
         p.seeds = seeds
         p.wallTimeSeconds = seconds
-        p.extra = extra + [("peak resident set", peakResidentSet), ("date", today)]
+        p.extra = extra + [("convolutions", ConvolutionBackend.standard.description), ("peak resident set", peakResidentSet),
+                           ("date", today)]
         return p
     }
 

@@ -5,6 +5,7 @@ import Networks
 extension ModelName: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
 extension DatasetName: ExpressibleByArgument {}
+extension ConvolutionBackend: ExpressibleByArgument {}
 
 /// Options every executable shares: which data and where it is, where the cache is, and how many
 /// BLAS threads.
@@ -23,6 +24,9 @@ public struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "BLAS threads (default: all cores).")
     public var threads: Int?
 
+    @Option(name: .long, help: "Convolution code: fastest (per layer, oneDNN or the engine's kernels; the default), onednn (every k × k convolution) or engine (default: $LOSS_SURFACES_CONVOLUTIONS, else fastest).")
+    public var convolutions: ConvolutionBackend?
+
     @Option(name: .long, help: "Artifact cache folder (default: $LOSS_SURFACES_CACHE or cache/ in the package).")
     public var cache: String?
 
@@ -31,6 +35,9 @@ public struct EngineOptions: ParsableArguments {
     public func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if dataPath == nil, let message = dataset.missingPathMessage { throw ValidationError(message) }
+        if let convolutions, convolutions != .engine, !ConvolutionBackend.oneDNNAvailable {
+            throw ValidationError("--convolutions \(convolutions.rawValue) needs oneDNN (libdnnl-dev), whose CPU engine did not start")
+        }
     }
 
     /// The data set and folder to load (`plan.loadData(options.engine.dataSource)`).
@@ -46,9 +53,13 @@ public struct EngineOptions: ParsableArguments {
         if let dataPath { a += ["--data-path", dataPath] }
         if let threads { a += ["--threads", String(threads)] }
         if let cache { a += ["--cache", cache] }
+        if let convolutions { a += ["--convolutions", convolutions.rawValue] }
         return a
     }
 
     /// Picks BLAS kernels and threads; call before any numeric work.
-    public func prepareRuntime() { BLASRuntime.prepare(threads: threads) }
+    public func prepareRuntime() {
+        BLASRuntime.prepare(threads: threads)
+        if let convolutions { ConvolutionBackend.standard = convolutions }
+    }
 }

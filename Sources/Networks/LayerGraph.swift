@@ -62,10 +62,11 @@ public final class LayerGraph {
         }
     }
 
-    /// All buffers for batches up to `batchCapacity`; freezes the graph.
-    public func makeWorkspace(batchCapacity: Int) -> Workspace {
+    /// All buffers for batches up to `batchCapacity`; freezes the graph. `convolutions` chooses the
+    /// code of its k × k convolutions.
+    public func makeWorkspace(batchCapacity: Int, convolutions: ConvolutionBackend = .standard) -> Workspace {
         finalize()
-        return Workspace(graph: self, batchCapacity: batchCapacity)
+        return Workspace(graph: self, batchCapacity: batchCapacity, convolutions: convolutions)
     }
 
     /// Multiply-adds × 2 of one forward pass of one sample (convolutions and linear layers).

@@ -47,6 +47,8 @@ class LayerNode {
     var backwardMultiplyAddsPerSample: Int { multiplyAddsPerSample * (needsInputGradient.first == true ? 2 : 1) }
     /// Kind and shape for profiles (`LayerSummary`).
     var summary: (kind: String, detail: String) { (String(describing: type(of: self)).lowercased(), "") }
+    /// The summary on a workspace whose convolutions run on `convolutions`.
+    func summary(convolutions: ConvolutionBackend) -> (kind: String, detail: String) { summary }
     /// Floats of private saved state (BN statistics, pooling indices, per-worker partial
     /// gradients) for a batch of `batch` and up to `workers` workers.
     func scratchCount(batch: Int, workers: Int) -> Int { 0 }

@@ -39,10 +39,11 @@ public struct LayerSummary: Sendable {
 }
 
 extension LayerGraph {
-    /// One summary per operation, in `LayerTimes` order.
-    public var layerSummaries: [LayerSummary] {
+    /// One summary per operation, in `LayerTimes` order, on a workspace whose convolutions run on `convolutions`.
+    public func layerSummaries(convolutions: ConvolutionBackend = .standard) -> [LayerSummary] {
         nodes.map {
-            LayerSummary(kind: $0.summary.kind, detail: $0.summary.detail, multiplyAddsPerSample: $0.multiplyAddsPerSample,
+            let summary = $0.summary(convolutions: convolutions)
+            return LayerSummary(kind: summary.kind, detail: summary.detail, multiplyAddsPerSample: $0.multiplyAddsPerSample,
                          backwardMultiplyAddsPerSample: $0.backwardMultiplyAddsPerSample)
         }
     }

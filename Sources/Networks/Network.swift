@@ -85,7 +85,9 @@ public final class Network {
 
     /// All activation / gradient / im2col buffers for batches up to `batchCapacity`, allocated once
     /// (gradient buffers at the first backward).
-    public func makeWorkspace(batchCapacity: Int) -> Workspace { graph.makeWorkspace(batchCapacity: batchCapacity) }
+    public func makeWorkspace(batchCapacity: Int, convolutions: ConvolutionBackend = .standard) -> Workspace {
+        graph.makeWorkspace(batchCapacity: batchCapacity, convolutions: convolutions)
+    }
 
     /// Returns logits `[batch, classes]` (owned by the workspace, valid until its next forward).
     /// Train mode updates `state`; eval mode only reads it. `input` is `[batch, C, H, W]`.

@@ -24,8 +24,14 @@ public final class Workspace {
     public internal(set) var lastBatch = 0
     public internal(set) var lastMode: ForwardMode?
     private var ownedGradients: [UnsafeMutablePointer<Float>] = []
+    /// The code of this workspace's k × k convolutions.
+    public let convolutions: ConvolutionBackend
+    /// Its oneDNN convolutions (with `.onednn`).
+    let oneDNN: OneDNNConvolutions?
 
-    init(graph: LayerGraph, batchCapacity: Int) {
+    init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend) {
+        self.convolutions = convolutions
+        oneDNN = convolutions == .engine ? nil : OneDNNConvolutions()
         precondition(batchCapacity > 0, "batchCapacity must be positive, got \(batchCapacity)")
         self.batchCapacity = batchCapacity
         self.graph = graph

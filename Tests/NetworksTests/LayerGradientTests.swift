@@ -11,11 +11,17 @@ struct LayerGradientTests {
 
     func run(_ what: String, inputShape: [Int], batch: Int = 3, mode: ForwardMode = .eval, checker: GradientChecker? = nil,
              seed: UInt64 = 1, build: (LayerGraph) -> Void) {
-        let h = LayerHarness(inputShape: inputShape, batch: batch, mode: mode, seed: seed, build: build)
-        let (p, x) = h.check(checker ?? smooth)
-        expectGradientsMatch(p, "\(what) dθ")
-        expectGradientsMatch(x, "\(what) dx")
+        for convolutions in Self.backends {
+            let h = LayerHarness(inputShape: inputShape, batch: batch, mode: mode, seed: seed, build: build)
+            let (p, x) = h.check(checker ?? smooth, convolutions: convolutions)
+            expectGradientsMatch(p, "\(what) dθ, \(convolutions.rawValue) convolutions")
+            expectGradientsMatch(x, "\(what) dx, \(convolutions.rawValue) convolutions")
+        }
     }
+
+    /// Every layer is checked on the engine's own kernels and on oneDNN's (every convolution on it,
+    /// and the per-layer choice of the default).
+    static let backends: [ConvolutionBackend] = ConvolutionBackend.oneDNNAvailable ? [.engine, .onednn, .fastest] : [.engine]
 
     @Test func linear() {
         run("linear", inputShape: [7, 1, 1]) { $0.linear($0.input, name: "fc", outFeatures: 5) }
@@ -122,6 +128,21 @@ struct LayerGradientTests {
             let c = g.conv2d(b, name: "conv1", outChannels: 8, kernel: 3, padding: 1, bias: false)
             let d = g.conv2d(b, name: "conv2", outChannels: 8, kernel: 3, padding: 1)
             g.add(g.add(c, d), a)
+        }
+    }
+
+    @Test func wideConvolutionsMixingBackends() {
+        // Channel counts at which the default runs some passes on oneDNN and others on the engine
+        // (32 → 32 stride 1: forward on the engine, backward on oneDNN; 32 → 64 stride 2: both on
+        // oneDNN), two readers of `b` (dX accumulated through oneDNN's summing reorder), and a batch
+        // of 5 split over the workers as 2 + 3.
+        run("wide mixed", inputShape: [16, 4, 4], batch: 5) { g in
+            let a = g.conv2d(g.input, name: "stem", outChannels: 32, kernel: 3, padding: 1)
+            let b = g.batchNorm(a, name: "bn", relu: false)
+            let c = g.conv2d(b, name: "conv1", outChannels: 32, kernel: 3, padding: 1, bias: false)
+            let d = g.conv2d(b, name: "conv2", outChannels: 32, kernel: 3, padding: 1)
+            let e = g.add(g.add(c, d), a)
+            g.conv2d(e, name: "down", outChannels: 64, kernel: 3, stride: 2, padding: 1)
         }
     }
 }

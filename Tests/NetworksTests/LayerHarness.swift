@@ -77,9 +77,9 @@ struct LayerHarness {
     }
 
     /// Checks dL/dθ and dL/dx at up to `limit` random coordinates each; returns both reports.
-    func check(_ checker: GradientChecker, limit: Int = 60, seed: UInt64 = 7)
+    func check(_ checker: GradientChecker, limit: Int = 60, seed: UInt64 = 7, convolutions: ConvolutionBackend = .standard)
         -> (parameters: GradientChecker.Report, input: GradientChecker.Report) {
-        let workspace = graph.makeWorkspace(batchCapacity: batch)
+        let workspace = graph.makeWorkspace(batchCapacity: batch, convolutions: convolutions)
         let (gp, gx) = analytic(workspace: workspace)
         var rng = RandomGenerator(seed: seed)
         let pIdx = GradientChecker.sample(count: parameters.count, limit: limit, rng: &rng)

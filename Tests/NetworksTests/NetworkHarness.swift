@@ -15,7 +15,7 @@ struct NetworkHarness {
     var classes: Int { network.classes }
 
     init(_ model: ModelName, width: Int = 1, inputShape: [Int] = [1, 28, 28], classes: Int = 10, batch: Int, mode: ForwardMode,
-         seed: UInt64, smooth: Bool = false) {
+         seed: UInt64, smooth: Bool = false, convolutions: ConvolutionBackend = .standard) {
         network = smooth ? Network.makeSmoothTwin(model, inputShape: inputShape, classes: classes, width: width)
             : Network.make(model, inputShape: inputShape, classes: classes, width: width)
         var rng = RandomGenerator(seed: seed)
@@ -32,7 +32,7 @@ struct NetworkHarness {
         labels = (0..<batch).map { _ in Int32(rng.uniformInt(below: classes)) }
         self.batch = batch
         self.mode = mode
-        workspace = network.makeWorkspace(batchCapacity: batch)
+        workspace = network.makeWorkspace(batchCapacity: batch, convolutions: convolutions)
     }
 
     /// Eval-mode logits of sample `i` of the batch run alone (batch 1, its own workspace).

@@ -28,13 +28,13 @@ extension EngineBenchmark {
         var gradient = parameters, rng = RandomGenerator(seed: 7)
         let step = { _ = EngineBenchmark.step(objective, &parameters, &gradient, data.images, data.labels, &rng) }
         step()  // warm-up, untimed
-        let times = LayerTimes(operations: network.graph.layerSummaries.count)
+        let times = LayerTimes(operations: network.graph.layerSummaries().count)
         objective.layerTimes = times
         var steps = 0
         let start = Date()
         repeat { step(); steps += 1 } while Date().timeIntervalSince(start) < minimumSeconds
         let stepMilliseconds = Date().timeIntervalSince(start) * 1000 / Double(steps)
-        let layers = network.graph.layerSummaries.enumerated().map { i, s -> LayerSpeed in
+        let layers = network.graph.layerSummaries().enumerated().map { i, s -> LayerSpeed in
             let forward = times.forward[i] / Double(steps), backward = times.backward[i] / Double(steps)
             func gflops(_ macs: Int, _ seconds: Double) -> Double? {
                 macs == 0 || seconds == 0 ? nil : 2 * Double(macs * batchSize) / seconds / 1e9

@@ -16,6 +16,8 @@ import Tensor
 /// k × k convolutions (k > 1, stride ≤ 2) with a multiple of 8 output channels skip im2col and
 /// GEMM in the forward pass, and stride-1 ones also in dX: `DirectConvolution` computes them from a
 /// padded copy of each sample.
+/// On a workspace whose `ConvolutionBackend` is `.fastest` or `.onednn`, the passes where oneDNN's primitives are the faster
+/// (`ConvolutionBackend.runsOnOneDNN`) run on them instead.
 final class Conv2d: LayerNode {
     // x: [N, C, H, W] (either order) → y: [N, out, Ho, Wo] channel-major
     let geometry: ConvGeometry
@@ -59,8 +61,13 @@ final class Conv2d: LayerNode {
         geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 && inputInfo.order == .channelMajor
     }
     var weightCount: Int { outChannels * geometry.rows }
-    override var summary: (kind: String, detail: String) {
-        let g = geometry, path = direct != nil ? "direct" : isPointwise ? "gemm" : "im2col+gemm"
+    override var summary: (kind: String, detail: String) { summary(convolutions: .engine) }
+    /// "16→32 3×3/2 at 28×28, direct" or, where the passes run on different code, "…, forward direct, backward oneDNN".
+    override func summary(convolutions: ConvolutionBackend) -> (kind: String, detail: String) {
+        let g = geometry, own = direct != nil ? "direct" : isPointwise ? "gemm" : "im2col+gemm"
+        let forward = convolutions.runsOnOneDNN(.forward, g, outChannels: outChannels, pointwise: isPointwise) ? "oneDNN" : own
+        let backward = convolutions.runsOnOneDNN(.backward, g, outChannels: outChannels, pointwise: isPointwise) ? "oneDNN" : own
+        let path = forward == backward ? forward : "forward \(forward), backward \(backward)"
         return ("conv", "\(g.channels)→\(outChannels) \(g.kernel)×\(g.kernel)/\(g.stride) at \(g.height)×\(g.width), \(path)")
     }
     override var multiplyAddsPerSample: Int { weightCount * geometry.outSpatial }
@@ -108,6 +115,17 @@ final class Conv2d: LayerNode {
         let w = pass.parameters + weightOffset // W: [out, C, k, k]
         let strides = inputInfo.strides(batch: n)
         let beta: Float = biasOffset == nil ? 0 : 1
+        if pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
+           let onednn = pass.workspace.oneDNN,
+           let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false) {
+            Parallel.run(pass.workers) { worker in
+                let samples = Parallel.share(worker, of: pass.workers, n)
+                guard let c = fast[worker] else { return }
+                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: biasOffset.map { pass.parameters + $0 },
+                          y: y + samples.lowerBound * s, arena: onednn.arena(worker))
+            }
+            return
+        }
         Parallel.run(pass.workers) { worker in
             let samples = Parallel.share(worker, of: pass.workers, n)
             guard !samples.isEmpty else { return }
@@ -141,6 +159,7 @@ final class Conv2d: LayerNode {
         let dy = pass.gradientOf(output)           // dy: [out, N, Ho, Wo]
         let w = pass.parameters + weightOffset
         let dw = pass.gradient + weightOffset      // dW: [out, C, k, k]
+        let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
         if let biasOffset {
             Parallel.run(pass.workers) { worker in
                 for o in Parallel.share(worker, of: pass.workers, outChannels) {
@@ -148,9 +167,22 @@ final class Conv2d: LayerNode {
                 }
             }
         }
-        let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
-        let scatter = !isPointwise && transposed == nil
         let strides = inputInfo.strides(batch: n), partials = scratch + flippedCount
+        if pass.workspace.convolutions.runsOnOneDNN(.backward, geometry, outChannels: outChannels, pointwise: isPointwise),
+           let onednn = pass.workspace.oneDNN,
+           let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: true) {
+            Parallel.run(pass.workers) { worker in
+                let samples = Parallel.share(worker, of: pass.workers, n)
+                let target = worker == 0 ? dw : partials + (worker - 1) * weightCount
+                guard let c = fast[worker] else { target.update(repeating: 0, count: weightCount); return }
+                c.backward(x: x + samples.lowerBound * strides.sample, weights: w, dy: dy + samples.lowerBound * s, dw: target,
+                           dx: dx.map { $0 + samples.lowerBound * strides.sample }, accumulate: !firstWrite[0],
+                           arena: onednn.arena(worker))
+            }
+            for worker in 1..<max(pass.workers, 1) { BLAS.axpy(weightCount, alpha: 1, x: partials + (worker - 1) * weightCount, y: dw) }
+            return
+        }
+        let scatter = !isPointwise && transposed == nil
         Parallel.run(pass.workers) { worker in
             let samples = Parallel.share(worker, of: pass.workers, n)
             let target = worker == 0 ? dw : partials + (worker - 1) * weightCount
