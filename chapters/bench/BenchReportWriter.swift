@@ -114,7 +114,7 @@ struct BenchReportWriter {
                     + "engine, PyTorch, …), under OpenMP wait polic" + ($0.waitPolicies.count > 1 ? "ies " : "y ")
                     + $0.waitPolicies.map { "`\($0.rawValue)`" }.joined(separator: " and ")
                     + ($0.waitPolicies.count > 1 ? " one after the other; the faster of them in the round is the one compared." : ".") } ?? "."),
-            "Engine: OpenBLAS core \(BLAS.coreName), \(report.threads ?? BLAS.threads) threads (\(BLAS.config)).",
+            "Engine: OpenBLAS core \(BLAS.coreName), \(report.threads ?? BLAS.threads) threads (\(BLAS.config)); convolutions: \(report.convolutions ?? "unknown").",
         ]
         if let p = report.pytorch {
             items.append("PyTorch \(p.build.version) (`\(p.python)`, Python \(p.build.python ?? "?")): CPU capability "
@@ -180,6 +180,7 @@ struct BenchReportWriter {
         p.wallTimeSeconds = wallSeconds
         p.extra = [("CPU", report.cpu ?? "unknown"),
                    ("LOSS_SURFACES_KEEP_BLAS_CORE", ProcessInfo.processInfo.environment["LOSS_SURFACES_KEEP_BLAS_CORE"] ?? "unset"),
+                   ("convolutions", report.convolutions ?? "unknown"),
                    ("rounds", String(report.rounds ?? 1)),
                    ("seconds per measurement", String(format: "%g", report.secondsPerMeasurement ?? .nan)),
                    ("peak resident set", report.peakResidentMiB.map { String(format: "%.0f MiB", $0) } ?? "unknown")]

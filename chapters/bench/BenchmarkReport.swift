@@ -124,6 +124,8 @@ struct BenchmarkReport: Codable, Sendable {
     var threads: Int?
     var optimizer: BenchOptimizer?
     var cpu: String?
+    /// The code the convolutions ran on (`ConvolutionBackend.description`; nil in older reports).
+    var convolutions: String?
     /// Nil without `--pytorch`.
     var pytorch: PyTorchRun?
 

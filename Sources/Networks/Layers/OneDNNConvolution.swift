@@ -46,12 +46,13 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
     /// Whether this backend runs this pass of a convolution on oneDNN.
     ///
     /// `.fastest` follows what `bench --layers` measured per layer at batch 128 on 2 workers with
-    /// both backends (chapters/bench/HISTORY.md): the reorders to and from oneDNN's blocked
-    /// layouts cost as much as its kernels gain where the channels are few and the planes large
-    /// (16 → 16 at 28 × 28, the 1-channel input layer), and the engine's 1 × 1 GEMMs need no
-    /// reorder. oneDNN wins the forward pass from 64 output channels (1.4-2.1× at 7 × 7) and the
-    /// backward pass of the stride-2 layers and of the layers with at least 32 channels in and
-    /// out (1.2-1.6×).
+    /// both backends, medians of three alternations (chapters/bench/HISTORY.md): the reorders to
+    /// and from oneDNN's blocked layouts cost as much as its kernels gain where the channels are
+    /// few and the planes large (16 → 16 at 28 × 28: forward 0.86-0.93×, backward 0.98-1.10×; the
+    /// 1-channel input layer 0.5-0.7×), and the engine's 1 × 1 GEMMs need no reorder (oneDNN
+    /// 0.5-0.6× on the stride-2 ones). oneDNN wins the forward pass of the layers with at least 32
+    /// channels in and out (1.01-1.11× at 32 → 32, 1.2-2.5× from 64 output channels) and the
+    /// backward pass of those and of the stride-2 layers (1.2-1.9×).
     func runsOnOneDNN(_ direction: Direction, _ g: ConvGeometry, outChannels: Int, pointwise: Bool) -> Bool {
         switch self {
         case .engine: return false
@@ -59,7 +60,7 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
         case .fastest:
             guard g.kernel > 1, g.channels >= 16 else { return false }
             switch direction {
-            case .forward: return outChannels >= 64
+            case .forward: return min(g.channels, outChannels) >= 32
             case .backward: return g.stride == 2 || min(g.channels, outChannels) >= 32
             }
         }
