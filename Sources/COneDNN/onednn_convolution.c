@@ -166,11 +166,13 @@ onednn_convolution *onednn_convolution_create(const onednn_convolution_shape *sh
                                            &any_y, strides, padding, padding));
     TRY(dnnl_primitive_desc_create(&forward_pd, &desc, attr, shared_engine, NULL));
     append_implementation(c, forward_pd);
-    TRY(make_operand(&c->x, &user_x, dnnl_primitive_desc_query_md(forward_pd, dnnl_query_src_md, 0), 1, 0, c));
-    TRY(make_operand(&c->w, &user_w, dnnl_primitive_desc_query_md(forward_pd, dnnl_query_weights_md, 0), 1, 0, c));
-    TRY(make_operand(&c->y, &user_y, dnnl_primitive_desc_query_md(forward_pd, dnnl_query_dst_md, 0), 0, 0, c));
-    TRY(dnnl_primitive_desc_clone(&pd, forward_pd));
-    TRY(make_step(&c->forward, pd, c));
+    if (!sh->training) { // a training object only hints the backward primitives with the forward one
+        TRY(make_operand(&c->x, &user_x, dnnl_primitive_desc_query_md(forward_pd, dnnl_query_src_md, 0), 1, 0, c));
+        TRY(make_operand(&c->w, &user_w, dnnl_primitive_desc_query_md(forward_pd, dnnl_query_weights_md, 0), 1, 0, c));
+        TRY(make_operand(&c->y, &user_y, dnnl_primitive_desc_query_md(forward_pd, dnnl_query_dst_md, 0), 0, 0, c));
+        TRY(dnnl_primitive_desc_clone(&pd, forward_pd));
+        TRY(make_step(&c->forward, pd, c));
+    }
     if (sh->has_bias) {
         TRY(dnnl_memory_create(&c->bias, &user_b, shared_engine, DNNL_MEMORY_NONE));
         TRY(dnnl_memory_create(&c->bias_gradient, &user_b, shared_engine, DNNL_MEMORY_NONE));
@@ -264,6 +266,7 @@ static int finish_output(onednn_convolution *c, operand *o, int accumulate, char
 
 int onednn_convolution_forward(onednn_convolution *c, const float *x, const float *w, const float *b, float *y,
                                void *arena_start, int threads) {
+    if (c->shape.training) return 2;
     char *arena = aligned_arena(arena_start);
     omp_set_num_threads(threads);
     dnnl_memory_t mx = bind_input(c, &c->x, x, arena), mw = bind_input(c, &c->w, w, arena), my = bind_output(&c->y, y, arena);

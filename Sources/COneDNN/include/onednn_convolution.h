@@ -26,7 +26,8 @@ typedef struct {
     long output_channel_stride;
     /// Whether backward also writes db (else the caller sums it).
     int bias_gradient;
-    /// 1: forward for training plus both backward passes; 0: forward for inference only.
+    /// 1: both backward passes only (the forward primitive is made only to hint them);
+    /// 0: the forward pass only.
     int training;
     /// Whether backward computes dX.
     int input_gradient;
@@ -40,11 +41,11 @@ size_t onednn_convolution_arena_bytes(const onednn_convolution *c);
 /// The implementations oneDNN chose ("forward / backward data / backward weights").
 const char *onednn_convolution_implementation(const onednn_convolution *c);
 
-/// y = W ⋆ x (+ b). 0 on success.
+/// y = W ⋆ x (+ b), on an object made with training = 0. 0 on success.
 int onednn_convolution_forward(onednn_convolution *c, const float *x, const float *w, const float *b, float *y,
                                void *arena, int threads);
 /// dW = dY ⋆ x (overwritten), db = Σ dY (overwritten, if bias_gradient), and if dx is not NULL
-/// dX = Wᵀ ⋆ dY, overwritten or (accumulate_dx) added to dx. 0 on success.
+/// dX = Wᵀ ⋆ dY, overwritten or (accumulate_dx) added to dx; on an object made with training = 1. 0 on success.
 int onednn_convolution_backward(onednn_convolution *c, const float *x, const float *w, const float *dy,
                                 float *dw, float *db, float *dx, int accumulate_dx, void *arena, int threads);
 

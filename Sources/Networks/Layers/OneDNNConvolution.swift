@@ -68,7 +68,7 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
 }
 
 /// One oneDNN convolution of fixed shape over a slice of a batch's samples (`COneDNN`): forward
-/// only, or forward and both backward passes. Runs on the calling thread alone: the engine splits a
+/// only, or the two backward passes only. Runs on the calling thread alone: the engine splits a
 /// batch's samples over its workers (`Parallel`) as for its own kernels, so oneDNN's OpenMP pool
 /// never competes with the engine's workers for the cores, and results do not depend on timing.
 final class OneDNNConvolution {
@@ -77,6 +77,7 @@ final class OneDNNConvolution {
     let implementation: String
 
     /// `samples` of a batch of `batch`; the input and output pointers passed later point at the slice's first sample.
+    /// `training`: the two backward passes only; else the forward pass only.
     init?(_ g: ConvGeometry, outChannels: Int, bias: Bool, samples: Int, batch: Int, input: ActivationInfo, training: Bool,
           inputGradient: Bool) {
         let strides = input.strides(batch: batch)
