@@ -8,9 +8,11 @@ import Foundation
 /// On x86-64 they are also compiled for the building machine's vector ISA (the engine's loops use
 /// SIMD16<Float>): AVX-512 (x86-64-v4) where /proc/cpuinfo shows it, else AVX2 + FMA (x86-64-v3).
 #if arch(x86_64) && os(Linux)
-let vectorISA = ["-Xcc", (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
+let hasAVX512 = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
     .map { $0.contains(" avx512f ") && $0.contains(" avx512bw ") && $0.contains(" avx512vl ") } == true
-    ? "-march=x86-64-v4" : "-march=x86-64-v3"]
+/// `ENGINE_AVX512` tells the kernels how many vector registers they have (32 zmm, else 16 ymm), so
+/// their register tiles fit (`DirectConvolution`).
+let vectorISA = hasAVX512 ? ["-Xcc", "-march=x86-64-v4", "-DENGINE_AVX512"] : ["-Xcc", "-march=x86-64-v3"]
 #else
 let vectorISA: [String] = []
 #endif

@@ -7,10 +7,16 @@
 /// constant shift. Stride s: the padded plane is split into s² phase planes
 /// `phase[r·s + t][i][j] = padded[i·s + r][j·s + t]` of row width `Wq = ⌈Wp / s⌉`; tap (a, b) then
 /// reads phase `(a mod s)·s + (b mod s)` at the constant shift `⌊a/s⌋·Wq + ⌊b/s⌋` from `q = oh·Wq + ow`,
-/// so the same kernel applies. The kernel computes a register tile of 8 output channels × 32
-/// consecutive positions (16 AVX-512 accumulators; each input vector load feeds 8 FMAs, each
-/// broadcast weight 2), sweeping all `Ho` rows at width `Wq`; the positions with `ow ≥ Wo` are
-/// computed and dropped when the tile is written out.
+/// so the same kernel applies. The kernel computes a register tile of output channels × consecutive
+/// positions, sized to the vector registers: with AVX-512 (32 zmm) 8 channels × 32 positions (16
+/// accumulators; each input vector load feeds 8 FMAs, each broadcast weight 2), else (16 ymm on
+/// AVX2) 4 channels × 16 positions (8 accumulators of 8 lanes, 2 input vectors and 4 broadcasts:
+/// 14 registers; each load feeds 4 FMAs, each broadcast 2). The AVX-512 tile compiled for AVX2
+/// needs 32 ymm accumulators and spills; so did a 4 × 24 tile, whose 12 accumulators left too few
+/// registers for the loads LLVM hoists (chapters/bench/HISTORY.md). It sweeps all `Ho` rows at
+/// width `Wq`; the positions with `ow ≥ Wo` are computed and dropped when the tile is written out.
+/// Every output sums its products in the same order (channel, then tap) with either tile, so the
+/// two give the same bits.
 ///
 /// Used for the forward pass of k × k convolutions and for the input gradient of stride-1 ones (the
 /// transposed convolution is itself a stride-1 convolution, of dY with the flipped kernel): the
@@ -18,10 +24,17 @@
 /// copying as multiplying (README, Performance).
 struct DirectConvolution {
     typealias V = SIMD16<Float>
+    #if ENGINE_AVX512
     /// Output channels per register tile.
     static let channelBlock = 8
     /// Positions per register tile (two vectors).
     static let positionBlock = 32
+    #else
+    typealias H = SIMD8<Float>
+    static let channelBlock = 4
+    /// Positions per register tile (two 8-lane vectors).
+    static let positionBlock = 16
+    #endif
 
     let geometry: ConvGeometry
     let outChannels: Int
@@ -41,7 +54,8 @@ struct DirectConvolution {
     }
 
     init(_ g: ConvGeometry, outChannels: Int) {
-        precondition(Self.supports(g, outChannels: outChannels), "direct convolution needs k > 1, stride ≤ 2 and 8k out channels")
+        precondition(Self.supports(g, outChannels: outChannels),
+                     "direct convolution needs k > 1, stride ≤ 2 and a multiple of \(Self.channelBlock) out channels")
         geometry = g
         self.outChannels = outChannels
         let s = g.stride, wq = (g.width + 2 * g.padding + s - 1) / s, hq = (g.height + 2 * g.padding + s - 1) / s
@@ -107,8 +121,8 @@ struct DirectConvolution {
     /// dW (`[out, C, 3, 3]`) = Σ_n dY[n] ⋆ x[n] over `samples`, OVERWRITING `dw`. `x` as in `run`,
     /// `dy` channel-major `[out, batch, Ho, Wo]`. A chunk of samples is laid out at the padded width
     /// (x with its zero border, dY with zeros in the dropped columns); then for each pair of output
-    /// channels and each input channel one register tile holds the 2 × 9 dot products
-    /// `dW[o, c, t] = Σ_{n, q} dYp[o][n][q] · xp[c][n][q + shift_t]`.
+    /// channels and each input channel one register tile (two with AVX2's 16 registers) holds the
+    /// 2 × 9 dot products `dW[o, c, t] = Σ_{n, q} dYp[o][n][q] · xp[c][n][q + shift_t]`.
     func weightGradient(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, dy: UnsafePointer<Float>,
                         batch: Int, samples: Range<Int>, dw: UnsafeMutablePointer<Float>,
                         scratch: UnsafeMutablePointer<Float>, budget: Int) {
@@ -144,6 +158,7 @@ struct DirectConvolution {
         }
     }
 
+    #if ENGINE_AVX512
     /// dw[i·dwStride + t] += Σ_{n, q} y[i·yStride + n·positions + q] · x[n·plane + q + shift_t] for i < 2, t < 9.
     private static func tapTile(_ y: UnsafePointer<Float>, yStride: Int, _ x: UnsafePointer<Float>,
                                 shifts sh: (Int, Int, Int, Int, Int, Int, Int, Int, Int), samples: Int, plane: Int,
@@ -173,6 +188,48 @@ struct DirectConvolution {
         d[0] += b0.sum(); d[1] += b1.sum(); d[2] += b2.sum(); d[3] += b3.sum(); d[4] += b4.sum()
         d[5] += b5.sum(); d[6] += b6.sum(); d[7] += b7.sum(); d[8] += b8.sum()
     }
+
+    #else
+    /// dw[i·dwStride + t] += Σ_{n, q} y[i·yStride + n·positions + q] · x[n·plane + q + shift_t] for i < 2, t < 9,
+    /// in two passes over the taps (0–4, then 5–8): 2 × 5 accumulators of 8 lanes, 2 dY vectors and an
+    /// input vector fit AVX2's 16 registers, where 2 × 9 would spill; `positions` is a multiple of 8.
+    private static func tapTile(_ y: UnsafePointer<Float>, yStride: Int, _ x: UnsafePointer<Float>,
+                                shifts sh: (Int, Int, Int, Int, Int, Int, Int, Int, Int), samples: Int, plane: Int,
+                                positions: Int, dw: UnsafeMutablePointer<Float>, dwStride: Int) {
+        var a0 = H(), a1 = H(), a2 = H(), a3 = H(), a4 = H(), b0 = H(), b1 = H(), b2 = H(), b3 = H(), b4 = H()
+        for n in 0..<samples {
+            let yn = y + n &* positions, xn = x + n &* plane
+            var q = 0
+            while q < positions {
+                let e = loadH(yn + q), f = loadH(yn + (yStride &+ q)), xq = xn + q
+                var v = loadH(xq + sh.0); a0 = a0.addingProduct(e, v); b0 = b0.addingProduct(f, v)
+                v = loadH(xq + sh.1); a1 = a1.addingProduct(e, v); b1 = b1.addingProduct(f, v)
+                v = loadH(xq + sh.2); a2 = a2.addingProduct(e, v); b2 = b2.addingProduct(f, v)
+                v = loadH(xq + sh.3); a3 = a3.addingProduct(e, v); b3 = b3.addingProduct(f, v)
+                v = loadH(xq + sh.4); a4 = a4.addingProduct(e, v); b4 = b4.addingProduct(f, v)
+                q &+= 8
+            }
+        }
+        let d = dw + dwStride
+        dw[0] += a0.sum(); dw[1] += a1.sum(); dw[2] += a2.sum(); dw[3] += a3.sum(); dw[4] += a4.sum()
+        d[0] += b0.sum(); d[1] += b1.sum(); d[2] += b2.sum(); d[3] += b3.sum(); d[4] += b4.sum()
+        a0 = H(); a1 = H(); a2 = H(); a3 = H(); b0 = H(); b1 = H(); b2 = H(); b3 = H()
+        for n in 0..<samples {
+            let yn = y + n &* positions, xn = x + n &* plane
+            var q = 0
+            while q < positions {
+                let e = loadH(yn + q), f = loadH(yn + (yStride &+ q)), xq = xn + q
+                var v = loadH(xq + sh.5); a0 = a0.addingProduct(e, v); b0 = b0.addingProduct(f, v)
+                v = loadH(xq + sh.6); a1 = a1.addingProduct(e, v); b1 = b1.addingProduct(f, v)
+                v = loadH(xq + sh.7); a2 = a2.addingProduct(e, v); b2 = b2.addingProduct(f, v)
+                v = loadH(xq + sh.8); a3 = a3.addingProduct(e, v); b3 = b3.addingProduct(f, v)
+                q &+= 8
+            }
+        }
+        dw[5] += a0.sum(); dw[6] += a1.sum(); dw[7] += a2.sum(); dw[8] += a3.sum()
+        d[5] += b0.sum(); d[6] += b1.sum(); d[7] += b2.sum(); d[8] += b3.sum()
+    }
+    #endif
 
     /// Writes one input plane into its padded (phase) planes at `planes`; the zero border stays zero.
     @inline(__always) private func pad(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
@@ -228,6 +285,7 @@ struct DirectConvolution {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
 
+    #if ENGINE_AVX512
     /// out[i][0..<32] = Σ_{c, t} w[i·rowStride + c·taps + t] · x[c·plane + shifts[t] + 0..<32] for i in 0..<8.
     private static func tile(_ x: UnsafePointer<Float>, plane: Int, channels: Int, shifts: UnsafePointer<Int>, taps: Int,
                              weights w: UnsafePointer<Float>, rowStride r: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
@@ -257,4 +315,34 @@ struct DirectConvolution {
         store(a6, out + 6 * outStride); store(b6, out + 6 * outStride + 16)
         store(a7, out + 7 * outStride); store(b7, out + 7 * outStride + 16)
     }
+    #else
+    /// out[i][0..<16] = Σ_{c, t} w[i·rowStride + c·taps + t] · x[c·plane + shifts[t] + 0..<16] for i in 0..<4.
+    private static func tile(_ x: UnsafePointer<Float>, plane: Int, channels: Int, shifts: UnsafePointer<Int>, taps: Int,
+                             weights w: UnsafePointer<Float>, rowStride r: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
+        var a0 = H(), a1 = H(), a2 = H(), a3 = H()
+        var b0 = H(), b1 = H(), b2 = H(), b3 = H()
+        for c in 0..<channels {
+            let xc = x + c &* plane, wc = w + c &* taps
+            for t in 0..<taps {
+                let xp = xc + shifts[t], wt = wc + t
+                let x0 = loadH(xp), x1 = loadH(xp + 8)
+                var s = H(repeating: wt[0]); a0 = a0.addingProduct(s, x0); b0 = b0.addingProduct(s, x1)
+                s = H(repeating: wt[r]); a1 = a1.addingProduct(s, x0); b1 = b1.addingProduct(s, x1)
+                s = H(repeating: wt[2 &* r]); a2 = a2.addingProduct(s, x0); b2 = b2.addingProduct(s, x1)
+                s = H(repeating: wt[3 &* r]); a3 = a3.addingProduct(s, x0); b3 = b3.addingProduct(s, x1)
+            }
+        }
+        storeH(a0, out); storeH(b0, out + 8)
+        storeH(a1, out + outStride); storeH(b1, out + outStride + 8)
+        storeH(a2, out + 2 * outStride); storeH(b2, out + 2 * outStride + 8)
+        storeH(a3, out + 3 * outStride); storeH(b3, out + 3 * outStride + 8)
+    }
+
+    @inline(__always) private static func loadH(_ p: UnsafePointer<Float>) -> H {
+        UnsafeRawPointer(p).loadUnaligned(as: H.self)
+    }
+    @inline(__always) private static func storeH(_ v: H, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: H.self)
+    }
+    #endif
 }
