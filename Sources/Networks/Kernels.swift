@@ -35,21 +35,36 @@ enum Kernels {
         return s
     }
 
-    /// With g = dy masked by y > 0 when `relu` (else g = dy): returns (Σ g, Σ g·(x − mean)).
-    static func maskedSums(dy: UnsafePointer<Float>, y: UnsafePointer<Float>, x: UnsafePointer<Float>, _ n: Int,
-                           mean: Float, relu: Bool) -> (Double, Double) {
+    /// The ReLU mask of `affine(x, a: a, b: b, relu: true)` recomputed from `x` where `relu` is
+    /// `(a, b)`: g = dy where that output was positive, else 0 (g = dy when `relu` is nil). It is
+    /// the same arithmetic as `affine`'s, lane for lane and in its scalar tail, so the mask is the one
+    /// the forward pass's output would give, without reading that output.
+    @inline(__always) static func masked(_ dy: V, _ x: V, relu: (a: V, b: V)?) -> V {
+        guard let relu else { return dy }
+        var g = dy
+        g.replace(with: V(), where: relu.a * x + relu.b .<= V())
+        return g
+    }
+    @inline(__always) static func masked(_ dy: Float, _ x: Float, relu: (a: Float, b: Float)?) -> Float {
+        guard let relu else { return dy }
+        return relu.a * x + relu.b > 0 ? dy : 0
+    }
+
+    /// With g = dy masked as by `masked` (`relu` = the forward affine's (a, b), or nil for no ReLU):
+    /// returns (Σ g, Σ g·(x − mean)).
+    static func maskedSums(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, _ n: Int,
+                           mean: Float, relu: (a: Float, b: Float)?) -> (Double, Double) {
         var a = V(), b = V(), i = 0
-        let m = V(repeating: mean), zero = V()
+        let m = V(repeating: mean), r = relu.map { (V(repeating: $0.a), V(repeating: $0.b)) }
         while i + lanes <= n {
-            var g = load(dy, i)
-            if relu { g.replace(with: zero, where: load(y, i) .<= zero) }
+            let xi = load(x, i), g = masked(load(dy, i), xi, relu: r)
             a += g
-            b += g * (load(x, i) - m)
+            b += g * (xi - m)
             i += lanes
         }
         var sa = total(a), sb = total(b)
         while i < n {
-            let g = (!relu || y[i] > 0) ? dy[i] : 0
+            let g = masked(dy[i], x[i], relu: relu)
             sa += Double(g); sb += Double(g * (x[i] - mean)); i += 1
         }
         return (sa, sb)
@@ -68,22 +83,22 @@ enum Kernels {
         }
     }
 
-    /// dx[i] (=|+=) k1·g[i] + k2·x[i] + k3, with g = dy masked by y > 0 when `relu`.
-    static func affineBackward(dy: UnsafePointer<Float>, y: UnsafePointer<Float>, x: UnsafePointer<Float>,
+    /// dx[i] (=|+=) k1·g[i] + k2·x[i] + k3, with g = dy masked as by `masked`.
+    static func affineBackward(dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
                                dx: UnsafeMutablePointer<Float>, _ n: Int, k1: Float, k2: Float, k3: Float,
-                               relu: Bool, accumulate: Bool) {
-        let v1 = V(repeating: k1), v2 = V(repeating: k2), v3 = V(repeating: k3), zero = V()
+                               relu: (a: Float, b: Float)?, accumulate: Bool) {
+        let v1 = V(repeating: k1), v2 = V(repeating: k2), v3 = V(repeating: k3)
+        let r = relu.map { (V(repeating: $0.a), V(repeating: $0.b)) }
         var i = 0
         while i + lanes <= n {
-            var g = load(dy, i)
-            if relu { g.replace(with: zero, where: load(y, i) .<= zero) }
-            var v = v1 * g + v2 * load(x, i) + v3
+            let xi = load(x, i), g = masked(load(dy, i), xi, relu: r)
+            var v = v1 * g + v2 * xi + v3
             if accumulate { v += load(dx, i) }
             store(v, dx, i)
             i += lanes
         }
         while i < n {
-            let g = (!relu || y[i] > 0) ? dy[i] : 0
+            let g = masked(dy[i], x[i], relu: relu)
             let v = k1 * g + k2 * x[i] + k3
             dx[i] = accumulate ? dx[i] + v : v
             i += 1

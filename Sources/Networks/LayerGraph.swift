@@ -14,6 +14,9 @@ public final class LayerGraph {
     /// The network input `[N, C, H, W]` (sample-major, copied into the workspace by `forward`).
     public let input: Activation
     private var finalized = false
+    /// Activations whose gradient buffer is another activation's (set when the graph is frozen): an
+    /// input that only an `Add` reads has that add's output gradient as its own, unchanged.
+    private(set) var gradientAlias: [Int: Int] = [:]
 
     /// - Parameter inputRequiresGradient: compute dL/dinput in `backward` (for tests; networks skip it).
     public init(inputShape: [Int], inputRequiresGradient: Bool = false) {
@@ -59,6 +62,15 @@ public final class LayerGraph {
                 return true
             }
             // The same buffer twice as input of one op (x + x): first slot overwrites, second accumulates.
+        }
+        var readers = [Int](repeating: 0, count: activations.count)
+        for node in nodes { for id in node.inputs { readers[id] += 1 } }
+        for node in nodes {
+            guard let add = node as? Add, add.output != outputID else { continue }
+            for (slot, id) in add.inputs.enumerated() where readers[id] == 1 && activations[id].requiresGradient {
+                add.sharesOutputGradient[slot] = true
+                gradientAlias[id] = add.output
+            }
         }
     }
 

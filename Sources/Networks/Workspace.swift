@@ -58,13 +58,19 @@ public final class Workspace {
         return p
     }
 
-    /// Allocates gradient buffers of every activation that needs one (once).
+    /// Allocates gradient buffers of every activation that needs one (once); an aliased activation
+    /// (`LayerGraph.gradientAlias`) gets its target's buffer instead.
     func prepareGradients() {
         guard ownedGradients.isEmpty else { return }
-        for (i, info) in graph.activations.enumerated() where info.requiresGradient && i != graph.outputID {
+        for (i, info) in graph.activations.enumerated()
+        where info.requiresGradient && i != graph.outputID && graph.gradientAlias[i] == nil {
             let p = Self.allocate(info.perSample * batchCapacity)
             ownedGradients.append(p)
             gradients[i] = p
+        }
+        // A target is a later activation (an add's output), possibly aliased itself: resolve from the end.
+        for i in graph.activations.indices.reversed() {
+            if let target = graph.gradientAlias[i] { gradients[i] = gradients[target] }
         }
     }
 

@@ -9,7 +9,7 @@ import Tensor
 /// channel; the running statistics become `r ← (1 − m)·r + m·stat` with the UNBIASED variance
 /// `σ²·M/(M − 1)`. Eval mode: μ, σ² are the running statistics.
 ///
-/// Backward, with g = dL/dy (masked by y > 0 when fused): `dβ = Σ g`, `dγ = Σ g·x̂`, and
+/// Backward, with g = dL/dy (masked by y > 0 when fused, the mask recomputed from x): `dβ = Σ g`, `dγ = Σ g·x̂`, and
 /// train: `dx = γ/√(σ²+ε) · (g − dβ/M − x̂·dγ/M)`; eval: `dx = γ/√(σ²+ε) · g`.
 final class BatchNorm: LayerNode {
     // x: [N, C, H, W] or [N, C] (either order) → y: same shape and order
@@ -84,19 +84,22 @@ final class BatchNorm: LayerNode {
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         let n = pass.batch, channels = info.channels, count = Float(n * info.spatial)
-        let x = pass.value(inputs[0]), y = pass.value(output), dy = pass.gradientOf(output)
+        let x = pass.value(inputs[0]), dy = pass.gradientOf(output)
         let mean = scratch, invStd = scratch + channels
-        let gamma = pass.parameters + gammaOffset
+        let gamma = pass.parameters + gammaOffset, beta = pass.parameters + betaOffset
         let dGamma = pass.gradient + gammaOffset, dBeta = pass.gradient + betaOffset
         let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
         let training = pass.mode != .eval
         Parallel.run(pass.workers) { worker in for c in Parallel.share(worker, of: pass.workers, channels) {
             let r = runs(channel: c, batch: n)
+            // The ReLU mask is recomputed from x with the forward pass's affine (a, b): y is not read.
+            let a = gamma[c] * invStd[c], b = beta[c] - a * mean[c]
+            let mask: (a: Float, b: Float)? = relu ? (a, b) : nil
             var sg = 0.0, sgx = 0.0
             for j in 0..<r.segments {
                 let o = r.start + j * r.step
-                let (a, b) = Kernels.maskedSums(dy: dy + o, y: y + o, x: x + o, r.length, mean: mean[c], relu: relu)
-                sg += a; sgx += b
+                let (g, gx) = Kernels.maskedSums(dy: dy + o, x: x + o, r.length, mean: mean[c], relu: mask)
+                sg += g; sgx += gx
             }
             let db = Float(sg), dg = Float(sgx) * invStd[c]   // dγ = Σ g·x̂
             dBeta[c] = db
@@ -111,8 +114,8 @@ final class BatchNorm: LayerNode {
             }
             for j in 0..<r.segments {
                 let o = r.start + j * r.step
-                Kernels.affineBackward(dy: dy + o, y: y + o, x: x + o, dx: dx + o, r.length, k1: k1, k2: k2, k3: k3,
-                                       relu: relu, accumulate: !firstWrite[0])
+                Kernels.affineBackward(dy: dy + o, x: x + o, dx: dx + o, r.length, k1: k1, k2: k2, k3: k3,
+                                       relu: mask, accumulate: !firstWrite[0])
             }
         } }
     }

@@ -11,16 +11,21 @@ final class ReLU: LayerNode {
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         guard needsInputGradient[0] else { return }
         let y = pass.value(output)
-        Kernels.affineBackward(dy: pass.gradientOf(output), y: y, x: y, dx: pass.gradientOf(inputs[0]), count * pass.batch,
-                               k1: 1, k2: 0, k3: 0, relu: true, accumulate: !firstWrite[0])
+        // y > 0 exactly where 1·y + 0 > 0: the mask read off y.
+        Kernels.affineBackward(dy: pass.gradientOf(output), x: y, dx: pass.gradientOf(inputs[0]), count * pass.batch,
+                               k1: 1, k2: 0, k3: 0, relu: (1, 0), accumulate: !firstWrite[0])
     }
 }
 
 /// Elementwise sum of two maps of equal shape and order (the residual connection): `y = a + b`;
-/// backward `da = db = dy` (accumulated where `a` or `b` also feeds other operations).
+/// backward `da = db = dy` (accumulated where `a` or `b` also feeds other operations). An input
+/// that only this operation reads shares `dy`'s buffer as its gradient (`LayerGraph.gradientAlias`),
+/// and backward leaves it alone: no copy.
 final class Add: LayerNode {
     // a, b: same shape and order → y: same
     let count: Int
+    /// Per input: its gradient buffer is dy's (set when the graph is frozen).
+    var sharesOutputGradient = [false, false]
     init(a: Int, b: Int, output: Int, perSample: Int) { count = perSample; super.init(inputs: [a, b], output: output) }
 
     // One pass, split over the workers in contiguous shares.
@@ -36,7 +41,7 @@ final class Add: LayerNode {
         let n = count * pass.batch, dy = pass.gradientOf(output)
         Parallel.run(pass.workers) { worker in
             let part = Parallel.share(worker, of: pass.workers, n)
-            for slot in 0..<2 where needsInputGradient[slot] {
+            for slot in 0..<2 where needsInputGradient[slot] && !sharesOutputGradient[slot] {
                 Kernels.copy(dy + part.lowerBound, pass.gradientOf(inputs[slot]) + part.lowerBound, part.count,
                              accumulate: !firstWrite[slot])
             }
