@@ -98,10 +98,11 @@ struct SemanticsTests {
     }
 
     /// (kernel, stride, padding, batch, out channels of the first and second conv), including the
-    /// wider channel counts of the reference networks and a pointwise (1×1) convolution.
+    /// wider channel counts of the reference networks, a pointwise (1×1) convolution, and 24 and 40
+    /// out channels (AVX2's direct tiles: blocks of 16 and a last block of 8).
     @Test(arguments: [(3, 1, 1, 3, 3, 4), (3, 2, 1, 1, 3, 4), (1, 2, 0, 2, 3, 4), (5, 1, 2, 4, 3, 4), (3, 1, 0, 13, 3, 4),
                       (3, 1, 1, 3, 8, 16), (3, 2, 1, 5, 16, 8), (1, 1, 0, 7, 16, 24), (5, 2, 2, 3, 8, 16), (3, 2, 0, 4, 8, 8),
-                      (2, 2, 1, 3, 8, 8)])
+                      (2, 2, 1, 3, 8, 8), (3, 1, 1, 2, 24, 40)])
     func convolutionMatchesDirectConvolution(kernel: Int, stride: Int, padding: Int, batch: Int, outA: Int, outB: Int) {
         checkConvolutions(input: [2, 9, 8], kernel: kernel, stride: stride, padding: padding, batch: batch, outA: outA, outB: outB)
     }

@@ -8,15 +8,19 @@
 /// `phase[r·s + t][i][j] = padded[i·s + r][j·s + t]` of row width `Wq = ⌈Wp / s⌉`; tap (a, b) then
 /// reads phase `(a mod s)·s + (b mod s)` at the constant shift `⌊a/s⌋·Wq + ⌊b/s⌋` from `q = oh·Wq + ow`,
 /// so the same kernel applies. The kernel computes a register tile of output channels × consecutive
-/// positions, sized to the vector registers: with AVX-512 (32 zmm) 8 channels × 32 positions (16
-/// accumulators; each input vector load feeds 8 FMAs, each broadcast weight 2), else (16 ymm on
-/// AVX2) 4 channels × 16 positions (8 accumulators of 8 lanes, 2 input vectors and 4 broadcasts:
-/// 14 registers; each load feeds 4 FMAs, each broadcast 2). The AVX-512 tile compiled for AVX2
-/// needs 32 ymm accumulators and spills; so did a 4 × 24 tile, whose 12 accumulators left too few
-/// registers for the loads LLVM hoists (chapters/bench/HISTORY.md). It sweeps all `Ho` rows at
-/// width `Wq`; the positions with `ow ≥ Wo` are computed and dropped when the tile is written out.
-/// Every output sums its products in the same order (channel, then tap) with either tile, so the
-/// two give the same bits.
+/// positions, sized to the vector registers. With AVX-512 (32 zmm): 8 channels × 32 positions (16
+/// accumulators; each input vector load feeds 8 FMAs, each broadcast weight 2). With AVX2 (16 ymm):
+/// the vectors run along the output channels instead, 16 channels (two vectors of tap-major packed
+/// weights) × 6 positions, each input value broadcast to feed 2 FMAs (12 accumulators, the 10 that
+/// two FMA pipes of latency 5 need to stay busy and then some; a last block of 8 channels takes 12
+/// positions); the tile is written position-major and turned channel-major by 8 × 8 transposes in
+/// registers. The earlier AVX2 tile, 4 channels × 16 positions along the positions, had 8
+/// accumulators, too few to hide the FMA latency (chapters/bench/HISTORY.md); the AVX-512 tile
+/// compiled for AVX2 needs 32 ymm accumulators and spills. The AVX2 tiles loop over the weight
+/// matrix's rows (c, a, b) flat, from a table of offsets: with a nested channel/tap loop LLVM spilled
+/// two of the 12 accumulators. It sweeps all `Ho` rows at width `Wq`; the positions with `ow ≥ Wo` are computed and
+/// dropped when the tile is written out. Every output sums its products in the same order (channel,
+/// then tap) with every tile, so all give the same bits.
 ///
 /// Used for the forward pass of k × k convolutions and for the input gradient of stride-1 ones (the
 /// transposed convolution is itself a stride-1 convolution, of dY with the flipped kernel): the
@@ -31,9 +35,11 @@ struct DirectConvolution {
     static let positionBlock = 32
     #else
     typealias H = SIMD8<Float>
-    static let channelBlock = 4
-    /// Positions per register tile (two 8-lane vectors).
-    static let positionBlock = 16
+    /// Output channels per register tile: 16 (two 8-lane vectors) × 6 positions, or 8 × 12 for a
+    /// last block of 8; `supports` asks for a multiple of 8.
+    static let channelBlock = 8
+    /// Positions per row of tiles: a multiple of 6 and 12, and of the 8 lanes the dW tiles read.
+    static let positionBlock = 24
     #endif
 
     let geometry: ConvGeometry
@@ -47,6 +53,8 @@ struct DirectConvolution {
     let paddedPlane: Int
     /// Per tap (a, b): its offset in a channel's padded buffer (phase plane and shift).
     private let shifts: [Int]
+    /// Per row (c, a, b) of the weight matrix: its tap's offset in the padded buffer, `c·paddedPlane + shifts[a·k + b]`.
+    private let offsets: [Int]
 
     /// Whether `geometry` (with `outChannels`) can be computed directly.
     static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
@@ -68,10 +76,18 @@ struct DirectConvolution {
         shifts = (0..<g.kernel).flatMap { a in
             (0..<g.kernel).map { b in ((a % s) * s + b % s) * phasePlane + (a / s) * wq + b / s }
         }
+        let paddedPlane = paddedPlane, shifts = shifts
+        offsets = (0..<g.channels).flatMap { c in shifts.map { c * paddedPlane + $0 } }
     }
 
     /// Floats of per-worker scratch: the padded planes of one sample and one output tile.
-    var scratchCount: Int { geometry.channels * paddedPlane + Self.channelBlock * paddedOutputs }
+    var scratchCount: Int {
+        #if ENGINE_AVX512
+        geometry.channels * paddedPlane + Self.channelBlock * paddedOutputs
+        #else
+        geometry.channels * paddedPlane + 16 * (paddedOutputs + Self.positionBlock) + outChannels * geometry.rows
+        #endif
+    }
 
     /// y[o, n] (=|+=) W ⋆ x[n] for the samples `samples`. `x`'s element (n, c, s) is at
     /// `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`;
@@ -85,6 +101,7 @@ struct DirectConvolution {
         let outPlane = g.outSpatial, taps = g.kernel * g.kernel, k = c * taps
         // Borders and slack stay zero: only the interior is rewritten for each sample.
         padded.update(repeating: 0, count: c * paddedPlane)
+        #if ENGINE_AVX512
         shifts.withUnsafeBufferPointer { shifts in
             for n in samples {
                 for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
@@ -107,6 +124,58 @@ struct DirectConvolution {
                 }
             }
         }
+        #else
+        // The weights of each block of output channels, packed tap-major: [C][taps][block].
+        let rowTile = tile + 16 * paddedOutputs, packed = rowTile + 16 * Self.positionBlock
+        var o0 = 0
+        while o0 < outChannels {
+            let width = Self.blockWidth(o0, outChannels)
+            for i in 0..<width {
+                for r in 0..<k { packed[o0 * k + r * width + i] = weights[(o0 + i) * k + r] }
+            }
+            o0 += width
+        }
+        offsets.withUnsafeBufferPointer { offsets in
+            for n in samples {
+                for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
+                var o0 = 0
+                while o0 < outChannels {
+                    let width = Self.blockWidth(o0, outChannels)
+                    // Each row of 24 positions: tiles into `rowTile` ([position][channel]), then transposed into
+                    // `tile` ([channel][position]), from where the rows are written out as with AVX-512.
+                    var q = 0
+                    while q < paddedOutputs {
+                        if width == 16 {
+                            for j in stride(from: 0, to: 24, by: 6) {
+                                Self.tile16(padded + q + j, offsets: offsets.baseAddress!, rows: k, weights: packed + o0 * k,
+                                            out: rowTile + j * 16)
+                            }
+                        } else {
+                            for j in stride(from: 0, to: 24, by: 12) {
+                                Self.tile8(padded + q + j, offsets: offsets.baseAddress!, rows: k, weights: packed + o0 * k,
+                                           out: rowTile + j * 8)
+                            }
+                        }
+                        for j in stride(from: 0, to: 24, by: 8) {
+                            for group in stride(from: 0, to: width, by: 8) {
+                                Self.transpose8(rowTile + j * width + group, stride: width,
+                                                to: tile + group * paddedOutputs + q + j, toStride: paddedOutputs)
+                            }
+                        }
+                        q += Self.positionBlock
+                    }
+                    for i in 0..<width {
+                        let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
+                        let b = bias?[o0 + i] ?? 0
+                        for oh in 0..<g.outHeight {
+                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate)
+                        }
+                    }
+                    o0 += width
+                }
+            }
+        }
+        #endif
     }
 
     /// Whether `weightGradient` applies and pays: 3 × 3, stride 1, and output planes of at least
@@ -316,26 +385,73 @@ struct DirectConvolution {
         store(a7, out + 7 * outStride); store(b7, out + 7 * outStride + 16)
     }
     #else
-    /// out[i][0..<16] = Σ_{c, t} w[i·rowStride + c·taps + t] · x[c·plane + shifts[t] + 0..<16] for i in 0..<4.
-    private static func tile(_ x: UnsafePointer<Float>, plane: Int, channels: Int, shifts: UnsafePointer<Int>, taps: Int,
-                             weights w: UnsafePointer<Float>, rowStride r: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
-        var a0 = H(), a1 = H(), a2 = H(), a3 = H()
-        var b0 = H(), b1 = H(), b2 = H(), b3 = H()
-        for c in 0..<channels {
-            let xc = x + c &* plane, wc = w + c &* taps
-            for t in 0..<taps {
-                let xp = xc + shifts[t], wt = wc + t
-                let x0 = loadH(xp), x1 = loadH(xp + 8)
-                var s = H(repeating: wt[0]); a0 = a0.addingProduct(s, x0); b0 = b0.addingProduct(s, x1)
-                s = H(repeating: wt[r]); a1 = a1.addingProduct(s, x0); b1 = b1.addingProduct(s, x1)
-                s = H(repeating: wt[2 &* r]); a2 = a2.addingProduct(s, x0); b2 = b2.addingProduct(s, x1)
-                s = H(repeating: wt[3 &* r]); a3 = a3.addingProduct(s, x0); b3 = b3.addingProduct(s, x1)
-            }
+    /// The channels of the block that starts at `o0`: 16, or 8 for the last block of an odd multiple of 8.
+    @inline(__always) private static func blockWidth(_ o0: Int, _ outChannels: Int) -> Int {
+        outChannels - o0 >= 16 ? 16 : 8
+    }
+
+    /// out[j·16 + i] = Σ_{c, t} w[(c·taps + t)·16 + i] · x[c·plane + shifts[t] + j] for i < 16, j < 6: each
+    /// position's 16 channels in two vectors, 12 accumulators (enough to cover the FMA latency on
+    /// two pipes), two weight vectors and one broadcast input; each weight load feeds 6 FMAs.
+    private static func tile16(_ x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, rows: Int,
+                               weights w: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        var a0 = H(), a1 = H(), a2 = H(), a3 = H(), a4 = H(), a5 = H()
+        var b0 = H(), b1 = H(), b2 = H(), b3 = H(), b4 = H(), b5 = H()
+        var wt = w
+        for r in 0..<rows {
+            let xp = x + offsets[r]
+            let u = loadH(wt), v = loadH(wt + 8)
+            var s = H(repeating: xp[0]); a0 = a0.addingProduct(u, s); b0 = b0.addingProduct(v, s)
+            s = H(repeating: xp[1]); a1 = a1.addingProduct(u, s); b1 = b1.addingProduct(v, s)
+            s = H(repeating: xp[2]); a2 = a2.addingProduct(u, s); b2 = b2.addingProduct(v, s)
+            s = H(repeating: xp[3]); a3 = a3.addingProduct(u, s); b3 = b3.addingProduct(v, s)
+            s = H(repeating: xp[4]); a4 = a4.addingProduct(u, s); b4 = b4.addingProduct(v, s)
+            s = H(repeating: xp[5]); a5 = a5.addingProduct(u, s); b5 = b5.addingProduct(v, s)
+            wt += 16
         }
-        storeH(a0, out); storeH(b0, out + 8)
-        storeH(a1, out + outStride); storeH(b1, out + outStride + 8)
-        storeH(a2, out + 2 * outStride); storeH(b2, out + 2 * outStride + 8)
-        storeH(a3, out + 3 * outStride); storeH(b3, out + 3 * outStride + 8)
+        storeH(a0, out); storeH(b0, out + 8); storeH(a1, out + 16); storeH(b1, out + 24)
+        storeH(a2, out + 32); storeH(b2, out + 40); storeH(a3, out + 48); storeH(b3, out + 56)
+        storeH(a4, out + 64); storeH(b4, out + 72); storeH(a5, out + 80); storeH(b5, out + 88)
+    }
+
+    /// out[j·8 + i] = Σ_{c, t} w[(c·taps + t)·8 + i] · x[c·plane + shifts[t] + j] for i < 8, j < 12.
+    private static func tile8(_ x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, rows: Int,
+                              weights w: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        var a0 = H(), a1 = H(), a2 = H(), a3 = H(), a4 = H(), a5 = H()
+        var a6 = H(), a7 = H(), a8 = H(), a9 = H(), a10 = H(), a11 = H()
+        var wt = w
+        for r in 0..<rows {
+            let xp = x + offsets[r], u = loadH(wt)
+            a0 = a0.addingProduct(u, H(repeating: xp[0])); a1 = a1.addingProduct(u, H(repeating: xp[1]))
+            a2 = a2.addingProduct(u, H(repeating: xp[2])); a3 = a3.addingProduct(u, H(repeating: xp[3]))
+            a4 = a4.addingProduct(u, H(repeating: xp[4])); a5 = a5.addingProduct(u, H(repeating: xp[5]))
+            a6 = a6.addingProduct(u, H(repeating: xp[6])); a7 = a7.addingProduct(u, H(repeating: xp[7]))
+            a8 = a8.addingProduct(u, H(repeating: xp[8])); a9 = a9.addingProduct(u, H(repeating: xp[9]))
+            a10 = a10.addingProduct(u, H(repeating: xp[10])); a11 = a11.addingProduct(u, H(repeating: xp[11]))
+            wt += 8
+        }
+        storeH(a0, out); storeH(a1, out + 8); storeH(a2, out + 16); storeH(a3, out + 24)
+        storeH(a4, out + 32); storeH(a5, out + 40); storeH(a6, out + 48); storeH(a7, out + 56)
+        storeH(a8, out + 64); storeH(a9, out + 72); storeH(a10, out + 80); storeH(a11, out + 88)
+    }
+
+    /// to[i·toStride + j] = from[j·stride + i] for i, j < 8: three perfect unshuffles of the 64
+    /// elements (each moves the flat index's low bit to the top), which rotate (j, i) into (i, j).
+    @inline(__always) private static func transpose8(_ from: UnsafePointer<Float>, stride: Int,
+                                                     to: UnsafeMutablePointer<Float>, toStride: Int) {
+        var r0 = loadH(from), r1 = loadH(from + stride), r2 = loadH(from + 2 &* stride), r3 = loadH(from + 3 &* stride)
+        var r4 = loadH(from + 4 &* stride), r5 = loadH(from + 5 &* stride), r6 = loadH(from + 6 &* stride)
+        var r7 = loadH(from + 7 &* stride)
+        for _ in 0..<3 {
+            (r0, r1, r2, r3, r4, r5, r6, r7) = (
+                H(lowHalf: r0.evenHalf, highHalf: r1.evenHalf), H(lowHalf: r2.evenHalf, highHalf: r3.evenHalf),
+                H(lowHalf: r4.evenHalf, highHalf: r5.evenHalf), H(lowHalf: r6.evenHalf, highHalf: r7.evenHalf),
+                H(lowHalf: r0.oddHalf, highHalf: r1.oddHalf), H(lowHalf: r2.oddHalf, highHalf: r3.oddHalf),
+                H(lowHalf: r4.oddHalf, highHalf: r5.oddHalf), H(lowHalf: r6.oddHalf, highHalf: r7.oddHalf))
+        }
+        storeH(r0, to); storeH(r1, to + toStride); storeH(r2, to + 2 &* toStride); storeH(r3, to + 3 &* toStride)
+        storeH(r4, to + 4 &* toStride); storeH(r5, to + 5 &* toStride); storeH(r6, to + 6 &* toStride)
+        storeH(r7, to + 7 &* toStride)
     }
 
     @inline(__always) private static func loadH(_ p: UnsafePointer<Float>) -> H {
