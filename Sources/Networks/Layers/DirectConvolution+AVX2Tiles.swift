@@ -1,0 +1,81 @@
+#if !ENGINE_AVX512
+/// The AVX2 register tiles of `DirectConvolution`: vectors along the output channels (see the type's
+/// comment), and the register transpose that turns their position-major output channel-major.
+extension DirectConvolution {
+    /// The channels of the block that starts at `o0`: 16, or 8 for the last block of an odd multiple of 8.
+    @inline(__always) static func blockWidth(_ o0: Int, _ outChannels: Int) -> Int {
+        outChannels - o0 >= 16 ? 16 : 8
+    }
+
+    /// out[j·16 + i] = Σ_{c, t} w[(c·taps + t)·16 + i] · x[c·plane + shifts[t] + j] for i < 16, j < 6: each
+    /// position's 16 channels in two vectors, 12 accumulators (enough to cover the FMA latency on
+    /// two pipes), two weight vectors and one broadcast input; each weight load feeds 6 FMAs.
+    static func tile16(_ x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, rows: Int,
+                               weights w: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        var a0 = H(), a1 = H(), a2 = H(), a3 = H(), a4 = H(), a5 = H()
+        var b0 = H(), b1 = H(), b2 = H(), b3 = H(), b4 = H(), b5 = H()
+        var wt = w
+        for r in 0..<rows {
+            let xp = x + offsets[r]
+            let u = loadH(wt), v = loadH(wt + 8)
+            var s = H(repeating: xp[0]); a0 = a0.addingProduct(u, s); b0 = b0.addingProduct(v, s)
+            s = H(repeating: xp[1]); a1 = a1.addingProduct(u, s); b1 = b1.addingProduct(v, s)
+            s = H(repeating: xp[2]); a2 = a2.addingProduct(u, s); b2 = b2.addingProduct(v, s)
+            s = H(repeating: xp[3]); a3 = a3.addingProduct(u, s); b3 = b3.addingProduct(v, s)
+            s = H(repeating: xp[4]); a4 = a4.addingProduct(u, s); b4 = b4.addingProduct(v, s)
+            s = H(repeating: xp[5]); a5 = a5.addingProduct(u, s); b5 = b5.addingProduct(v, s)
+            wt += 16
+        }
+        storeH(a0, out); storeH(b0, out + 8); storeH(a1, out + 16); storeH(b1, out + 24)
+        storeH(a2, out + 32); storeH(b2, out + 40); storeH(a3, out + 48); storeH(b3, out + 56)
+        storeH(a4, out + 64); storeH(b4, out + 72); storeH(a5, out + 80); storeH(b5, out + 88)
+    }
+
+    /// out[j·8 + i] = Σ_{c, t} w[(c·taps + t)·8 + i] · x[c·plane + shifts[t] + j] for i < 8, j < 12.
+    static func tile8(_ x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, rows: Int,
+                              weights w: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        var a0 = H(), a1 = H(), a2 = H(), a3 = H(), a4 = H(), a5 = H()
+        var a6 = H(), a7 = H(), a8 = H(), a9 = H(), a10 = H(), a11 = H()
+        var wt = w
+        for r in 0..<rows {
+            let xp = x + offsets[r], u = loadH(wt)
+            a0 = a0.addingProduct(u, H(repeating: xp[0])); a1 = a1.addingProduct(u, H(repeating: xp[1]))
+            a2 = a2.addingProduct(u, H(repeating: xp[2])); a3 = a3.addingProduct(u, H(repeating: xp[3]))
+            a4 = a4.addingProduct(u, H(repeating: xp[4])); a5 = a5.addingProduct(u, H(repeating: xp[5]))
+            a6 = a6.addingProduct(u, H(repeating: xp[6])); a7 = a7.addingProduct(u, H(repeating: xp[7]))
+            a8 = a8.addingProduct(u, H(repeating: xp[8])); a9 = a9.addingProduct(u, H(repeating: xp[9]))
+            a10 = a10.addingProduct(u, H(repeating: xp[10])); a11 = a11.addingProduct(u, H(repeating: xp[11]))
+            wt += 8
+        }
+        storeH(a0, out); storeH(a1, out + 8); storeH(a2, out + 16); storeH(a3, out + 24)
+        storeH(a4, out + 32); storeH(a5, out + 40); storeH(a6, out + 48); storeH(a7, out + 56)
+        storeH(a8, out + 64); storeH(a9, out + 72); storeH(a10, out + 80); storeH(a11, out + 88)
+    }
+
+    /// to[i·toStride + j] = from[j·stride + i] for i, j < 8: three perfect unshuffles of the 64
+    /// elements (each moves the flat index's low bit to the top), which rotate (j, i) into (i, j).
+    @inline(__always) static func transpose8(_ from: UnsafePointer<Float>, stride: Int,
+                                                     to: UnsafeMutablePointer<Float>, toStride: Int) {
+        var r0 = loadH(from), r1 = loadH(from + stride), r2 = loadH(from + 2 &* stride), r3 = loadH(from + 3 &* stride)
+        var r4 = loadH(from + 4 &* stride), r5 = loadH(from + 5 &* stride), r6 = loadH(from + 6 &* stride)
+        var r7 = loadH(from + 7 &* stride)
+        for _ in 0..<3 {
+            (r0, r1, r2, r3, r4, r5, r6, r7) = (
+                H(lowHalf: r0.evenHalf, highHalf: r1.evenHalf), H(lowHalf: r2.evenHalf, highHalf: r3.evenHalf),
+                H(lowHalf: r4.evenHalf, highHalf: r5.evenHalf), H(lowHalf: r6.evenHalf, highHalf: r7.evenHalf),
+                H(lowHalf: r0.oddHalf, highHalf: r1.oddHalf), H(lowHalf: r2.oddHalf, highHalf: r3.oddHalf),
+                H(lowHalf: r4.oddHalf, highHalf: r5.oddHalf), H(lowHalf: r6.oddHalf, highHalf: r7.oddHalf))
+        }
+        storeH(r0, to); storeH(r1, to + toStride); storeH(r2, to + 2 &* toStride); storeH(r3, to + 3 &* toStride)
+        storeH(r4, to + 4 &* toStride); storeH(r5, to + 5 &* toStride); storeH(r6, to + 6 &* toStride)
+        storeH(r7, to + 7 &* toStride)
+    }
+
+    @inline(__always) static func loadH(_ p: UnsafePointer<Float>) -> H {
+        UnsafeRawPointer(p).loadUnaligned(as: H.self)
+    }
+    @inline(__always) static func storeH(_ v: H, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: H.self)
+    }
+}
+#endif
