@@ -4,7 +4,7 @@ import Foundation
 
 /// The engine's numeric targets are compiled with optimisation in every configuration, so that the
 /// documented `swift run chapterN` (a debug build) and `swift test` run at optimised speed:
-/// unoptimised Swift loops are 10-20x slower (../shared/design/engine.md).
+/// unoptimised Swift loops are 10-20x slower (docs/performance.md).
 /// On x86-64 they are also compiled for the building machine's vector ISA (the engine's loops use
 /// SIMD16<Float>): AVX-512 (x86-64-v4) where /proc/cpuinfo shows it, else AVX2 + FMA (x86-64-v3).
 #if arch(x86_64) && os(Linux)
@@ -18,26 +18,37 @@ let vectorISA: [String] = []
 #endif
 let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + vectorISA)]
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// The libraries another package can import: the engine, the weight-space algorithms, the
+/// experiments layer (cache, recipes, plans) and the figures.
+let libraries = ["Tensor", "Networks", "Datasets", "Safetensors", "Training", "WeightSpace", "Experiments", "Plotting", "Reporting"]
+
+/// What every chapter imports: the kit, the experiments and the libraries under them.
+let chapterDependencies: [Target.Dependency] = [
+    "ChapterKit", "Experiments", "WeightSpace", "Training", "Networks", "Datasets", "Tensor", "Plotting", "Reporting",
+    argumentParser,
+]
+
+/// One executable per chapter, in `chapters/chapterN-topic/`.
+func chapter(_ number: Int, _ topic: String) -> Target {
+    .executableTarget(name: "chapter\(number)", dependencies: chapterDependencies, path: "chapters/chapter\(number)-\(topic)")
+}
+
+let chapters = [
+    chapter(1, "loss-surface-planes"), chapter(2, "bezier-polychain"), chapter(3, "fge-sse"),
+    chapter(4, "swa-width"), chapter(5, "neuron-alignment"), chapter(6, "knee-schedule"),
+]
+
 let package = Package(
     name: "LossSurfaces",
     platforms: [.macOS(.v13)],
-    products: [
-        .executable(name: "train", targets: ["train"]),
-        .executable(name: "gallery", targets: ["gallery"]),
-        .executable(name: "chapter1", targets: ["chapter1"]),
-        .executable(name: "chapter2", targets: ["chapter2"]),
-        .executable(name: "chapter3", targets: ["chapter3"]),
-        .executable(name: "chapter4", targets: ["chapter4"]),
-        .executable(name: "chapter5", targets: ["chapter5"]),
-        .executable(name: "chapter6", targets: ["chapter6"]),
-        .executable(name: "bench", targets: ["bench"]),
-        .executable(name: "book", targets: ["book"]),
-        .executable(name: "job", targets: ["job"]),
-    ],
+    products: libraries.map { .library(name: $0, targets: [$0]) }
+        + (chapters.map(\.name) + ["book", "train", "job", "bench", "gallery"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: [
+    targets: chapters + [
         // C libraries, each fenced behind one Swift module.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -61,66 +72,52 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["CCairo", "AtomicFile"], swiftSettings: optimised),
         .target(name: "Reporting", dependencies: ["Plotting", "AtomicFile"]),
 
-        // What two or more executables share: typed options, budgets, artifact cache, provenance.
-        .target(name: "ChapterKit", dependencies: [
-            "Tensor", "Networks", "Datasets", "Safetensors", "Training", "WeightSpace", "Reporting", "Plotting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        // The experiments: the artifact cache and its locks, resumable runs, the cached recipes and
+        // their runners, the chapters' shared plans, jobs and their waves.
+        .target(name: "Experiments", dependencies: [
+            "AtomicFile", "Tensor", "Networks", "Datasets", "Safetensors", "Training", "WeightSpace",
         ]),
 
-        // Executables.
-        .executableTarget(name: "train", dependencies: [
-            "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/train"),
-        .executableTarget(name: "job", dependencies: [
-            "ChapterKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/job"),
-        .executableTarget(name: "bench", dependencies: [
-            "ChapterKit", "Tensor", "Networks", "Datasets", "Training", "WeightSpace", "AtomicFile", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/bench", exclude: ["pytorch_twin.py"]),
-        .executableTarget(name: "chapter1", dependencies: [
-            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/chapter1-loss-surface-planes"),
-        .executableTarget(name: "chapter2", dependencies: [
-            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/chapter2-bezier-polychain"),
-        .executableTarget(name: "chapter3", dependencies: [
-            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/chapter3-fge-sse"),
-        .executableTarget(name: "chapter4", dependencies: [
-            "ChapterKit", "WeightSpace", "Training", "Networks", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/chapter4-swa-width"),
-        .executableTarget(name: "chapter5", dependencies: [
-            "ChapterKit", "WeightSpace", "Training", "Networks", "Tensor", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/chapter5-neuron-alignment"),
-        .executableTarget(name: "chapter6", dependencies: [
-            "ChapterKit", "WeightSpace", "Training", "Networks", "Tensor", "Plotting", "Reporting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "chapters/chapter6-knee-schedule"),
+        // The small kit the executables share: options, budgets on the command line, the BLAS
+        // runtime, the report skeleton, verdicts, run records, provenance and the run pipeline.
+        .target(name: "ChapterKit", dependencies: [
+            "Experiments", "AtomicFile", "Tensor", "Networks", "Datasets", "Plotting", "Reporting", argumentParser,
+        ]),
+
+        // The book and the tools.
         .executableTarget(name: "book", dependencies: [
-            "ChapterKit", "Reporting", "Plotting", "AtomicFile", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ChapterKit", "Experiments", "Reporting", "Plotting", "AtomicFile", argumentParser,
         ], path: "chapters/book"),
-        .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "chapters/gallery"),
+        .executableTarget(name: "train", dependencies: [
+            "ChapterKit", "Experiments", "Networks", "Training", "Datasets", argumentParser,
+        ], path: "tools/train"),
+        .executableTarget(name: "job", dependencies: ["ChapterKit", "Experiments", argumentParser], path: "tools/job"),
+        .executableTarget(name: "bench", dependencies: [
+            "ChapterKit", "Experiments", "Tensor", "Networks", "Datasets", "Training", "WeightSpace", "AtomicFile", "Plotting",
+            "Reporting", argumentParser,
+        ], path: "tools/bench", exclude: ["pytorch_twin.py", "HISTORY.md"]),
+        .executableTarget(name: "gallery", dependencies: ["Plotting", "Reporting"], path: "tools/gallery"),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Tensor", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor", "TestSupport"]),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
-        .testTarget(name: "WeightSpaceTests", dependencies: ["WeightSpace", "TestSupport"]),
-        .testTarget(name: "ChapterKitTests", dependencies: ["ChapterKit", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "Tensor", "TestSupport"]),
+        .testTarget(name: "WeightSpaceTests", dependencies: [
+            "WeightSpace", "Training", "Datasets", "Networks", "Tensor", "TestSupport",
+        ]),
+        .testTarget(name: "ExperimentsTests", dependencies: [
+            "Experiments", "WeightSpace", "Training", "Datasets", "Networks", "Tensor", "TestSupport",
+        ]),
+        .testTarget(name: "ChapterKitTests", dependencies: [
+            "ChapterKit", "Experiments", "Datasets", "Networks", "TestSupport", argumentParser,
+        ]),
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),
-        .testTarget(name: "ChapterTests", dependencies: ["chapter1", "chapter2", "chapter3", "chapter4", "chapter5", "chapter6", "book",
-                                                      "train", "TestSupport"]),
+        .testTarget(name: "ChapterTests", dependencies: chapters.map { .target(name: $0.name) } + ["book", "train", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Plotting"]),
     ],
     swiftLanguageModes: [.v5]
 )

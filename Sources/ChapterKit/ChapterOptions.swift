@@ -1,3 +1,5 @@
+import Datasets
+import Experiments
 import ArgumentParser
 import Foundation
 import Networks

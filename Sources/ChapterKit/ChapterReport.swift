@@ -1,3 +1,4 @@
+import Experiments
 import Reporting
 
 /// The parts every chapter report fills, so that assembling and writing one is written once:

@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Datasets
 import Networks
@@ -6,6 +7,7 @@ extension ModelName: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
 extension DatasetName: ExpressibleByArgument {}
 extension ConvolutionBackend: ExpressibleByArgument {}
+extension Budget: ExpressibleByArgument {}
 
 /// Options every executable shares: which data and where it is, where the cache is, and how many
 /// BLAS threads.

@@ -1,3 +1,4 @@
+import Experiments
 import AtomicFile
 import Foundation
 import Reporting

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import ChapterKit
+@testable import Experiments
 
 /// The cache's own JSON (evaluated points, run records) fed thousands of mutated files: never a
 /// crash, every error names the file, and a damaged file is never overwritten.

@@ -5,6 +5,7 @@ import Networks
 import Testing
 import TestSupport
 @testable import ChapterKit
+import Experiments
 
 /// `--dataset`: the options, the one loader every plan calls, CIFAR recipes and their cache keys.
 @Suite struct DatasetChoiceTests {

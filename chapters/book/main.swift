@@ -5,6 +5,7 @@
 import ArgumentParser
 import AtomicFile
 import ChapterKit
+import Experiments
 import Foundation
 import Reporting
 

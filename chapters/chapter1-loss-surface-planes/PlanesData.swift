@@ -1,4 +1,5 @@
 import ChapterKit
+import Experiments
 import Reporting
 import WeightSpace
 

@@ -1,4 +1,5 @@
 import ChapterKit
+import Experiments
 import WeightSpace
 
 /// A point of a plane in its own coordinates (weight-space units for GAR's planes, direction

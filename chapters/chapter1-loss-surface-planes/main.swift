@@ -17,6 +17,7 @@
 // exact points over every pair.
 import ArgumentParser
 import ChapterKit
+import Experiments
 import Foundation
 import Reporting
 import Training

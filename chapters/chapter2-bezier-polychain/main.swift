@@ -16,6 +16,7 @@
 // training subset (both sizes in the report).
 import ArgumentParser
 import ChapterKit
+import Experiments
 import Foundation
 import Networks
 import Plotting

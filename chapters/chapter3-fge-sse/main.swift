@@ -21,6 +21,7 @@
 // and SSE cycles of 2 epochs; the quick budget trains on a 10 000-image subset (see the report).
 import ArgumentParser
 import ChapterKit
+import Experiments
 import Foundation
 import Networks
 import Training

@@ -14,6 +14,7 @@
 // BN statistics and train metrics on fixed training subsets (sizes in the report).
 import ArgumentParser
 import ChapterKit
+import Experiments
 import Foundation
 import Reporting
 import Training

@@ -1,4 +1,5 @@
 import ChapterKit
+import Experiments
 import Datasets
 import Networks
 import Training

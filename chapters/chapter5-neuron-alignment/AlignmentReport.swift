@@ -1,4 +1,5 @@
 import ChapterKit
+import Experiments
 import Foundation
 import Networks
 import Reporting

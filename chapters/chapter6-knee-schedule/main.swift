@@ -13,6 +13,7 @@
 // of 200 at the full budget; sharpness with BN frozen (eval mode) and the parameters clamped.
 import ArgumentParser
 import ChapterKit
+import Experiments
 import Foundation
 import Reporting
 import Training

@@ -15,7 +15,7 @@
 /// two FMA pipes of latency 5 need to stay busy and then some; a last block of 8 channels takes 12
 /// positions); the tile is written position-major and turned channel-major by 8 × 8 transposes in
 /// registers. The earlier AVX2 tile, 4 channels × 16 positions along the positions, had 8
-/// accumulators, too few to hide the FMA latency (chapters/bench/HISTORY.md); the AVX-512 tile
+/// accumulators, too few to hide the FMA latency (tools/bench/HISTORY.md); the AVX-512 tile
 /// compiled for AVX2 needs 32 ymm accumulators and spills. The AVX2 tiles loop over the weight
 /// matrix's rows (c, a, b) flat, from a table of offsets: with a nested channel/tap loop LLVM spilled
 /// two of the 12 accumulators. It sweeps all `Ho` rows at width `Wq`; the positions with `ow ≥ Wo` are computed and

@@ -46,7 +46,7 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
     /// Whether this backend runs this pass of a convolution on oneDNN.
     ///
     /// `.fastest` follows what `bench --layers` measured per layer at batch 128 on 2 workers with
-    /// both backends, medians of three alternations (chapters/bench/HISTORY.md): the reorders to
+    /// both backends, medians of three alternations (tools/bench/HISTORY.md): the reorders to
     /// and from oneDNN's blocked layouts cost as much as its kernels gain where the channels are
     /// few and the planes large (16 → 16 at 28 × 28: forward 0.86-0.93×, backward 0.98-1.10×; the
     /// 1-channel input layer 0.5-0.7×), and the engine's 1 × 1 GEMMs need no reorder (oneDNN
