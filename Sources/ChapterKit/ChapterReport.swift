@@ -17,6 +17,9 @@ public protocol ChapterReport {
     /// Set when the report is rebuilt from a run record (`--replot`): the original run's command
     /// and provenance, stated instead of this process's.
     var replaying: RecordedReport? { get }
+    /// Writes the figures, data and `report.md` into the folder at `path`; returns the command and
+    /// provenance the report stated, for the run record.
+    func write(to path: String) throws -> RecordedReport
 }
 
 extension ChapterReport {

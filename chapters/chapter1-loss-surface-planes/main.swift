@@ -18,12 +18,11 @@
 import ArgumentParser
 import ChapterKit
 import Experiments
-import Foundation
 import Reporting
 import Training
 import WeightSpace
 
-struct Chapter1: ParsableCommand {
+struct Chapter1: Chapter {
     static let configuration = CommandConfiguration(
         commandName: "chapter1",
         abstract: "Loss-surface planes: three isolated optima, and the valleys curves follow (Garipov et al. 2018, Fig. 1).",
@@ -35,25 +34,29 @@ struct Chapter1: ParsableCommand {
         if let seeds = options.seeds, seeds.count < 3 { throw ValidationError("--seeds needs at least three seeds (three networks per plane), got \(seeds.count)") }
     }
 
-    func run() throws {
-        options.prepare()
-        let started = Date()
-        let plan = PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds)
-        let data = try plan.curves.loadData(options.engine.dataSource)
-        if try options.writePlan(chapter: "chapter1", { plan.curves.jobs(data: data, kinds: [.bezier, .polychain], seeds: plan.seeds) }) { return }
-        let (measured, replaying) = try options.measurements(chapter: "chapter1") {
-            let survey = try Survey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-            let pairs = plan.pairs.indices
-            return PlanesMeasurements(triples: try pairs.map { try survey.threeOptima($0) },
-                                      bezier: try pairs.map { try survey.curvePlane(.bezier, $0) },
-                                      polychain: try pairs.map { try survey.curvePlane(.polychain, $0) },
-                                      random: try survey.randomPlane())
-        }
-        let folder = options.outputFolder("chapter1")
-        let report = PlanesReport(results: PlanesResults(plan: plan, measured: measured), data: data,
-                                  seconds: Date().timeIntervalSince(started), replaying: replaying)
-        try options.record(chapter: "chapter1", measured: measured, report: try report.write(to: folder))
-        options.announce(report: folder, chapter: "chapter1")
+    // Budgets: chapter 2's pairs and curves, a third network per pair, the grids (Plan.swift).
+    func plan() throws -> PlanesPlan { PlanesPlan(budget: options.budget, model: options.model, seeds: options.seeds) }
+
+    func data(for plan: PlanesPlan) throws -> TrainingData { try plan.curves.loadData(options.engine.dataSource) }
+
+    func jobs(for plan: PlanesPlan, data: TrainingData) -> JobPlan {
+        plan.curves.jobs(data: data, kinds: [.bezier, .polychain], seeds: plan.seeds)
+    }
+
+    // The experiment (Experiment.swift), pair by pair: the plane through three optima, the planes
+    // through each curve's middle bend; then one filter-normalised random plane.
+    func measure(_ plan: PlanesPlan, data: TrainingData, cache: ArtifactCache) throws -> PlanesMeasurements {
+        let survey = try Survey(plan: plan, data: data, cache: cache)
+        let pairs = plan.pairs.indices
+        return PlanesMeasurements(triples: try pairs.map { try survey.threeOptima($0) },
+                                  bezier: try pairs.map { try survey.curvePlane(.bezier, $0) },
+                                  polychain: try pairs.map { try survey.curvePlane(.polychain, $0) },
+                                  random: try survey.randomPlane())
+    }
+
+    // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
+    func report(_ plan: PlanesPlan, measured: PlanesMeasurements, data: TrainingData, run: ChapterRun) -> PlanesReport {
+        PlanesReport(results: PlanesResults(plan: plan, measured: measured), data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
 

@@ -19,63 +19,6 @@ struct Chapter3Report: ChapterReport {
 
     var aggregate: Aggregate { Aggregate(replicates: replicates) }
 
-    /// One claim: the paper's statement, our numbers, whether it held on the means over
-    /// replicates, and whether the margin exceeds the replicates' spread (std).
-    struct Claim {
-        var claim: String
-        let measured: String
-        let held: Bool
-        let margin: Double
-        let spread: Double?
-        /// False when this run cannot decide the claim (e.g. fewer than two members to compare).
-        var decidable = true
-
-        var verdict: String {
-            guard decidable else { return "not decidable here" }
-            let base = held ? "yes" : "**no**"
-            guard let spread else { return base }
-            return base + (abs(margin) > spread ? "" : " (within the seeds' spread)")
-        }
-    }
-
-    /// FGE beats A when its error is lower (a − fge > 0); spread is the larger of the two stds.
-    func lower(_ fge: MeanStd, than other: MeanStd) -> (Bool, Double, Double?) {
-        (fge.mean < other.mean, other.mean - fge.mean, replicates.count > 1 ? max(fge.std, other.std) : nil)
-    }
-
-    var claims: [Claim] {
-        let a = aggregate
-        let fge1 = a.error(.fge, budgets: 1), sse1 = a.error(.sse, budgets: 1), ind1 = a.error(.ind, budgets: 1)
-        var out: [Claim] = []
-        func add(_ claim: String, _ measured: String, _ test: (Bool, Double, Double?)) {
-            out.append(Claim(claim: claim, measured: measured, held: test.0, margin: test.1, spread: test.2))
-        }
-        add("at 1 budget FGE's ensemble has lower test error than SSE's", "FGE \(percent(fge1)) vs SSE \(percent(sse1))", lower(fge1, than: sse1))
-        add("at 1 budget FGE's ensemble has lower test error than Ind (one conventional network)",
-            "FGE \(percent(fge1)) vs Ind \(percent(ind1))", lower(fge1, than: ind1))
-        for k in 2...plan.budgets {
-            let f = a.error(.fge, budgets: k), i = a.error(.ind, budgets: k)
-            add("at \(k) budgets FGE's ensemble has lower test error than Ind's \(k) networks", "FGE \(percent(f)) vs Ind \(percent(i))", lower(f, than: i))
-        }
-        if let fd = a.distance(.fge), let id = a.distance(.ind) {
-            out.append(Claim(claim: "FGE members are much closer in weight space than independent networks (mean L2 distance at most half)",
-                             measured: "FGE \(fd.formatted(2)) vs Ind \(id.formatted(2))", held: fd.mean <= 0.5 * id.mean,
-                             margin: 0.5 * id.mean - fd.mean, spread: replicates.count > 1 ? max(fd.std, id.std) : nil))
-        }
-        if let fd = a.disagreement(.fge), let id = a.disagreement(.ind) {
-            add("FGE members disagree on fewer test predictions than independent networks",
-                "FGE \(percent(fd)) vs Ind \(percent(id))", lower(fd, than: id))
-        } else {
-            out.append(Claim(claim: "FGE members are closer and disagree less than independent networks",
-                             measured: "fewer than two members to compare within 1 budget", held: false, margin: 0, spread: nil, decidable: false))
-        }
-        let member = a.memberError(.fge)
-        add("yet FGE's 1-budget ensemble beats its own members (mean single-member error)",
-            "ensemble \(percent(fge1)) vs members \(percent(member))", lower(fge1, than: member))
-        if a.members(.fge, budgets: 1).contains(where: { $0 < 2 }) { out[out.count - 1].decidable = false }
-        return out
-    }
-
     func write(to path: String) throws -> RecordedReport {
         let folder = try OutputFolder(path: path)
         let trajectory = try folder.write(trajectoryFigure(), name: "fge-trajectory")
@@ -153,4 +96,69 @@ struct Chapter3Report: ChapterReport {
     }
 
     func format(_ v: Double) -> String { String(format: "%.2f", v) }
+}
+
+/// The paper's numbers beside ours, and the deviations.
+extension Chapter3Report {
+    /// GAR's README, CIFAR-100 test accuracy (%) at 1, 2, 3 budgets: (network, Ind, FGE).
+    static let paperAccuracy: [(String, [Double], [Double])] = [
+        ("VGG16", [72.5, 74.8, 75.6], [74.6, 76.1, 76.6]),
+        ("PreResNet164", [78.4, 80.5, 81.6], [80.3, 81.3, 81.7]),
+        ("WRN28x10", [80.8, 82.4, 83.0], [82.3, 82.9, 83.2]),
+    ]
+
+    /// The seed slides, test error (%) at 1 budget: (setting, Ind, SSE, FGE).
+    static let paperOneBudget: [(String, Double, Double, Double)] = [
+        ("VGG16, CIFAR-100", 27.4, 26.4, 25.7),
+        ("PreResNet164, CIFAR-100", 21.5, 20.9, 20.2),
+        ("VGG16, CIFAR-10", 6.75, 6.57, 6.48),
+    ]
+
+    func fillPaperVsHere(_ doc: inout MarkdownDocument) {
+        let a = aggregate
+        let here = "here: \(plan.model.rawValue), \(data.name)"
+        func accuracy(_ m: Method, _ k: Int) -> String {
+            MeanStd(replicates.map { 1 - $0[m].errorAtBudget[k - 1] }).formatted(2, scale: 100)
+        }
+        doc.paragraph("Test accuracy (%) of Ind and FGE at 1, 2, 3 budgets. Paper: CIFAR-100 (GAR's README, budget 200 epochs); here: \(data.name), budget \(plan.budgetEpochs) epochs.")
+        var rows: [[String]] = Self.paperAccuracy.map { name, ind, fge in
+            ["paper: \(name)"] + (0..<3).map { "\(ind[$0]) / \(fge[$0])" } + [String(format: "%+.1f", fge[0] - ind[0])]
+        }
+        let gain = 100 * (a.error(.ind, budgets: 1).mean - a.error(.fge, budgets: 1).mean)
+        rows.append([here] + (1...plan.budgets).map { "\(accuracy(.ind, $0)) / \(accuracy(.fge, $0))" } + [String(format: "%+.2f", gain)])
+        doc.table(header: ["setting", "1 budget Ind / FGE", "2 budgets Ind / FGE", "3 budgets Ind / FGE", "FGE gain at 1 budget (points)"], rows: rows)
+
+        doc.paragraph("Test error (%) at 1 budget, Ind / SSE / FGE (the seed slides of this project, from the paper's Table 2).")
+        var oneBudget = Self.paperOneBudget.map { name, ind, sse, fge in ["paper: \(name)", "\(ind)", "\(sse)", "\(fge)"] }
+        oneBudget.append([here] + Method.allCases.map { a.error($0, budgets: 1).formatted(2, scale: 100) })
+        doc.table(header: ["setting", "Ind", "SSE", "FGE"], rows: oneBudget)
+
+        let fge = a.memberError(.fge), base = a.error(.ind, budgets: 1)
+        doc.table(header: ["diversity", "paper (PreResNet164, CIFAR-100)", "here"], rows: [
+            ["independent networks disagree on", "≈ 20 % of test predictions", a.disagreement(.ind).map { percent($0) } ?? "—"],
+            ["FGE members disagree on", "≈ 15 %", a.disagreement(.fge).map { percent($0) } ?? "—"],
+            ["L2 distance between SSE snapshots", "≈ 40", a.distance(.sse)?.formatted(2) ?? "—"],
+            ["L2 distance between FGE members", "≈ 7", a.distance(.fge)?.formatted(2) ?? "—"],
+            ["L2 distance between independent networks", "—", a.distance(.ind)?.formatted(2) ?? "—"],
+            ["single FGE member vs the conventional network (accuracy)", "78.0 vs 78.5 %",
+             "\(MeanStd(replicates.map { 1 - $0[.fge].diversity.memberError }).formatted(2, scale: 100)) vs \(MeanStd(replicates.map { 1 - $0[.ind].errorAtBudget[0] }).formatted(2, scale: 100)) %"],
+        ])
+        doc.paragraph("Distances depend on the network's size and its weight decay, so only the ratios compare across settings: paper SSE/FGE ≈ 6; here SSE/FGE = \(ratio(a.distance(.sse), a.distance(.fge))), Ind/FGE = \(ratio(a.distance(.ind), a.distance(.fge))). Mean single FGE member error \(percent(fge)) vs conventional network \(percent(base)).")
+    }
+
+    private func ratio(_ a: MeanStd?, _ b: MeanStd?) -> String {
+        guard let a, let b, b.mean > 0 else { return "—" }
+        return String(format: "%.1f", a.mean / b.mean)
+    }
+
+    func fillDeviations(_ doc: inout MarkdownDocument) {
+        doc.bullets([
+            "\(data.deviation(fromPaper: [.cifar100], detail: "28×28 grey")), and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
+            "Budget B = \(plan.budgetEpochs) epochs instead of 200\(data.train.count < 60_000 ? ", on the first \(data.train.count) training images instead of all 60 000" : ""). FGE starts after \(plan.fgeStartEpoch) epochs (\(Int((100 * Double(plan.fgeStartEpoch) / Double(plan.budgetEpochs)).rounded())) % of B; GAR: 160 of 200) and its cycle is \(format(plan.cycleEpochs)) epoch instead of 2, so that FGE collects several members within 1 budget (GAR collects 20 in its 40 FGE epochs).",
+            "FGE's rates lr1 = \(plan.lr1), lr2 = \(plan.lr2): GAR's ResNet ratio to the base rate (0.05, 0.01 for lr0 = 0.1) applied to ours (lr0 = 0.05). The cycle is counted in iterations, not epochs, so cycles need not align with epochs; GAR collects at the end of the epoch where the rate reaches lr2, here after the lr2 iteration itself.",
+            "SSE restarts at α0 = \(plan.sseLearningRate) (Huang et al.'s value) with \(plan.snapshotsPerBudget) cycles per budget; the same cycles repeat in each budget, so the cycle length stays fixed as the run grows. SSE's ensemble at k budgets averages all its snapshots up to k·B epochs (Huang et al. also report ensembles of the last m snapshots; the running ensemble in the CSV shows every prefix).",
+            "BN statistics of every member are recomputed on a fixed subset of \(batchNorm) training images without augmentation (GAR: a full pass over the augmented training loader).",
+            "The seed slides' diversity numbers are for PreResNet164 on CIFAR-100; ours compare all pairs of members collected within 1 budget (SSE, FGE) and all pairs of the \(plan.budgets) independent networks.",
+        ])
+    }
 }

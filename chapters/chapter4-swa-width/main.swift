@@ -15,12 +15,11 @@
 import ArgumentParser
 import ChapterKit
 import Experiments
-import Foundation
 import Reporting
 import Training
 import WeightSpace
 
-struct Chapter4: ParsableCommand {
+struct Chapter4: Chapter {
     static let configuration = CommandConfiguration(
         commandName: "chapter4",
         abstract: "Stochastic Weight Averaging: wider optima and better generalisation (Izmailov et al. 2018).",
@@ -36,23 +35,28 @@ struct Chapter4: ParsableCommand {
         if let swaLR, !(swaLR > 0) { throw ValidationError("--swa-lr must be positive, got \(swaLR)") }
     }
 
-    func run() throws {
-        options.prepare()
-        let started = Date()
-        let plan = AveragingPlan(budget: options.budget, model: options.model, seeds: options.seeds, swaLR: swaLR, anneal: anneal)
-        let data = try plan.ensemble.loadData(options.engine.dataSource)
-        if try options.writePlan(chapter: "chapter4", { plan.jobs(data: data) }) { return }
-        let (measured, replaying) = try options.measurements(chapter: "chapter4") {
-            let survey = WidthSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-            let reach = try survey.reach(seed: plan.seeds[0])
-            let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
-            return WidthMeasurements(seeds: try plan.seeds.map { try survey.measure($0, distances: distances) }, distances: distances)
-        }
+    // Budgets: chapter 3's conventional runs as the SGD baselines, SWA from 75 % of each (Plan.swift).
+    func plan() throws -> AveragingPlan {
+        AveragingPlan(budget: options.budget, model: options.model, seeds: options.seeds, swaLR: swaLR, anneal: anneal)
+    }
+
+    func data(for plan: AveragingPlan) throws -> TrainingData { try plan.ensemble.loadData(options.engine.dataSource) }
+
+    func jobs(for plan: AveragingPlan, data: TrainingData) -> JobPlan { plan.jobs(data: data) }
+
+    // The experiment (Experiment.swift): how far the rays must reach, then every seed's SGD and
+    // SWA solutions, their rays and the segment between them.
+    func measure(_ plan: AveragingPlan, data: TrainingData, cache: ArtifactCache) throws -> WidthMeasurements {
+        let survey = WidthSurvey(plan: plan, data: data, cache: cache)
+        let reach = try survey.reach(seed: plan.seeds[0])
+        let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
+        return WidthMeasurements(seeds: try plan.seeds.map { try survey.measure($0, distances: distances) }, distances: distances)
+    }
+
+    // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
+    func report(_ plan: AveragingPlan, measured: WidthMeasurements, data: TrainingData, run: ChapterRun) -> AveragingReport {
         let findings = Findings(plan: plan, seeds: measured.seeds, distances: measured.distances)
-        let folder = options.outputFolder("chapter4")
-        let report = AveragingReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
-        try options.record(chapter: "chapter4", measured: measured, report: try report.write(to: folder))
-        options.announce(report: folder, chapter: "chapter4")
+        return AveragingReport(findings: findings, data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
 

@@ -14,12 +14,11 @@
 import ArgumentParser
 import ChapterKit
 import Experiments
-import Foundation
 import Reporting
 import Training
 import WeightSpace
 
-struct Chapter5: ParsableCommand {
+struct Chapter5: Chapter {
     static let configuration = CommandConfiguration(
         commandName: "chapter5",
         abstract: "Neuron alignment: curves between networks up to a permutation of their units (Tatro et al. 2020), with weight matching.",
@@ -27,21 +26,23 @@ struct Chapter5: ParsableCommand {
 
     @OptionGroup var options: ChapterOptions
 
-    func run() throws {
-        options.prepare()
-        let started = Date()
-        let plan = AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds)
-        let data = try plan.curves.loadData(options.engine.dataSource)
-        if try options.writePlan(chapter: "chapter5", { plan.jobs(data: data) }) { return }
-        let (pairs, replaying) = try options.measurements(chapter: "chapter5") {
-            let survey = AlignmentSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-            return try plan.pairs.map { try survey.pair($0) }
-        }
-        let findings = AlignmentFindings(plan: plan, pairs: pairs)
-        let folder = options.outputFolder("chapter5")
-        let report = AlignmentReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
-        try options.record(chapter: "chapter5", measured: pairs, report: try report.write(to: folder))
-        options.announce(report: folder, chapter: "chapter5")
+    // Budgets: chapter 2's pairs and unaligned curves, an aligned curve per method (Plan.swift).
+    func plan() throws -> AlignmentPlan { AlignmentPlan(budget: options.budget, model: options.model, seeds: options.seeds) }
+
+    func data(for plan: AlignmentPlan) throws -> TrainingData { try plan.curves.loadData(options.engine.dataSource) }
+
+    func jobs(for plan: AlignmentPlan, data: TrainingData) -> JobPlan { plan.jobs(data: data) }
+
+    // The experiment (Experiment.swift), pair by pair: align B's units to A's by each method, train
+    // the curve between A and the aligned B, evaluate it and the segment.
+    func measure(_ plan: AlignmentPlan, data: TrainingData, cache: ArtifactCache) throws -> [PairAlignment] {
+        let survey = AlignmentSurvey(plan: plan, data: data, cache: cache)
+        return try plan.pairs.map { try survey.pair($0) }
+    }
+
+    // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
+    func report(_ plan: AlignmentPlan, measured: [PairAlignment], data: TrainingData, run: ChapterRun) -> AlignmentReport {
+        AlignmentReport(findings: AlignmentFindings(plan: plan, pairs: measured), data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
 

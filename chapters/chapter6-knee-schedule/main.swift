@@ -14,12 +14,11 @@
 import ArgumentParser
 import ChapterKit
 import Experiments
-import Foundation
 import Reporting
 import Training
 import WeightSpace
 
-struct Chapter6: ParsableCommand {
+struct Chapter6: Chapter {
     static let configuration = CommandConfiguration(
         commandName: "chapter6",
         abstract: "The Knee schedule and the density of wide minima (Iyer et al. 2020), with Keskar sharpness.",
@@ -40,22 +39,27 @@ struct Chapter6: ParsableCommand {
         if let seeds = options.seeds, seeds.count < 2 { throw ValidationError("--seeds needs at least two seeds (the rank correlation needs spread), got \(seeds.count)") }
     }
 
-    func run() throws {
-        options.prepare()
-        let started = Date()
-        let plan = KneePlan(budget: options.budget, model: options.model, seeds: options.seeds, sharpnessSteps: sharpnessSteps,
-                            epsilon: epsilon, ascentRate: ascentRate)
-        let data = try plan.loadData(options.engine.dataSource)
-        if try options.writePlan(chapter: "chapter6", { plan.jobs(data: data) }) { return }
-        let (measured, replaying) = try options.measurements(chapter: "chapter6") {
-            let survey = KneeSurvey(plan: plan, data: data, cache: ArtifactCache(root: options.engine.cache))
-            return KneeMeasurements(comparison: try survey.comparison(), density: try survey.density())
-        }
+    // Budgets: five schedules over several seeds, and the explore-fraction sweep (Plan.swift).
+    func plan() throws -> KneePlan {
+        KneePlan(budget: options.budget, model: options.model, seeds: options.seeds, sharpnessSteps: sharpnessSteps,
+                 epsilon: epsilon, ascentRate: ascentRate)
+    }
+
+    func data(for plan: KneePlan) throws -> TrainingData { try plan.loadData(options.engine.dataSource) }
+
+    func jobs(for plan: KneePlan, data: TrainingData) -> JobPlan { plan.jobs(data: data) }
+
+    // The experiment (Experiment.swift): every schedule at the same budget, then the Knee schedule
+    // at each explore fraction with its Keskar sharpness.
+    func measure(_ plan: KneePlan, data: TrainingData, cache: ArtifactCache) throws -> KneeMeasurements {
+        let survey = KneeSurvey(plan: plan, data: data, cache: cache)
+        return KneeMeasurements(comparison: try survey.comparison(), density: try survey.density())
+    }
+
+    // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
+    func report(_ plan: KneePlan, measured: KneeMeasurements, data: TrainingData, run: ChapterRun) -> KneeReport {
         let findings = KneeFindings(plan: plan, comparison: measured.comparison, density: measured.density)
-        let folder = options.outputFolder("chapter6")
-        let report = KneeReport(findings: findings, data: data, seconds: Date().timeIntervalSince(started), replaying: replaying)
-        try options.record(chapter: "chapter6", measured: measured, report: try report.write(to: folder))
-        options.announce(report: folder, chapter: "chapter6")
+        return KneeReport(findings: findings, data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
 

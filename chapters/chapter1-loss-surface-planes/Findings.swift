@@ -3,6 +3,18 @@ import Experiments
 import Foundation
 import WeightSpace
 
+/// Everything one run measured, with the plan it followed.
+struct PlanesResults {
+    let plan: PlanesPlan
+    let measured: PlanesMeasurements
+    var triples: [ThreeOptimaResult] { measured.triples }
+    var bezier: [CurvePlaneResult] { measured.bezier }
+    var polychain: [CurvePlaneResult] { measured.polychain }
+    var random: RandomPlaneResult { measured.random }
+
+    var curvePlanes: [(name: String, results: [CurvePlaneResult])] { [("Bezier", bezier), ("PolyChain", polychain)] }
+}
+
 extension PlanesResults {
     /// How far above the worse optimum a midpoint's test error must be to count as "much higher"
     /// (the same margin as chapter 2's segment barrier), and how much higher its train loss must
