@@ -90,9 +90,7 @@ extension Evaluator {
             let (train, test, reg) = evaluatePoint(theta, state: state, data: data, weightDecay: weightDecay)
             var dl = 0.0
             if let previous {
-                var diff = theta
-                BLAS.axpy(alpha: -1, previous, &diff)
-                dl = Double(BLAS.norm2(diff))
+                dl = WeightVector.distance(theta, previous)
             }
             previous = theta
             points.append(CurvePoint(t: t, trainLoss: train.loss + reg, trainNLL: train.loss, trainError: train.error,

@@ -61,11 +61,7 @@ public struct Plane: Sendable {
         return Self.norm(r)
     }
 
-    public static func difference(_ a: [Float], _ b: [Float]) -> [Float] {
-        var d = a
-        BLAS.axpy(alpha: -1, b, &d)
-        return d
-    }
+    public static func difference(_ a: [Float], _ b: [Float]) -> [Float] { WeightVector.difference(a, b) }
 
     public static func dot(_ a: [Float], _ b: [Float]) -> Double {
         var s = 0.0

@@ -123,9 +123,7 @@ struct Survey {
         let combinations: [[Float]] = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]]
         let identity = "three optima \(key(a)) \(key(b)) \(key(c))"
         let points = try evaluate("optima-\(a)-\(b)-\(c)", identity: identity + " points \(combinations)", count: combinations.count) { i in
-            var theta = [Float](repeating: 0, count: w[0].count)
-            for j in 0..<3 where combinations[i][j] != 0 { BLAS.axpy(alpha: combinations[i][j], w[j], &theta) }
-            return theta
+            WeightVector.combination(combinations[i], of: w)
         }
         let grid = k == 0 ? try self.grid("optima-grid-\(a)-\(b)-\(c)", identity: identity, plane: plane) : nil
         let positions = w.map { plane.coordinates(of: $0) }.map { PlanePosition(x: $0.x, y: $0.y) }
@@ -149,7 +147,7 @@ struct Survey {
             return plane.point(x: x, y: y)
         }
         let segment = try evaluate("segment-\(a)-\(b)", identity: "segment \(key(a)) \(key(b)) at \(ts)", count: ts.count) { i in
-            Curve(.bezier, bends: 2).point(at: ts[i], bendVector: start.parameters + end.parameters, parameterCount: p)
+            Curve.segment.point(at: ts[i], bendVector: start.parameters + end.parameters, parameterCount: p)
         }
         let grid = k == 0 ? try self.grid("\(kind.rawValue)-grid-\(a)-\(b)", identity: "curve plane \(trained.recipe.cacheKey)", plane: plane) : nil
         let bend = plane.coordinates(of: trained.bend(curve.bends / 2))

@@ -39,7 +39,7 @@ struct Experiment {
         let evaluation = plan.evaluationData(data)
         let evaluator = Evaluator(network: a.network)
         let ts = plan.evaluationGrid
-        let segment = evaluator.evaluateCurve(Curve(.bezier, bends: 2), bendVector: a.parameters + b.parameters, state: a.state,
+        let segment = evaluator.evaluateCurve(Curve.segment, bendVector: a.parameters + b.parameters, state: a.state,
                                               at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "segment")
         var curves: [CurveKind: CurveEvaluation] = [:]
         for kind in CurvePlan.trainedKinds {

@@ -93,14 +93,10 @@ struct WidthSurvey {
             return (0..<plan.rays).map { Array(flat[($0 * distances.count)..<(($0 + 1) * distances.count)]) }
         }
         let segment = try probe.metrics("segment-\(seed)", identity: "segment \(key) at \(plan.segment)", count: plan.segment.count) { k in
-            var p = widest
-            for i in p.indices { p[i] += Float(plan.segment[k]) * (sgd.parameters[i] - widest[i]) }
-            return p
+            WeightVector.interpolation(from: widest, to: sgd.parameters, at: plan.segment[k])
         }
-        var difference = sgd.parameters
-        BLAS.axpy(alpha: -1, widest, &difference)
         return SeedResult(seed: seed, sgd: sgdMetrics, swa: swaMetrics, members: plan.budgetTotals.map { $0 - plan.startEpoch + 1 },
                           sgdRays: try probeRays("sgd", from: sgd.parameters), swaRays: try probeRays("swa", from: widest),
-                          segment: segment, separation: Double(BLAS.norm2(difference)))
+                          segment: segment, separation: WeightVector.distance(sgd.parameters, widest))
     }
 }

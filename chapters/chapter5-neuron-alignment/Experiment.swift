@@ -2,7 +2,6 @@ import ChapterKit
 import Experiments
 import Foundation
 import Networks
-import Tensor
 import Training
 import WeightSpace
 
@@ -77,7 +76,7 @@ struct AlignmentSurvey {
             let trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
             let key = "\(recipe.cacheKey) perm \(PairAligner.hash(pi))"
             paths.append([try path(method.name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
-                          try path(method.name, isCurve: false, key: key, Curve(.bezier, bends: 2), bends: a.parameters + end.parameters)])
+                          try path(method.name, isCurve: false, key: key, Curve.segment, bends: a.parameters + end.parameters)])
         }
         return PairAlignment(seedPair: SeedPair(seeds), groups: a.network.unitGroups.map(\.name), correlations: aligner.correlations,
                              permutations: permutations, matchingObjective: aligner.matching.objective, pam: pam, paths: paths)
@@ -89,11 +88,7 @@ struct AlignmentSurvey {
         let thetas = ts.map { curve.point(at: $0, bendVector: bends, parameterCount: p) }
         let kind = isCurve ? "curve" : "segment"
         let points = try probe.metrics("\(kind)-\(method.replacingOccurrences(of: " ", with: "-"))", identity: "\(kind) \(key) at \(ts)", count: ts.count) { thetas[$0] }
-        let steps: [Double] = zip(thetas, thetas.dropFirst()).map { prev, next in
-            var d = next
-            BLAS.axpy(alpha: -1, prev, &d)
-            return Double(BLAS.norm2(d))
-        }
+        let steps = zip(thetas, thetas.dropFirst()).map { WeightVector.distance($1, $0) }
         let lengths = [0] + steps
         return PathResult(method: method, isCurve: isCurve, ts: ts, points: points, lengths: lengths)
     }
