@@ -88,8 +88,51 @@ public struct ChapterOptions: ParsableArguments {
         print("report: \(folder)/report.md (\(budget.rawValue) budget" + (budget == .full ? ")" : "; the committed full-budget report is \(committed))"))
     }
 
-    /// The exact command line, for the report's Reproduce section.
-    public static var commandLine: String { commandLine(dropping: nil) }
+    /// The command a reader runs to reproduce this run: the options that change its numbers, without
+    /// this machine's folders, thread count or figure formats (`reproducible(_:)`).
+    public static var reproduceCommand: String { reproducible(commandLine(dropping: nil)) }
+
+    /// Options that do not change what a run measures or are this machine's own (its folders, its
+    /// threads — the provenance states them), left out of a report's Reproduce line.
+    static let machineOptions: Set<String> = ["--cache", "--output", "--threads", "--plan", "--formats", "--dpi"]
+    static let machineFlags: Set<String> = ["--replot"]
+
+    /// `command` (as `commandLine` writes it) without `machineOptions` and `machineFlags`, and with
+    /// a data folder written as `DATA_FOLDER`: what a reader can type on their own machine. A
+    /// recorded command is cleaned the same way when a report is replotted.
+    public static func reproducible(_ command: String) -> String {
+        var words = shellWords(command), out: [String] = []
+        while !words.isEmpty {
+            let word = words.removeFirst()
+            let name = String(word.split(separator: "=", maxSplits: 1).first ?? "")
+            let inline = word.contains("=")
+            if machineFlags.contains(word) { continue }
+            if machineOptions.contains(name) {
+                if !inline && !words.isEmpty { words.removeFirst() }
+                continue
+            }
+            if name == "--data-path" {
+                if !inline && !words.isEmpty { words.removeFirst() }
+                out += ["--data-path", "DATA_FOLDER"]
+                continue
+            }
+            out.append(word)
+        }
+        return out.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+
+    /// The words of a command line as `commandLine` quotes them (single quotes around a word with spaces).
+    static func shellWords(_ command: String) -> [String] {
+        var words: [String] = [], current = "", quoted = false, started = false
+        for c in command {
+            if c == "'" { quoted.toggle(); started = true } else if c == " " && !quoted {
+                if started { words.append(current) }
+                current = ""; started = false
+            } else { current.append(c); started = true }
+        }
+        if started { words.append(current) }
+        return words
+    }
 
     /// The command line without `option` and its value (e.g. the run a plan's jobs prepare).
     public static func commandLine(dropping option: String?) -> String {

@@ -36,10 +36,10 @@ extension ChapterReport {
         fillDeviations(&report.deviations)
         let stated: RecordedReport
         if let replaying {
-            stated = replaying
+            stated = RecordedReport(command: ChapterOptions.reproducible(replaying.command), provenance: replaying.provenance)
         } else {
             let provenance = try Provenance.chapter(data: data, seeds: seeds, seconds: seconds, extra: [("budget", budget.rawValue)])
-            stated = RecordedReport(command: ChapterOptions.commandLine, provenance: provenance.rows.map { [$0.0, $0.1] })
+            stated = RecordedReport(command: ChapterOptions.reproduceCommand, provenance: provenance.rows.map { [$0.0, $0.1] })
         }
         report.setReproduce(command: stated.command)
         report.provenanceRows = stated.provenance
