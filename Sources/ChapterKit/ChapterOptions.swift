@@ -6,7 +6,7 @@ import Networks
 import Plotting
 import Reporting
 
-/// The options every chapter takes (chapters.md): budget, network, seeds, output folder, plus the
+/// The options every chapter takes (docs/chapters.md): budget, network, seeds, output folder, plus the
 /// engine's data path, threads and cache.
 public struct ChapterOptions: ParsableArguments {
     @Option(help: "Compute budget: smoke (seconds, numbers meaningless), quick (default, ~10 min), full (the committed report).")
@@ -24,7 +24,11 @@ public struct ChapterOptions: ParsableArguments {
     @Flag(help: "Rebuild the figures and the report from the run record (run.json) in the output folder alone: no cache, no training, no evaluation.")
     public var replot = false
 
-    @Option(help: "Write the run's jobs (trainings, curves, SSE/FGE/SWA runs) in waves into this folder, with GNU parallel and Slurm scripts to run them into the cache, and stop; the same command without --plan then assembles the report.")
+    @Option(help: """
+        Write the run's jobs (trainings, curves, SSE/FGE/SWA runs) in waves into this folder, with GNU parallel \
+        and Slurm scripts to run them into the cache, and stop; the same command without --plan then assembles \
+        the report.
+        """)
     public var plan: String?
 
     @Option(help: "Figure formats besides the PNG the report embeds: comma-separated from png, svg, pdf (default: all three).",

@@ -26,7 +26,10 @@ public struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: "BLAS threads (default: all cores).")
     public var threads: Int?
 
-    @Option(name: .long, help: "Convolution code: fastest (per layer, oneDNN or the engine's kernels; the default), onednn (every k × k convolution) or engine (default: $LOSS_SURFACES_CONVOLUTIONS, else fastest).")
+    @Option(name: .long, help: """
+        Convolution code: fastest (per layer, oneDNN or the engine's kernels; the default), onednn (every k × k \
+        convolution) or engine (default: $LOSS_SURFACES_CONVOLUTIONS, else fastest).
+        """)
     public var convolutions: ConvolutionBackend?
 
     @Option(name: .long, help: "Artifact cache folder (default: $LOSS_SURFACES_CACHE or cache/ in the package).")

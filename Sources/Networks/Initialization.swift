@@ -1,6 +1,6 @@
 import Tensor
 
-/// The weight and bias draws of conv and linear layers (engine.md, "Initialisation").
+/// The weight and bias draws of conv and linear layers (docs/engine.md, "Initialisation").
 enum Initialization {
     /// Fills a weight `[out, in, (kh, kw)]` and its optional bias `[out]` by `scheme`, weight first.
     ///

@@ -1,4 +1,4 @@
-/// The reference networks (engine.md, "Reference networks"). Raw values are the names used on
+/// The reference networks (docs/engine.md, "Reference networks"). Raw values are the names used on
 /// the command line, in cache keys and in checkpoint metadata.
 public enum ModelName: String, CaseIterable, Codable, Sendable {
     /// Git Re-Basin's MNIST MLP: `fc1` 784→512, ReLU, `fc2` 512→512, ReLU, `fc3` 512→10.

@@ -41,7 +41,7 @@ public final class Network {
         set { precondition(newValue > 0, "column budget must be positive"); Conv2d.columnBudget = newValue }
     }
 
-    /// Builds a reference network (engine.md); `width` multiplies channel counts and hidden sizes.
+    /// Builds a reference network (docs/engine.md); `width` multiplies channel counts and hidden sizes.
     public static func make(_ model: ModelName, inputShape: [Int] = [1, 28, 28], classes: Int = 10, width: Int = 1) -> Network {
         precondition(width >= 1, "width must be at least 1, got \(width)")
         precondition(classes >= 1, "classes must be positive, got \(classes)")

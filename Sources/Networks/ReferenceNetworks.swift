@@ -1,4 +1,4 @@
-/// Builders of the three reference networks (engine.md, "Reference networks"), adding tensors in
+/// Builders of the three reference networks (docs/engine.md, "Reference networks"), adding tensors in
 /// PyTorch's module-registration order so `layout` is the state-dict order.
 enum ReferenceNetworks {
     /// `fc1` in→512w, ReLU, `fc2` 512w→512w, ReLU, `fc3` 512w→classes; 669,706 parameters at 1×28×28, w = 1.

@@ -20,7 +20,7 @@ public struct TrainingSnapshot: Equatable {
     }
 }
 
-/// Checkpoints in safetensors with PyTorch names (engine.md): a network's tensors under their
+/// Checkpoints in safetensors with PyTorch names (docs/engine.md): a network's tensors under their
 /// state-dict names, or a curve's bends under `bend{i}.` prefixes; the momentum buffer under
 /// `momentum.`; BN running statistics once; `__metadata__` with `"format": "pt"`, the epoch and
 /// whatever the caller adds (network name, config). Loads into PyTorch with `strict=False`.

@@ -23,7 +23,12 @@ struct Chapter4: Chapter {
     static let configuration = CommandConfiguration(
         commandName: "chapter4",
         abstract: "Stochastic Weight Averaging: wider optima and better generalisation (Izmailov et al. 2018).",
-        discussion: "Writes figures (PNG + SVG), CSV/JSON and report.md to figures/chapter4/. The SGD baselines are chapter 3's conventional networks, taken from the artifact cache (or trained).")
+        discussion: """
+            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
+            figures/chapter4/ at the full budget (figures/quick/chapter4/ and figures/smoke/chapter4/ at the \
+            others). The SGD baselines are chapter 3's conventional networks, taken from the artifact cache \
+            (or trained).
+            """)
 
     @OptionGroup var options: ChapterOptions
     @Option(name: .customLong("swa-lr"), help: "SWA's learning rate in the averaging phase (default 0.01).")

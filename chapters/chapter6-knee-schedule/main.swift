@@ -22,7 +22,11 @@ struct Chapter6: Chapter {
     static let configuration = CommandConfiguration(
         commandName: "chapter6",
         abstract: "The Knee schedule and the density of wide minima (Iyer et al. 2020), with Keskar sharpness.",
-        discussion: "Writes figures (PNG + SVG), CSV/JSON and report.md to figures/chapter6/. Every run goes through the artifact cache.")
+        discussion: """
+            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
+            figures/chapter6/ at the full budget (figures/quick/chapter6/ and figures/smoke/chapter6/ at the \
+            others). Every run goes through the artifact cache.
+            """)
 
     @OptionGroup var options: ChapterOptions
     @Option(name: .customLong("sharpness-steps"), help: "Projected-ascent steps of the sharpness measure (default: 5 smoke, 100 quick, 1000 full).")
