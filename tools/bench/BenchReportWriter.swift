@@ -6,7 +6,7 @@ import Reporting
 import Tensor
 
 /// Writes `bench --output DIR`: report.md (Claim · Setup · Results · Per-layer profile · Caveats ·
-/// Reproduce · Provenance, like the chapters' reports), the throughput figure (PNG + SVG), every
+/// Reproduce · Provenance, like the chapters' reports), the throughput figure (PNG, SVG and PDF), every
 /// round as CSV and the whole run as JSON, all through an `OutputFolder` (atomic writes, links checked).
 struct BenchReportWriter {
     let report: BenchmarkReport

@@ -43,7 +43,7 @@ struct Bench: ParsableCommand {
     var noExtras = false
     @Flag(help: "Also time every operation of each network's training step: GFLOP/s per convolution and linear layer, time by kind.")
     var layers = false
-    @Option(help: "Write a report here: report.md, the figure (PNG + SVG), rounds.csv, bench.json (implies --layers).")
+    @Option(help: "Write a report here: report.md, the figure (PNG, SVG and PDF), rounds.csv, bench.json (implies --layers).")
     var output: String?
     @Option(help: "Write the results as JSON here.")
     var json: String?
