@@ -4,6 +4,6 @@ public enum Budget: String, CaseIterable, Codable, Sendable {
     case smoke
     /// The default: real Fashion-MNIST, one seed, the effect visible, about 10 minutes on 2 cores.
     case quick
-    /// The committed report: three or more seeds, mean ± std, about two hours or less.
+    /// The committed report: three or more seeds, mean ± std, about half an hour to an hour per chapter on 2 cores.
     case full
 }
