@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(name: "train", dependencies: [
             "ChapterKit", "Experiments", "Networks", "Training", "Datasets", argumentParser,
         ], path: "tools/train"),
-        .executableTarget(name: "job", dependencies: ["ChapterKit", "Experiments", argumentParser], path: "tools/job"),
+        .executableTarget(name: "job", dependencies: ["ChapterKit", "Experiments", "Networks", argumentParser], path: "tools/job"),
         .executableTarget(name: "bench", dependencies: [
             "ChapterKit", "Experiments", "Tensor", "Networks", "Datasets", "Training", "WeightSpace", "AtomicFile", "Plotting",
             "Reporting", argumentParser,

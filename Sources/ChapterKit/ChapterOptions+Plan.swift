@@ -16,6 +16,7 @@ extension ChapterOptions {
         let job = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("job").path
         var arguments = ["--cache", URL(fileURLWithPath: ArtifactCache(root: engine.cache).root).standardizedFileURL.path]
         if let dataPath = engine.dataPath { arguments += ["--data-path", URL(fileURLWithPath: dataPath).standardizedFileURL.path] }
+        if let convolutions = engine.convolutions { arguments += ["--convolutions", convolutions.rawValue] }
         let assemble = Self.commandLine(dropping: "--plan")
         let written = try jobPlan.write(to: folder, title: title, job: job, arguments: arguments, threads: engine.threads, assemble: assemble)
         print("plan: \(jobPlan.jobs.count) jobs in \(written.waves.count) wave(s) in \(written.folder)")

@@ -69,6 +69,17 @@ import Testing
         #expect(viaJobs == itself, "jobs and the chapter train the same networks and curves")
     }
 
+    /// A plan made with `--convolutions` hands the choice to every job, and `job` accepts it.
+    @Test func aPlansConvolutionChoiceReachesItsJobs() throws {
+        let runner = ChapterRunner("chapter2")
+        let folder = try Self.plan(runner, extra: ["--convolutions", "engine"])
+        let script = try String(contentsOfFile: folder + "/parallel.sh", encoding: .utf8)
+        #expect(script.contains("--convolutions engine"), "\(script)")
+        let first = try #require(try Self.waves(folder).first?.first)
+        let (status, out) = try BuiltExecutable("job").run(["--cache", runner.cache, "--threads", "1", "--convolutions", "engine", first])
+        #expect(status == 0 && out.contains(": done in"), "\(out)")
+    }
+
     /// Every other chapter's plan covers its training: after `job` runs the waves in order, the
     /// chapter trains nothing (chapter 5's aligned-curve jobs compute their alignment first).
     @Test(arguments: ["chapter1", "chapter3", "chapter4", "chapter5", "chapter6"])

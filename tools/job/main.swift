@@ -5,6 +5,7 @@ import ArgumentParser
 import ChapterKit
 import Experiments
 import Foundation
+import Networks
 
 struct JobCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,12 +29,16 @@ struct JobCommand: ParsableCommand {
     @Option(help: "Artifact cache folder (default: $LOSS_SURFACES_CACHE or cache/ in the package).")
     var cache: String?
 
+    @Option(help: "Convolution code, as the chapter that wrote the plan was given it (default: $LOSS_SURFACES_CONVOLUTIONS, else fastest).")
+    var convolutions: ConvolutionBackend?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
         BLASRuntime.prepare(threads: threads)
+        if let convolutions { ConvolutionBackend.standard = convolutions }
         let cache = ArtifactCache(root: self.cache)
         var failed = 0
         for (k, file) in files.enumerated() {
