@@ -56,3 +56,17 @@ extension Chapter {
         options.announce(report: folder, chapter: Self.name)
     }
 }
+
+extension CommandConfiguration {
+    /// The configuration of chapter `number`: its command name, its one-line abstract, and a help
+    /// text that says what it writes and where, then `uses` (what it takes from other chapters).
+    public static func chapter(_ number: Int, abstract: String, uses: String = "") -> CommandConfiguration {
+        let writes = """
+            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
+            figures/chapter\(number)/ at the full budget (figures/quick/chapter\(number)/ and \
+            figures/smoke/chapter\(number)/ at the others).
+            """
+        return CommandConfiguration(commandName: "chapter\(number)", abstract: abstract,
+                                    discussion: uses.isEmpty ? writes : writes + " " + uses)
+    }
+}

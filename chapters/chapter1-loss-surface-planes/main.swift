@@ -23,15 +23,13 @@ import Training
 import WeightSpace
 
 struct Chapter1: Chapter {
-    static let configuration = CommandConfiguration(
-        commandName: "chapter1",
+    static let configuration = CommandConfiguration.chapter(
+        1,
         abstract: "Loss-surface planes: three isolated optima, and the valleys curves follow (Garipov et al. 2018, Fig. 1).",
-        discussion: """
-            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
-            figures/chapter1/ at the full budget (figures/quick/chapter1/ and figures/smoke/chapter1/ at the \
-            others). Takes chapter 2's networks and curves from the artifact cache (or trains them); its \
-            curves have chapter 2's default 3 bends (chapter 2's --bends trains other curves, which this \
-            chapter does not draw).
+        uses: """
+            Takes chapter 2's networks and curves from the artifact cache (or trains them); its curves have \
+            chapter 2's default 3 bends (chapter 2's --bends trains other curves, which this chapter does \
+            not draw).
             """)
 
     @OptionGroup var options: ChapterOptions

@@ -24,14 +24,9 @@ import Training
 import WeightSpace
 
 struct Chapter2: Chapter {
-    static let configuration = CommandConfiguration(
-        commandName: "chapter2",
-        abstract: "Bezier vs PolyChain: curves of low loss between two trained networks (Garipov et al. 2018).",
-        discussion: """
-            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
-            figures/chapter2/ at the full budget (figures/quick/chapter2/ and figures/smoke/chapter2/ at the \
-            others).
-            """)
+    static let configuration = CommandConfiguration.chapter(
+        2,
+        abstract: "Bezier vs PolyChain: curves of low loss between two trained networks (Garipov et al. 2018).")
 
     @OptionGroup var options: ChapterOptions
     @Option(help: "Bends of each curve, endpoints included (3: a quadratic Bezier / a chain with one bend).")

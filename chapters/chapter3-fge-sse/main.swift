@@ -27,14 +27,9 @@ import Training
 import WeightSpace
 
 struct Chapter3: Chapter {
-    static let configuration = CommandConfiguration(
-        commandName: "chapter3",
-        abstract: "FGE vs SSE vs independent ensembles at equal training budget (Garipov et al. 2018, Huang et al. 2017).",
-        discussion: """
-            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
-            figures/chapter3/ at the full budget (figures/quick/chapter3/ and figures/smoke/chapter3/ at the \
-            others).
-            """)
+    static let configuration = CommandConfiguration.chapter(
+        3,
+        abstract: "FGE vs SSE vs independent ensembles at equal training budget (Garipov et al. 2018, Huang et al. 2017).")
 
     @OptionGroup var options: ChapterOptions
     @Option(help: "FGE cycle length in epochs, fractional allowed (default 0.5; GAR: 2 epochs of a 200-epoch budget).")

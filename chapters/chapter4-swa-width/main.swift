@@ -20,14 +20,12 @@ import Training
 import WeightSpace
 
 struct Chapter4: Chapter {
-    static let configuration = CommandConfiguration(
-        commandName: "chapter4",
+    static let configuration = CommandConfiguration.chapter(
+        4,
         abstract: "Stochastic Weight Averaging: wider optima and better generalisation (Izmailov et al. 2018).",
-        discussion: """
-            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
-            figures/chapter4/ at the full budget (figures/quick/chapter4/ and figures/smoke/chapter4/ at the \
-            others). The SGD baselines are chapter 3's conventional networks, taken from the artifact cache \
-            (or trained).
+        uses: """
+            The SGD baselines are chapter 3's conventional networks, taken from the artifact cache (or \
+            trained).
             """)
 
     @OptionGroup var options: ChapterOptions

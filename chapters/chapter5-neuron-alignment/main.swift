@@ -19,15 +19,13 @@ import Training
 import WeightSpace
 
 struct Chapter5: Chapter {
-    static let configuration = CommandConfiguration(
-        commandName: "chapter5",
+    static let configuration = CommandConfiguration.chapter(
+        5,
         abstract: "Neuron alignment: curves between networks up to a permutation of their units (Tatro et al. 2020), with weight matching.",
-        discussion: """
-            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
-            figures/chapter5/ at the full budget (figures/quick/chapter5/ and figures/smoke/chapter5/ at the \
-            others). Takes chapter 2's endpoints and unaligned curves from the artifact cache (or trains \
-            them); every curve has chapter 2's default 3 bends (chapter 2's --bends trains other curves, \
-            which this chapter does not use).
+        uses: """
+            Takes chapter 2's endpoints and unaligned curves from the artifact cache (or trains them); every \
+            curve has chapter 2's default 3 bends (chapter 2's --bends trains other curves, which this \
+            chapter does not use).
             """)
 
     @OptionGroup var options: ChapterOptions

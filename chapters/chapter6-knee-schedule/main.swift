@@ -19,13 +19,11 @@ import Training
 import WeightSpace
 
 struct Chapter6: Chapter {
-    static let configuration = CommandConfiguration(
-        commandName: "chapter6",
+    static let configuration = CommandConfiguration.chapter(
+        6,
         abstract: "The Knee schedule and the density of wide minima (Iyer et al. 2020), with Keskar sharpness.",
-        discussion: """
-            Writes figures (PNG, SVG and PDF; --formats chooses), CSV/JSON, run.json and report.md to \
-            figures/chapter6/ at the full budget (figures/quick/chapter6/ and figures/smoke/chapter6/ at the \
-            others). Every run goes through the artifact cache.
+        uses: """
+            Every run goes through the artifact cache.
             """)
 
     @OptionGroup var options: ChapterOptions
