@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// Runs a chapter executable built beside the test bundle, at the smoke budget, into temporary
 /// folders, and reads back what it wrote.
@@ -75,4 +76,37 @@ struct ChapterRunner {
     }
 
     func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: output + "/" + relative) }
+
+    /// Runs the chapter and checks what every report must be: the run succeeds, the report has
+    /// every section, links each of `files`, every link resolves, and its Reproduce line names
+    /// none of this machine's folders or threads. Returns the report.
+    func runExpectingCompleteReport(linking files: [String]) throws -> String {
+        let (status, out) = try run()
+        #expect(status == 0, "\(URL(fileURLWithPath: executable.path).lastPathComponent) failed:\n\(out)")
+        let report = try #require(self.report, "no report.md in \(output)")
+        for section in Self.sections { #expect(report.contains(section), "report lacks \(section)") }
+        let links = links(in: report)
+        for file in files { #expect(links.contains(file), "report does not link \(file)") }
+        for link in links { #expect(exists(link), "report links \(link), which does not exist") }
+        let reproduce = report.components(separatedBy: "## Reproduce").last?.components(separatedBy: "## Provenance").first ?? ""
+        for option in ["--cache", "--output", "--threads"] {
+            #expect(!reproduce.contains(option), "the Reproduce line names \(option):\n\(reproduce)")
+        }
+        return report
+    }
+
+    /// `file` (a table the run wrote) as text.
+    func table(_ file: String) throws -> String { try String(contentsOfFile: output + "/" + file, encoding: .utf8) }
+
+    /// A second run over the same cache trains nothing and writes `file` again unchanged; then
+    /// `--replot` rewrites every file byte for byte from the run record alone.
+    func expectSecondRunTrainsNothingAndReplotReproduces(_ file: String) throws {
+        let first = try table(file)
+        let (again, out) = try run()
+        #expect(again == 0, "\(out)")
+        #expect(!out.contains("epoch  1/"), "second run trained again:\n\(out)")
+        #expect(try table(file) == first, "\(file) changed on the second run")
+        let problems = try replotReproducesTheRun()
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }
