@@ -34,7 +34,24 @@ import Testing
     }
 
     @Test func theProvenanceDateAndBudgetAreRead() throws {
-        let md = "# Chapter 7 — Test\n\n## Claim\n\n| claim | measured here | held? |\n| --- | --- | --- |\n| a | 1 | yes |\n| b | 2 | **no** (within spread) |\n\n## Provenance\n\n| item | value |\n| --- | --- |\n| budget | quick |\n| date | 2026-12-01 |\n"
+        let md = """
+            # Chapter 7 — Test
+
+            ## Claim
+
+            | claim | measured here | held? |
+            | --- | --- | --- |
+            | a | 1 | yes |
+            | b | 2 | **no** (within spread) |
+
+            ## Provenance
+
+            | item | value |
+            | --- | --- |
+            | budget | quick |
+            | date | 2026-12-01 |
+
+            """
         let d = try ReportDigest.parse(md, path: "t")
         #expect(d.verdicts.map(\.held) == [true, false] && d.budget == "quick" && d.date == "2026-12-01" && d.heldCount == 1)
     }

@@ -13,10 +13,19 @@ struct BookChapter {
     /// chapters 1 and 5 take from the cache; chapters 3, 4 and 6 train their own.
     static let all: [BookChapter] = [
         BookChapter(number: 2, executable: "chapter2", paper: "Garipov et al. 2018, *Loss Surfaces, Mode Connectivity, and Fast Ensembling of DNNs*", mainFigure: "curves"),
-        BookChapter(number: 1, executable: "chapter1", paper: "Garipov et al. 2018 (loss-surface planes); Li et al. 2018, *Visualizing the Loss Landscape of Neural Nets*", mainFigure: "planes"),
-        BookChapter(number: 5, executable: "chapter5", paper: "Tatro et al. 2020, *Optimizing Mode Connectivity via Neuron Alignment*; Ainsworth et al. 2023, *Git Re-Basin*", mainFigure: "paths"),
+        BookChapter(number: 1, executable: "chapter1", paper: """
+            Garipov et al. 2018 (loss-surface planes); Li et al. 2018, *Visualizing the Loss Landscape of \
+            Neural Nets*
+            """, mainFigure: "planes"),
+        BookChapter(number: 5, executable: "chapter5", paper: """
+            Tatro et al. 2020, *Optimizing Mode Connectivity via Neuron Alignment*; Ainsworth et al. 2023, \
+            *Git Re-Basin*
+            """, mainFigure: "paths"),
         BookChapter(number: 3, executable: "chapter3", paper: "Garipov et al. 2018 (Fast Geometric Ensembling); Huang et al. 2017, *Snapshot Ensembles*", mainFigure: "ensembles"),
         BookChapter(number: 4, executable: "chapter4", paper: "Izmailov et al. 2018, *Averaging Weights Leads to Wider Optima and Better Generalization*", mainFigure: "rays"),
-        BookChapter(number: 6, executable: "chapter6", paper: "Iyer et al. 2020, *Wide-minima Density Hypothesis and the Explore-Exploit Learning Rate Schedule*; Keskar et al. 2017 (sharpness)", mainFigure: "schedules"),
+        BookChapter(number: 6, executable: "chapter6", paper: """
+            Iyer et al. 2020, *Wide-minima Density Hypothesis and the Explore-Exploit Learning Rate Schedule*; \
+            Keskar et al. 2017 (sharpness)
+            """, mainFigure: "schedules"),
     ]
 }

@@ -18,7 +18,11 @@ struct BookIndex {
     func document() -> MarkdownDocument {
         var doc = MarkdownDocument()
         doc.heading("Loss surfaces of deep networks — the book", level: 1)
-        doc.paragraph("Every chapter reproduces one paper's claim on \(dataTitle) and states, from its own run's numbers, whether the claim held. This page is written by `swift run book` from the chapters' reports; each verdict links to the report that computed it.")
+        doc.paragraph("""
+            Every chapter reproduces one paper's claim on \(dataTitle) and states, from its own run's numbers, \
+            whether the claim held. This page is written by `swift run book` from the chapters' reports; each \
+            verdict links to the report that computed it.
+            """)
         var overview: [[String]] = []
         for (chapter, entry) in entries.sorted(by: { $0.0.number < $1.0.number }) {
             switch entry {
@@ -34,10 +38,17 @@ struct BookIndex {
             switch entry {
             case .report(let digest, let date):
                 doc.heading(digest.title)
-                doc.paragraph("Paper: \(chapter.paper). Report: [\(chapter.folder)/report.md](\(chapter.folder)/report.md) — budget `\(digest.budget ?? "unknown")`\(date.map { ", \($0)" } ?? "").")
+                doc.paragraph("""
+                    Paper: \(chapter.paper). Report: \
+                    [\(chapter.folder)/report.md](\(chapter.folder)/report.md) — budget \
+                    `\(digest.budget ?? "unknown")`\(date.map { ", \($0)" } ?? "").
+                    """)
                 let png = "\(chapter.folder)/\(chapter.mainFigure).png"
                 if FileManager.default.fileExists(atPath: root + "/" + png) {
-                    doc.paragraph("<a href=\"\(png)\"><img src=\"\(png)\" width=\"560\" alt=\"main figure of chapter \(chapter.number)\"></a>")
+                    doc.paragraph("""
+                        <a href=\"\(png)\"><img src=\"\(png)\" width=\"560\" alt=\"main figure of chapter \
+                        \(chapter.number)\"></a>
+                        """)
                 }
                 doc.table(header: ["claim", "measured here", "held?"],
                           rows: digest.verdicts.map { [$0.claim, $0.measured, $0.held ? "yes" : "**no**"] })

@@ -13,7 +13,11 @@ struct Book: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
         abstract: "Runs every chapter and writes the book's index (figures/README.md).",
-        discussion: "The chapters' options are passed on to each. The full budget writes figures/ (the committed book); quick and smoke write figures/quick/ and figures/smoke/ (git-ignored). With --index-only nothing runs: the index is written from the reports already in the folder.")
+        discussion: """
+            The chapters' options are passed on to each. The full budget writes figures/ (the committed book); \
+            quick and smoke write figures/quick/ and figures/smoke/ (git-ignored). With --index-only nothing \
+            runs: the index is written from the reports already in the folder.
+            """)
 
     @OptionGroup var options: ChapterOptions
 
@@ -44,7 +48,9 @@ struct Book: ParsableCommand {
                 do {
                     let digest = try ReportDigest.read(folder + "/report.md")
                     entries.append((chapter, .report(digest, date: digest.date ?? ChapterProcess.committedDate(of: folder + "/report.md"))))
-                    if !indexOnly { print("      \(digest.heldCount) of \(digest.verdicts.count) claims held → \(folder)/report.md") }
+                    if !indexOnly {
+                        print("      \(digest.heldCount) of \(digest.verdicts.count) claims held → \(folder)/report.md")
+                    }
                     continue
                 } catch {
                     why = "\(error)"

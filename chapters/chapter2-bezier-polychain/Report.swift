@@ -31,33 +31,70 @@ struct Chapter2Report: ChapterReport {
 
     func fillClaim(_ doc: inout MarkdownDocument) {
         if plan.budget == .smoke {
-            doc.paragraph("**Smoke budget: a few hundred images and one epoch. The numbers below exercise the code and mean nothing.**")
+            doc.paragraph("""
+                **Smoke budget: a few hundred images and one epoch. The numbers below exercise the code and \
+                mean nothing.**
+                """)
         }
-        doc.paragraph("Garipov et al. (2018): the optima found by SGD are connected by simple curves along which training loss and test error stay nearly constant, while the straight segment between them crosses a high barrier. A quadratic Bezier curve is at least as good as a polygonal chain with one bend.")
+        doc.paragraph("""
+            Garipov et al. (2018): the optima found by SGD are connected by simple curves along which training \
+            loss and test error stay nearly constant, while the straight segment between them crosses a high \
+            barrier. A quadratic Bezier curve is at least as good as a polygonal chain with one bend.
+            """)
         doc.table(header: ["claim", "measured here", "held?"], rows: claims.map { [$0.claim, $0.measured, $0.held ? "yes" : "**no**"] })
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {
         let e = plan.endpointRecipe(seed: pairs[0].seeds.0, data: data)
         doc.bullets([
-            "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std.",
+            """
+                Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, \
+                normalised with the training set's mean and std.
+                """,
             "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters.",
-            "Endpoints: \(pairs.count) pair(s) of independently trained networks, seeds \(pairs.map { "\($0.seeds.0)–\($0.seeds.1)" }.joined(separator: ", ")); \(e.epochs) epochs, batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \(e.weightDecay), GAR's piecewise schedule, random crop (pad \(e.cropPadding)) and horizontal flip.",
-            "Curves: \(plan.bends) bends (endpoints fixed, middle bend initialised on the segment), \(plan.curveEpochs) epochs with the endpoints' optimizer and schedule, one t ~ U(0, 1) per minibatch, weight decay on θ(t).",
-            "Evaluation: \(plan.points) evenly spaced t; at each, BN statistics recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images; train loss (NLL + ½·wd·‖θ‖²) and error on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) training images; test NLL and error on \(data.test.count == 10_000 ? "all 10000" : "the first \(data.test.count) of the 10000") test images.",
+            """
+                Endpoints: \(pairs.count) pair(s) of independently trained networks, seeds \
+                \(pairs.map { "\($0.seeds.0)–\($0.seeds.1)" }.joined(separator: ", ")); \(e.epochs) epochs, \
+                batch \(e.batchSize), SGD momentum \(e.momentum), lr \(e.learningRate), weight decay \
+                \(e.weightDecay), GAR's piecewise schedule, random crop (pad \(e.cropPadding)) and horizontal \
+                flip.
+                """,
+            """
+                Curves: \(plan.bends) bends (endpoints fixed, middle bend initialised on the segment), \
+                \(plan.curveEpochs) epochs with the endpoints' optimizer and schedule, one t ~ U(0, 1) per \
+                minibatch, weight decay on θ(t).
+                """,
+            """
+                Evaluation: \(plan.points) evenly spaced t; at each, BN statistics recomputed on a fixed \
+                subset of \(min(plan.batchNormImages, data.train.count)) training images; train loss (NLL + \
+                ½·wd·‖θ‖²) and error on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) \
+                training images; test NLL and error on \
+                \(data.test.count == 10_000 ? "all 10000" : "the first \(data.test.count) of the 10000") test \
+                images.
+                """,
             "Budget: `\(plan.budget.rawValue)`.",
         ])
     }
 
     func fillResults(_ doc: inout MarkdownDocument, figure: String, svg: String, csv: String, json: String) {
-        let caption = pairs.count > 1 ? "Train loss (log scale) and test error along t, mean ± std over \(pairs.count) endpoint pairs." : "Train loss (log scale) and test error along t for one endpoint pair."
+        let caption = pairs.count > 1
+            ? "Train loss (log scale) and test error along t, mean ± std over \(pairs.count) endpoint pairs."
+            : "Train loss (log scale) and test error along t for one endpoint pair."
         doc.figure(figure, caption: caption + " Dashed: the straight segment; solid: the trained curves.")
         doc.vectorLinks(svg: svg)
-        doc.paragraph("GAR's table: min/max over the path (errors in %, train loss NLL + ½·wd·‖θ‖²), the length-weighted mean test error and the path length in weight space\(pairs.count > 1 ? "; mean ± std over pairs" : "").")
+        doc.paragraph("""
+            GAR's table: min/max over the path (errors in %, train loss NLL + ½·wd·‖θ‖²), the length-weighted \
+            mean test error and the path length in weight \
+            space\(pairs.count > 1 ? "; mean ± std over pairs" : "").
+            """)
         doc.table(header: ["path", "min train loss", "max train loss", "min test error", "max test error", "avg test error (length-weighted)", "length"],
                   rows: rows.map(\.cells))
         let segments = pairs.map(\.segment)
-        doc.paragraph("Loss barrier of the segment, `max − ½(start + end)`: train loss \(MeanStd(segments.map { $0.summary(\.trainLoss).barrier }).formatted(3)), test error \(MeanStd(segments.map { $0.summary(\.testError).barrier }).formatted(2, scale: 100)) points.")
+        doc.paragraph("""
+            Loss barrier of the segment, `max − ½(start + end)`: train loss \
+            \(MeanStd(segments.map { $0.summary(\.trainLoss).barrier }).formatted(3)), test error \
+            \(MeanStd(segments.map { $0.summary(\.testError).barrier }).formatted(2, scale: 100)) points.
+            """)
         doc.paragraph("Every series summarised as GAR's `eval_curve.py` prints it (first pair; test error in %):")
         var summaryRows: [[String]] = []
         for (name, evaluation) in pairs[0].methods {
@@ -72,7 +109,10 @@ struct Chapter2Report: ChapterReport {
     }
 
     func fillPaperVsHere(_ doc: inout MarkdownDocument) {
-        doc.paragraph("Test error (%), min / max along the path. Paper: CIFAR-10 (GAR's README); here: \(data.name) with `\(plan.model.rawValue)`.")
+        doc.paragraph("""
+            Test error (%), min / max along the path. Paper: CIFAR-10 (GAR's README); here: \(data.name) with \
+            `\(plan.model.rawValue)`.
+            """)
         let r = rows
         func here(_ m: MethodRow) -> String { "\(m.minTestError.formatted(2, scale: 100)) / \(m.maxTestError.formatted(2, scale: 100))" }
         doc.table(header: ["setting", "endpoints", "Bezier", "PolyChain"], rows: [
@@ -81,19 +121,48 @@ struct Chapter2Report: ChapterReport {
             ["paper: WRN28x10, CIFAR-10", "3.69 / 3.73", "3.49 / 3.88", "3.53 / 4.29"],
             ["here: \(plan.model.rawValue), \(data.name)", here(r[0]), here(r[2]), here(r[3])],
         ])
-        doc.paragraph("Train loss min / max (paper, VGG16 CIFAR-10): endpoints 0.24, Bezier 0.14 / 0.24, PolyChain 0.16 / 0.27. Here: endpoints \(r[0].minTrainLoss.formatted(3)) / \(r[0].maxTrainLoss.formatted(3)), Bezier \(r[2].minTrainLoss.formatted(3)) / \(r[2].maxTrainLoss.formatted(3)), PolyChain \(r[3].minTrainLoss.formatted(3)) / \(r[3].maxTrainLoss.formatted(3)).")
+        doc.paragraph("""
+            Train loss min / max (paper, VGG16 CIFAR-10): endpoints 0.24, Bezier 0.14 / 0.24, PolyChain 0.16 / \
+            0.27. Here: endpoints \(r[0].minTrainLoss.formatted(3)) / \(r[0].maxTrainLoss.formatted(3)), \
+            Bezier \(r[2].minTrainLoss.formatted(3)) / \(r[2].maxTrainLoss.formatted(3)), PolyChain \
+            \(r[3].minTrainLoss.formatted(3)) / \(r[3].maxTrainLoss.formatted(3)).
+            """)
     }
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "\(data.deviation(fromPaper: [.cifar10, .cifar100], detail: "28×28 grey")), and `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two CPU cores.",
-            "Endpoints trained \(plan.endpointEpochs) epochs and curves \(plan.curveEpochs) epochs (GAR: 200 and 600) with GAR's schedule shape scaled to the run.",
+            """
+                \(data.deviation(fromPaper: [.cifar10, .cifar100], detail: "28×28 grey")), and \
+                `\(plan.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10: the package runs on two \
+                CPU cores.
+                """,
+            """
+                Endpoints trained \(plan.endpointEpochs) epochs and curves \(plan.curveEpochs) epochs (GAR: \
+                200 and 600) with GAR's schedule shape scaled to the run.
+                """,
             data.train.count < 60_000 || data.test.count < 10_000
-                ? "Networks and curves trained on the first \(data.train.count) training images; test metrics on the first \(data.test.count) test images (GAR: all). This keeps the budget's \(plan.seedPairs.count) pair(s) × 3 paths × \(plan.points) points within its time on two CPU cores; at the full budget the endpoints are chapter 3's independent networks (one recipe, trained once)."
+                ? """
+                    Networks and curves trained on the first \(data.train.count) training images; test metrics \
+                    on the first \(data.test.count) test images (GAR: all). This keeps the budget's \
+                    \(plan.seedPairs.count) pair(s) × 3 paths × \(plan.points) points within its time on two \
+                    CPU cores; at the full budget the endpoints are chapter 3's independent networks (one \
+                    recipe, trained once).
+                    """
                 : "All 60 000 training and 10 000 test images.",
-            "BN statistics at each t are recomputed on a fixed subset of \(min(plan.batchNormImages, data.train.count)) training images without augmentation (GAR: a full pass over the augmented training loader); train metrics on a fixed subset of \(min(plan.trainEvaluationImages, data.train.count)) images (GAR: all).",
-            "Weight decay on the curve point θ(t) as ½·wd·‖θ(t)‖², as in GAR's curve training; the optimizer's own weight decay is 0.",
-            "The segment's endpoint values (t = 0, 1) are measured with BN recomputed like every other point, so the endpoints row is comparable with the curves.",
+            """
+                BN statistics at each t are recomputed on a fixed subset of \
+                \(min(plan.batchNormImages, data.train.count)) training images without augmentation (GAR: a \
+                full pass over the augmented training loader); train metrics on a fixed subset of \
+                \(min(plan.trainEvaluationImages, data.train.count)) images (GAR: all).
+                """,
+            """
+                Weight decay on the curve point θ(t) as ½·wd·‖θ(t)‖², as in GAR's curve training; the \
+                optimizer's own weight decay is 0.
+                """,
+            """
+                The segment's endpoint values (t = 0, 1) are measured with BN recomputed like every other \
+                point, so the endpoints row is comparable with the curves.
+                """,
         ])
     }
 }

@@ -10,7 +10,10 @@ extension EnsemblePlan {
     /// snapshots per budget.
     func checkedSnapshots() throws -> EnsemblePlan {
         guard snapshotsPerBudget <= budgetEpochs else {
-            throw ValidationError("--snapshots must be at most \(budgetEpochs) (cycles of whole epochs in a budget of \(budgetEpochs) epochs)")
+            throw ValidationError("""
+                --snapshots must be at most \(budgetEpochs) (cycles of whole epochs in a budget of \
+                \(budgetEpochs) epochs)
+                """)
         }
         return self
     }
@@ -21,7 +24,11 @@ extension EnsemblePlan {
         let recipe = fastGeometricRecipe(base: baseRecipe(seed: seeds[0], data: data))
         let window = (budgetEpochs - fgeStartEpoch) * iterationsPerEpoch(recipe.base)
         guard recipe.cycleIterations / 2 < window else {
-            throw ValidationError("an FGE cycle of \(recipe.cycleIterations) iterations collects no member within one budget (FGE runs \(window) iterations in it); choose --cycle below \(String(format: "%.2f", 2 * Double(window) / Double(iterationsPerEpoch(recipe.base)))) epochs")
+            throw ValidationError("""
+                an FGE cycle of \(recipe.cycleIterations) iterations collects no member within one budget (FGE \
+                runs \(window) iterations in it); choose --cycle below \
+                \(String(format: "%.2f", 2 * Double(window) / Double(iterationsPerEpoch(recipe.base)))) epochs
+                """)
         }
     }
 }

@@ -36,23 +36,71 @@ struct AveragingReport: ChapterReport {
 
     func fillClaim(_ doc: inout MarkdownDocument) {
         if plan.budget == .smoke {
-            doc.paragraph("**Smoke budget: a few hundred images and a few epochs. The numbers below exercise the code and mean nothing.**")
+            doc.paragraph("""
+                **Smoke budget: a few hundred images and a few epochs. The numbers below exercise the code and \
+                mean nothing.**
+                """)
         }
-        doc.paragraph("Izmailov et al. (2018): averaging the weights SGD visits at a constant or cyclical rate (SWA) finds a solution with lower test error than conventional SGD at the same budget, and that solution sits in a wider region of low loss: along random directions its test error rises more slowly, while on the segment towards SGD the SGD point lies near the valley's edge, with lower train loss but higher test error. Verdicts are computed from this run (\(spread)).")
+        doc.paragraph("""
+            Izmailov et al. (2018): averaging the weights SGD visits at a constant or cyclical rate (SWA) \
+            finds a solution with lower test error than conventional SGD at the same budget, and that solution \
+            sits in a wider region of low loss: along random directions its test error rises more slowly, \
+            while on the segment towards SGD the SGD point lies near the valley's edge, with lower train loss \
+            but higher test error. Verdicts are computed from this run (\(spread)).
+            """)
         doc.verdicts(findings.verdicts)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {
         let base = plan.ensemble.baseRecipe(seed: plan.seeds[0], data: data), swa = plan.recipe(base: base)
-        let schedule = plan.anneal.map { "PyTorch's SWALR (\($0.rawValue)) from the base run's last rate to swa_lr over \(swa.annealEpochs.formatted()) epoch" } ?? "constant swa_lr"
+        let schedule = plan.anneal.map { """
+            PyTorch's SWALR (\($0.rawValue)) from the base run's last rate to swa_lr over \
+            \(swa.annealEpochs.formatted()) epoch
+            """ } ?? "constant swa_lr"
         doc.bullets([
-            "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std; random crop (pad \(base.cropPadding)) and flip for training.",
-            "Network: `\(base.model.rawValue)`, \(data.parameterCount(base.model)) parameters; seeds \(plan.seeds.map(String.init).joined(separator: ", ")).",
-            "SGD (budget B = \(plan.budgetEpochs) epochs): batch \(base.batchSize), momentum \(base.momentum), lr \(base.learningRate), weight decay \(base.weightDecay), GAR's piecewise schedule to 0.01·lr — the conventional run of chapters 2 and 3, taken from the artifact cache.",
-            "SWA: from that run's checkpoint after \(plan.startEpoch) epochs (75 % of B, rounded), with its momentum buffer, \(swa.epochs) more epochs at \(schedule) (swa_lr = \(plan.swaLR)); the parameters averaged after epoch \(plan.startEpoch) of the base run and after every SWA epoch. Budgets \(AveragingPlan.budgetFactors.map { $0.formatted() }.joined(separator: ", ")) B = \(plan.budgetTotals.map(String.init).joined(separator: ", ")) epochs, averages of \(findings.seeds[0].members.map(String.init).joined(separator: ", ")) networks.",
-            "Every solution evaluated with BN statistics recomputed on the same fixed \(min(plan.ensemble.batchNormImages, data.train.count))-image training subset (SGD's too, so both are measured alike); test error on all \(data.test.count) test images for the table.",
-            "Rays: \(plan.rays) directions per seed drawn uniformly on the unit sphere of parameter space (normalised Gaussian), the same for SGD and SWA (at \(AveragingPlan.budgetFactors.last!.formatted()) B); \(plan.rayPoints) distances from 0 to \(findings.distances.last!.formatted()) (doubled from 1 until SGD's test error on the first ray of seed \(plan.seeds[0]) was 30 points above its own). Width: the distance at which test error first rises \(AveragingPlan.widthRise.formatted()) points above the solution's own, interpolated linearly.",
-            "Segment: w_SWA + λ·(w_SGD − w_SWA) at \(plan.segment.count) λ in [\(plan.segment.first!.formatted()), \(plan.segment.last!.formatted())]. Ray and segment points: BN recomputed, train loss (NLL + ½·wd·‖θ‖²) and error on a fixed \(min(plan.trainEvaluationImages, data.train.count))-image training subset, test error on the first \(min(plan.probeTestImages, data.test.count)) test images.",
+            """
+                Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, \
+                normalised with the training set's mean and std; random crop (pad \(base.cropPadding)) and \
+                flip for training.
+                """,
+            """
+                Network: `\(base.model.rawValue)`, \(data.parameterCount(base.model)) parameters; seeds \
+                \(plan.seeds.map(String.init).joined(separator: ", ")).
+                """,
+            """
+                SGD (budget B = \(plan.budgetEpochs) epochs): batch \(base.batchSize), momentum \
+                \(base.momentum), lr \(base.learningRate), weight decay \(base.weightDecay), GAR's piecewise \
+                schedule to 0.01·lr — the conventional run of chapters 2 and 3, taken from the artifact cache.
+                """,
+            """
+                SWA: from that run's checkpoint after \(plan.startEpoch) epochs (75 % of B, rounded), with its \
+                momentum buffer, \(swa.epochs) more epochs at \(schedule) (swa_lr = \(plan.swaLR)); the \
+                parameters averaged after epoch \(plan.startEpoch) of the base run and after every SWA epoch. \
+                Budgets \(AveragingPlan.budgetFactors.map { $0.formatted() }.joined(separator: ", ")) B = \
+                \(plan.budgetTotals.map(String.init).joined(separator: ", ")) epochs, averages of \
+                \(findings.seeds[0].members.map(String.init).joined(separator: ", ")) networks.
+                """,
+            """
+                Every solution evaluated with BN statistics recomputed on the same fixed \
+                \(min(plan.ensemble.batchNormImages, data.train.count))-image training subset (SGD's too, so \
+                both are measured alike); test error on all \(data.test.count) test images for the table.
+                """,
+            """
+                Rays: \(plan.rays) directions per seed drawn uniformly on the unit sphere of parameter space \
+                (normalised Gaussian), the same for SGD and SWA (at \
+                \(AveragingPlan.budgetFactors.last!.formatted()) B); \(plan.rayPoints) distances from 0 to \
+                \(findings.distances.last!.formatted()) (doubled from 1 until SGD's test error on the first \
+                ray of seed \(plan.seeds[0]) was 30 points above its own). Width: the distance at which test \
+                error first rises \(AveragingPlan.widthRise.formatted()) points above the solution's own, \
+                interpolated linearly.
+                """,
+            """
+                Segment: w_SWA + λ·(w_SGD − w_SWA) at \(plan.segment.count) λ in \
+                [\(plan.segment.first!.formatted()), \(plan.segment.last!.formatted())]. Ray and segment \
+                points: BN recomputed, train loss (NLL + ½·wd·‖θ‖²) and error on a fixed \
+                \(min(plan.trainEvaluationImages, data.train.count))-image training subset, test error on the \
+                first \(min(plan.probeTestImages, data.test.count)) test images.
+                """,
             "Budget: `\(plan.budget.rawValue)`.",
         ])
     }
@@ -65,14 +113,21 @@ struct AveragingReport: ChapterReport {
             row.append(findings.swaError(k).formatted(2, scale: 100))
         }
         doc.table(header: header, rows: [row])
-        doc.figure(rays.png, caption: "Test error (left) and train loss (right, log scale) at distance s along random unit directions from the SGD and the SWA solution, the same directions for both; mean ± std over \(plan.rays * findings.seeds.count) rays (\(findings.seeds.count) seed(s) × \(plan.rays)).")
+        doc.figure(rays.png, caption: """
+            Test error (left) and train loss (right, log scale) at distance s along random unit directions \
+            from the SGD and the SWA solution, the same directions for both; mean ± std over \
+            \(plan.rays * findings.seeds.count) rays (\(findings.seeds.count) seed(s) × \(plan.rays)).
+            """)
         doc.vectorLinks(svg: rays.svg)
         let (sgdW, sgdC) = findings.widths(\.sgdRays), (swaW, swaC) = findings.widths(\.swaRays)
         doc.table(header: ["solution", "width (mean ± std over rays)", "min", "max", "rays not rising \(AveragingPlan.widthRise.formatted()) points within reach"], rows: [
             ["SGD", MeanStd(sgdW).formatted(2), String(format: "%.2f", sgdW.min()!), String(format: "%.2f", sgdW.max()!), "\(sgdC)"],
             ["SWA", MeanStd(swaW).formatted(2), String(format: "%.2f", swaW.min()!), String(format: "%.2f", swaW.max()!), "\(swaC)"],
         ])
-        doc.figure(segment.png, caption: "Train loss (left, log scale) and test error (right) along w_SWA + λ·(w_SGD − w_SWA) (\(spread)); λ = 0 is SWA, λ = 1 is SGD.")
+        doc.figure(segment.png, caption: """
+            Train loss (left, log scale) and test error (right) along w_SWA + λ·(w_SGD − w_SWA) (\(spread)); λ \
+            = 0 is SWA, λ = 1 is SGD.
+            """)
         doc.vectorLinks(svg: segment.svg)
         let sep = MeanStd(findings.seeds.map(\.separation))
         doc.paragraph("Distance ‖w_SGD − w_SWA‖: \(sep.formatted(2)).")
@@ -93,17 +148,45 @@ struct AveragingReport: ChapterReport {
                 MeanStd([1 - m.mean]).formatted(2, scale: 100) + (m.count > 1 ? " ± " + String(format: "%.2f", 100 * m.std) : "")
             },
         ])
-        doc.paragraph("A fast.ai reproduction (CIFAR-10 test error, %): VGG16 6.58 → 6.28, PreResNet110 4.47 → 3.85 with SWA. Here: \(findings.sgdError.formatted(2, scale: 100)) → \(findings.swaError(0).formatted(2, scale: 100)) at 1 B.")
-        doc.paragraph("The paper's Fig. 4 (rays) and Fig. 5 (segment) are pictures; the widths and segment ends above are this chapter's measurements of them. \(findings.verdicts.filter(\.held).count) of \(findings.verdicts.count) verdicts held here.")
+        doc.paragraph("""
+            A fast.ai reproduction (CIFAR-10 test error, %): VGG16 6.58 → 6.28, PreResNet110 4.47 → 3.85 with \
+            SWA. Here: \(findings.sgdError.formatted(2, scale: 100)) → \
+            \(findings.swaError(0).formatted(2, scale: 100)) at 1 B.
+            """)
+        doc.paragraph("""
+            The paper's Fig. 4 (rays) and Fig. 5 (segment) are pictures; the widths and segment ends above are \
+            this chapter's measurements of them. \(findings.verdicts.filter(\.held).count) of \
+            \(findings.verdicts.count) verdicts held here.
+            """)
     }
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "\(data.deviation(fromPaper: [.cifar10, .cifar100])), `\(plan.ensemble.model.rawValue)` instead of VGG16 / PreResNet164 / WRN28x10, and B = \(plan.budgetEpochs) epochs instead of 150–300: the package runs on two CPU cores.",
-            "SWA continues the SGD run's own checkpoint (GAR's piecewise schedule up to 75 % of B) instead of a separate run with SWA's schedule from the start; in the paper's schedule the rate has reached swa_lr by 90 % of swa_start anyway, so from the checkpoint on both are the constant swa_lr.",
-            "Budgets are rounded to whole epochs (the average is collected once per epoch): \(AveragingPlan.budgetFactors.map { $0.formatted() }.joined(separator: ", ")) B → \(plan.budgetTotals.map(String.init).joined(separator: ", ")) epochs.",
-            "BN statistics from a fixed training subset without augmentation (SWA's `bn_update`: a pass over the augmented training loader), for SGD's solution as well as SWA's.",
-            "Rays and the segment use the largest-budget SWA solution; train metrics on a fixed subset and test metrics on \(min(plan.probeTestImages, data.test.count)) test images per point, to keep \(2 * plan.rays * plan.rayPoints * findings.seeds.count) ray points within the budget.",
+            """
+                \(data.deviation(fromPaper: [.cifar10, .cifar100])), `\(plan.ensemble.model.rawValue)` instead \
+                of VGG16 / PreResNet164 / WRN28x10, and B = \(plan.budgetEpochs) epochs instead of 150–300: \
+                the package runs on two CPU cores.
+                """,
+            """
+                SWA continues the SGD run's own checkpoint (GAR's piecewise schedule up to 75 % of B) instead \
+                of a separate run with SWA's schedule from the start; in the paper's schedule the rate has \
+                reached swa_lr by 90 % of swa_start anyway, so from the checkpoint on both are the constant \
+                swa_lr.
+                """,
+            """
+                Budgets are rounded to whole epochs (the average is collected once per epoch): \
+                \(AveragingPlan.budgetFactors.map { $0.formatted() }.joined(separator: ", ")) B → \
+                \(plan.budgetTotals.map(String.init).joined(separator: ", ")) epochs.
+                """,
+            """
+                BN statistics from a fixed training subset without augmentation (SWA's `bn_update`: a pass \
+                over the augmented training loader), for SGD's solution as well as SWA's.
+                """,
+            """
+                Rays and the segment use the largest-budget SWA solution; train metrics on a fixed subset and \
+                test metrics on \(min(plan.probeTestImages, data.test.count)) test images per point, to keep \
+                \(2 * plan.rays * plan.rayPoints * findings.seeds.count) ray points within the budget.
+                """,
         ])
     }
 }

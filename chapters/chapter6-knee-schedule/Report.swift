@@ -33,9 +33,17 @@ struct KneeReport: ChapterReport {
 
     func fillClaim(_ doc: inout MarkdownDocument) {
         if plan.budget == .smoke {
-            doc.paragraph("**Smoke budget: a few hundred images, a few epochs, a few ascent steps. The numbers below exercise the code and mean nothing.**")
+            doc.paragraph("""
+                **Smoke budget: a few hundred images, a few epochs, a few ascent steps. The numbers below \
+                exercise the code and mean nothing.**
+                """)
         }
-        doc.paragraph("Iyer et al. (2020): wide minima are rarer than narrow ones, so a long phase at a high learning rate (explore) before a linear decay to zero (exploit) lands in wider minima — lower Keskar sharpness — and generalises better than step, cosine, linear or one-cycle schedules at the same budget. Verdicts are computed from this run.")
+        doc.paragraph("""
+            Iyer et al. (2020): wide minima are rarer than narrow ones, so a long phase at a high learning \
+            rate (explore) before a linear decay to zero (exploit) lands in wider minima — lower Keskar \
+            sharpness — and generalises better than step, cosine, linear or one-cycle schedules at the same \
+            budget. Verdicts are computed from this run.
+            """)
         doc.verdicts(findings.verdicts)
     }
 
@@ -43,12 +51,46 @@ struct KneeReport: ChapterReport {
         let r = plan.recipe(.knee, explore: 0.5, seed: plan.comparisonSeeds[0], epochs: plan.budgetEpochs, data: data)
         let s = plan.sharpness
         doc.bullets([
-            "Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, normalised with the training set's mean and std; random crop (pad \(r.cropPadding)) and flip for training.",
-            "Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters; batch \(r.batchSize), SGD momentum \(r.momentum), weight decay \(r.weightDecay); every schedule peaks at \(plan.peak).",
-            "Budgets: \(plan.budgetEpochs) epochs (\(r.totalIterations) iterations) and the short budget \(plan.shortEpochs) epochs (the paper's 150 of 200). Schedules, all set every iteration except step: step decay ×0.1 at 50 % and 75 % of the epochs; cosine to 0; linear decay to 0 (the Knee schedule with no explore phase); Smith's one-cycle (from peak/10 up over 45 %, down over 45 %, annihilation to peak/1000 over the last 10 %); Knee: 50 % of the iterations at the peak, then linear to 0 at the last iteration, no warmup.",
-            "Comparison: each schedule × seeds \(plan.comparisonSeeds.map(String.init).joined(separator: ", ")) at both budgets. Density experiment: Knee with explore fractions \(plan.fractions.map { "\(Int((100 * $0).rounded())) %" }.joined(separator: ", ")) × seeds \(plan.densitySeeds.map(String.init).joined(separator: ", ")) at \(plan.budgetEpochs) epochs; runs with equal recipes are trained once and shared through the artifact cache.",
-            "Final test accuracy on all \(data.test.count) test images with each network's own BN statistics; the training curves' per-epoch test error on the first \(min(plan.curveTestImages, data.test.count)).",
-            "Keskar sharpness: L0 = mean cross-entropy at w0 on a fixed subset of \(min(plan.sharpnessImages, data.train.count)) training images in eval mode; \(s.steps) steps of projected gradient ascent (rate \(s.ascentRate), minibatches of \(s.batchSize) training images without augmentation) on the cross-entropy inside |w − w0| ≤ ε·(|w0| + 1), ε = \(s.epsilon), parameters only, BN frozen at the network's running statistics; L1 = the largest subset loss measured every \(s.evaluateEvery) steps and after the last; sharpness = 100·(L1 − L0)/(1 + L0).",
+            """
+                Data: \(data.name), \(data.train.count) training and \(data.test.count) test images, \
+                normalised with the training set's mean and std; random crop (pad \(r.cropPadding)) and flip \
+                for training.
+                """,
+            """
+                Network: `\(plan.model.rawValue)`, \(data.parameterCount(plan.model)) parameters; batch \
+                \(r.batchSize), SGD momentum \(r.momentum), weight decay \(r.weightDecay); every schedule \
+                peaks at \(plan.peak).
+                """,
+            """
+                Budgets: \(plan.budgetEpochs) epochs (\(r.totalIterations) iterations) and the short budget \
+                \(plan.shortEpochs) epochs (the paper's 150 of 200). Schedules, all set every iteration except \
+                step: step decay ×0.1 at 50 % and 75 % of the epochs; cosine to 0; linear decay to 0 (the Knee \
+                schedule with no explore phase); Smith's one-cycle (from peak/10 up over 45 %, down over 45 %, \
+                annihilation to peak/1000 over the last 10 %); Knee: 50 % of the iterations at the peak, then \
+                linear to 0 at the last iteration, no warmup.
+                """,
+            """
+                Comparison: each schedule × seeds \
+                \(plan.comparisonSeeds.map(String.init).joined(separator: ", ")) at both budgets. Density \
+                experiment: Knee with explore fractions \
+                \(plan.fractions.map { "\(Int((100 * $0).rounded())) %" }.joined(separator: ", ")) × seeds \
+                \(plan.densitySeeds.map(String.init).joined(separator: ", ")) at \(plan.budgetEpochs) epochs; \
+                runs with equal recipes are trained once and shared through the artifact cache.
+                """,
+            """
+                Final test accuracy on all \(data.test.count) test images with each network's own BN \
+                statistics; the training curves' per-epoch test error on the first \
+                \(min(plan.curveTestImages, data.test.count)).
+                """,
+            """
+                Keskar sharpness: L0 = mean cross-entropy at w0 on a fixed subset of \
+                \(min(plan.sharpnessImages, data.train.count)) training images in eval mode; \(s.steps) steps \
+                of projected gradient ascent (rate \(s.ascentRate), minibatches of \(s.batchSize) training \
+                images without augmentation) on the cross-entropy inside |w − w0| ≤ ε·(|w0| + 1), ε = \
+                \(s.epsilon), parameters only, BN frozen at the network's running statistics; L1 = the largest \
+                subset loss measured every \(s.evaluateEvery) steps and after the last; sharpness = 100·(L1 − \
+                L0)/(1 + L0).
+                """,
             "Budget: `\(plan.budget.rawValue)`.",
         ])
     }
@@ -59,14 +101,21 @@ struct KneeReport: ChapterReport {
         doc.table(header: ["schedule", "\(plan.budgetEpochs) epochs", "\(plan.shortEpochs) epochs"], rows: KneePlan.schedules.indices.map { s in
             [KneePlan.schedules[s].name, findings.accuracy(s, budget: 0).formatted(2, scale: 100), findings.accuracy(s, budget: 1).formatted(2, scale: 100)]
         })
-        doc.figure(schedules.png, caption: "Left: the learning rate of every schedule against iteration (\(plan.budgetEpochs) epochs). Right: test accuracy after every epoch (first \(min(plan.curveTestImages, data.test.count)) test images), \(spread).")
+        doc.figure(schedules.png, caption: """
+            Left: the learning rate of every schedule against iteration (\(plan.budgetEpochs) epochs). Right: \
+            test accuracy after every epoch (first \(min(plan.curveTestImages, data.test.count)) test images), \
+            \(spread).
+            """)
         doc.vectorLinks(svg: schedules.svg)
         doc.paragraph("Density experiment (\(plan.densitySeeds.count) seeds per fraction; mean ± std):")
         doc.table(header: ["explore", "sharpness", "L0", "L1", "test accuracy (%)"], rows: zip(plan.fractions, findings.density).map { f, runs in
             ["\(Int((100 * f).rounded())) %", MeanStd(runs.map { $0.sharpness!.sharpness }).formatted(3), MeanStd(runs.map { $0.sharpness!.l0 }).formatted(4),
              MeanStd(runs.map { $0.sharpness!.l1 }).formatted(4), MeanStd(runs.map(\.accuracy)).formatted(2, scale: 100)]
         })
-        doc.figure(density.png, caption: "Keskar sharpness (left) and test accuracy (right) of every density run against its explore fraction; the line joins the means over seeds.")
+        doc.figure(density.png, caption: """
+            Keskar sharpness (left) and test accuracy (right) of every density run against its explore \
+            fraction; the line joins the means over seeds.
+            """)
         doc.vectorLinks(svg: density.svg)
         doc.paragraph("Data behind the figures and tables:")
         for (text, file) in files { doc.fileLink(text, to: file) }
@@ -84,16 +133,43 @@ struct KneeReport: ChapterReport {
             ["one-cycle", "94.09", "93.84", h("one-cycle").0.formatted(2, scale: 100), h("one-cycle").1.formatted(2, scale: 100)],
         ])
         let first = findings.density.first!, last = findings.density.last!
-        doc.paragraph("Density experiment. Paper: explore 0 epochs — sharpness mode ≈ 10, accuracy ≈ 94.3 %; explore 60–100 epochs — sharpness ≈ 3.5, accuracy ≈ 95.0–95.1 %. Here: explore 0 — sharpness \(MeanStd(first.map { $0.sharpness!.sharpness }).formatted(3)), accuracy \(MeanStd(first.map(\.accuracy)).formatted(2, scale: 100)) %; explore \(Int((100 * plan.fractions.last!).rounded())) % — sharpness \(MeanStd(last.map { $0.sharpness!.sharpness }).formatted(3)), accuracy \(MeanStd(last.map(\.accuracy)).formatted(2, scale: 100)) %.")
+        doc.paragraph("""
+            Density experiment. Paper: explore 0 epochs — sharpness mode ≈ 10, accuracy ≈ 94.3 %; explore \
+            60–100 epochs — sharpness ≈ 3.5, accuracy ≈ 95.0–95.1 %. Here: explore 0 — sharpness \
+            \(MeanStd(first.map { $0.sharpness!.sharpness }).formatted(3)), accuracy \
+            \(MeanStd(first.map(\.accuracy)).formatted(2, scale: 100)) %; explore \
+            \(Int((100 * plan.fractions.last!).rounded())) % — sharpness \
+            \(MeanStd(last.map { $0.sharpness!.sharpness }).formatted(3)), accuracy \
+            \(MeanStd(last.map(\.accuracy)).formatted(2, scale: 100)) %.
+            """)
     }
 
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
-            "\(data.deviation(fromPaper: [.cifar10])), `\(plan.model.rawValue)` instead of ResNet-18, \(plan.budgetEpochs) epochs\(plan.trainLimit.map { " on the first \($0) training images" } ?? "") instead of 200: the package runs on two CPU cores.",
-            "Sharpness clamps the parameters only and keeps BN at the network's running statistics (eval mode) during the ascent, where the reference clamps the whole state dict, running statistics included: the box is a neighbourhood of the function the network computes at test time, and clamping statistics that the ascent never changes would be a no-op anyway.",
-            "L1 is the maximum of the subset loss seen every \(plan.sharpness.evaluateEvery) steps (and at the end), not only the loss after the last step.",
-            "The ascent is plain projected gradient ascent at rate \(plan.sharpness.ascentRate); Keskar et al. used L-BFGS-B.",
-            "Linear decay is the Knee schedule with explore 0 (so the density experiment's 0 % runs are the linear baseline's); no warmup for any schedule.",
+            """
+                \(data.deviation(fromPaper: [.cifar10])), `\(plan.model.rawValue)` instead of ResNet-18, \
+                \(plan.budgetEpochs) \
+                epochs\(plan.trainLimit.map { " on the first \($0) training images" } ?? "") instead of 200: \
+                the package runs on two CPU cores.
+                """,
+            """
+                Sharpness clamps the parameters only and keeps BN at the network's running statistics (eval \
+                mode) during the ascent, where the reference clamps the whole state dict, running statistics \
+                included: the box is a neighbourhood of the function the network computes at test time, and \
+                clamping statistics that the ascent never changes would be a no-op anyway.
+                """,
+            """
+                L1 is the maximum of the subset loss seen every \(plan.sharpness.evaluateEvery) steps (and at \
+                the end), not only the loss after the last step.
+                """,
+            """
+                The ascent is plain projected gradient ascent at rate \(plan.sharpness.ascentRate); Keskar et \
+                al. used L-BFGS-B.
+                """,
+            """
+                Linear decay is the Knee schedule with explore 0 (so the density experiment's 0 % runs are the \
+                linear baseline's); no warmup for any schedule.
+                """,
         ])
     }
 }

@@ -71,7 +71,8 @@ struct BenchRun {
                                sgemmGFLOPsPerCPU: Spread(sgemms.map(\.cpu)).median, ceilingGFLOPs: Spread(ceilings).median, batchSize: bench.batchSize, networks: speeds,
                                peakResidentMiB: EngineBenchmark.peakResidentMiB(), layerProfiles: profiles, rounds: rounds,
                                secondsPerMeasurement: bench.minimumSeconds, threads: BLAS.threads, optimizer: bench.optimizer,
-                               cpu: Self.cpuModel, convolutions: ConvolutionBackend.standard.description, pytorch: twin.flatMap { t in build.map { PyTorchRun(python: t.python, waitPolicies: t.waitPolicies, build: $0) } })
+                               cpu: Self.cpuModel, convolutions: ConvolutionBackend.standard.description,
+                               pytorch: twin.flatMap { t in build.map { PyTorchRun(python: t.python, waitPolicies: t.waitPolicies, build: $0) } })
     }
 
     /// The CPU's model name and vector extensions, from /proc/cpuinfo.

@@ -63,7 +63,11 @@ func planeExample() -> Example {
     p.xAxis.label = "u (along w₂ − w₁)"
     p.yAxis.label = "v"
     p.title = "Train loss on the plane"
-    return Example(name: "plane", caption: "A plane through two endpoints and a Bezier bend (synthetic loss): GAR's log-spaced levels with vmax 5, log_alpha −5, N 7, an overflow band, endpoints as circles, the bend as a diamond, the curve thick and the segment dashed.", figure: figure)
+    return Example(name: "plane", caption: """
+        A plane through two endpoints and a Bezier bend (synthetic loss): GAR's log-spaced levels with vmax 5, \
+        log_alpha −5, N 7, an overflow band, endpoints as circles, the bend as a diamond, the curve thick and \
+        the segment dashed.
+        """, figure: figure)
 }
 
 /// Three planes side by side, as chapter 1 lays out its train-loss and test-error planes:
@@ -87,5 +91,8 @@ func planesRowExample() -> Example {
         p.xAxis.label = "u"
         if k == 0 { p.yAxis.label = "v" }
     }
-    return Example(name: "planes-row", caption: "Three planes in a double-column row, each with its own colorbar; the legend sits under the first panel.", figure: figure)
+    return Example(name: "planes-row", caption: """
+        Three planes in a double-column row, each with its own colorbar; the legend sits under the first \
+        panel.
+        """, figure: figure)
 }
