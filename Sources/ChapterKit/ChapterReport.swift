@@ -48,4 +48,11 @@ extension ChapterReport {
     }
 
     public var replaying: RecordedReport? { nil }
+
+    /// At the smoke budget, the Claim section opens by saying that its numbers mean nothing;
+    /// `spending` says what the budget runs ("a few hundred images and one epoch").
+    public func warnIfSmoke(_ doc: inout MarkdownDocument, spending: String) {
+        guard budget == .smoke else { return }
+        doc.paragraph("**Smoke budget: \(spending). The numbers below exercise the code and mean nothing.**")
+    }
 }

@@ -38,12 +38,7 @@ struct PlanesReport: ChapterReport {
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
-        if plan.budget == .smoke {
-            doc.paragraph("""
-                **Smoke budget: a few hundred images, one epoch, a tiny grid. The numbers below exercise the \
-                code and mean nothing.**
-                """)
-        }
+        warnIfSmoke(&doc, spending: "a few hundred images, one epoch, a tiny grid")
         doc.paragraph("""
             Garipov et al. (2018, Fig. 1): on the plane through three independently trained networks the \
             optima are isolated, with high loss between them; on the plane through two of them and the middle \

@@ -30,12 +30,7 @@ struct Chapter2Report: ChapterReport {
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
-        if plan.budget == .smoke {
-            doc.paragraph("""
-                **Smoke budget: a few hundred images and one epoch. The numbers below exercise the code and \
-                mean nothing.**
-                """)
-        }
+        warnIfSmoke(&doc, spending: "a few hundred images and one epoch")
         doc.paragraph("""
             Garipov et al. (2018): the optima found by SGD are connected by simple curves along which training \
             loss and test error stay nearly constant, while the straight segment between them crosses a high \

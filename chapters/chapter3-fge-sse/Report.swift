@@ -35,10 +35,7 @@ struct Chapter3Report: ChapterReport {
 
     func fillClaim(_ doc: inout MarkdownDocument) {
         switch plan.budget {
-        case .smoke: doc.paragraph("""
-            **Smoke budget: a few hundred images and a few epochs. The numbers below exercise the code and \
-            mean nothing.**
-            """)
+        case .smoke: warnIfSmoke(&doc, spending: "a few hundred images and a few epochs")
         case .quick:
             let full = EnsemblePlan(budget: .full, model: plan.model, seeds: nil)
             doc.paragraph("""

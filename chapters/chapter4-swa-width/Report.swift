@@ -35,12 +35,7 @@ struct AveragingReport: ChapterReport {
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
-        if plan.budget == .smoke {
-            doc.paragraph("""
-                **Smoke budget: a few hundred images and a few epochs. The numbers below exercise the code and \
-                mean nothing.**
-                """)
-        }
+        warnIfSmoke(&doc, spending: "a few hundred images and a few epochs")
         doc.paragraph("""
             Izmailov et al. (2018): averaging the weights SGD visits at a constant or cyclical rate (SWA) \
             finds a solution with lower test error than conventional SGD at the same budget, and that solution \

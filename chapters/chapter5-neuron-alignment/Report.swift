@@ -36,12 +36,7 @@ struct AlignmentReport: ChapterReport {
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
-        if plan.budget == .smoke {
-            doc.paragraph("""
-                **Smoke budget: a few hundred images and one epoch. The numbers below exercise the code and \
-                mean nothing.**
-                """)
-        }
+        warnIfSmoke(&doc, spending: "a few hundred images and one epoch")
         doc.paragraph("""
             Tatro et al. (2020): permuting the hidden units of one endpoint to match the other's by the \
             correlation of their post-activations, before training the curve between them, gives curves of \

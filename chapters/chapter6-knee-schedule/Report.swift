@@ -32,12 +32,7 @@ struct KneeReport: ChapterReport {
     }
 
     func fillClaim(_ doc: inout MarkdownDocument) {
-        if plan.budget == .smoke {
-            doc.paragraph("""
-                **Smoke budget: a few hundred images, a few epochs, a few ascent steps. The numbers below \
-                exercise the code and mean nothing.**
-                """)
-        }
+        warnIfSmoke(&doc, spending: "a few hundred images, a few epochs, a few ascent steps")
         doc.paragraph("""
             Iyer et al. (2020): wide minima are rarer than narrow ones, so a long phase at a high learning \
             rate (explore) before a linear decay to zero (exploit) lands in wider minima — lower Keskar \
