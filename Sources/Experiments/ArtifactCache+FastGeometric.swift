@@ -102,7 +102,7 @@ extension ArtifactCache {
         FastGeometricCollector.attach(to: loop, cycleIterations: recipe.cycleIterations, observe: { end, loop in
             let step = end.position.globalIteration
             log.trajectory.append(TrajectoryPoint(step: step, learningRate: Double(end.learningRate),
-                                                  distance: EnsembleDiversity.distance(loop.parameters, origin.parameters)))
+                                                  distance: WeightVector.accurateDistance(loop.parameters, origin.parameters)))
             if probes.contains(step) {
                 try folder.save(loop.parameters, loop.objective.state, step: step, to: folder.probePath(step))
                 log.probes.append(step)

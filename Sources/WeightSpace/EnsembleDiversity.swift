@@ -10,21 +10,6 @@ public enum EnsembleDiversity {
         return Double(zip(a, b).filter { $0 != $1 }.count) / Double(a.count)
     }
 
-    /// Euclidean distance `‖a − b‖₂` between two parameter vectors (accumulated in Double).
-    public static func distance(_ a: [Float], _ b: [Float]) -> Double {
-        precondition(a.count == b.count, "parameter vectors of different lengths \(a.count) and \(b.count)")
-        var total = 0.0
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                for i in 0..<x.count {
-                    let d = Double(x[i]) - Double(y[i])
-                    total += d * d
-                }
-            }
-        }
-        return total.squareRoot()
-    }
-
     /// The mean of `measure(i, j)` over all unordered pairs `i < j` of `n` members; nil when n < 2.
     public static func meanOverPairs(_ n: Int, _ measure: (Int, Int) -> Double) -> Double? {
         guard n >= 2 else { return nil }
@@ -55,7 +40,7 @@ public struct DiversitySummary: Codable, Equatable, Sendable {
                      "diversity needs one prediction vector, parameter vector and error per member, got \(predictions.count)/\(parameters.count)/\(errors.count)")
         members = errors.count
         disagreement = EnsembleDiversity.meanOverPairs(members) { EnsembleDiversity.disagreement(predictions[$0], predictions[$1]) }
-        distance = EnsembleDiversity.meanOverPairs(members) { EnsembleDiversity.distance(parameters[$0], parameters[$1]) }
+        distance = EnsembleDiversity.meanOverPairs(members) { WeightVector.accurateDistance(parameters[$0], parameters[$1]) }
         memberError = errors.reduce(0, +) / Double(errors.count)
         bestMemberError = errors.min()!
         worstMemberError = errors.max()!

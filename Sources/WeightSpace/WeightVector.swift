@@ -17,6 +17,22 @@ public enum WeightVector {
         Double(BLAS.norm2(difference(a, b)))
     }
 
+    /// The Euclidean distance `‖a − b‖₂` accumulated in double precision: what FGE's trajectory and
+    /// the ensembles' diversity report, where members differ by little.
+    public static func accurateDistance(_ a: [Float], _ b: [Float]) -> Double {
+        precondition(a.count == b.count, "parameter vectors of different lengths \(a.count) and \(b.count)")
+        var total = 0.0
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                for i in 0..<x.count {
+                    let d = Double(x[i]) - Double(y[i])
+                    total += d * d
+                }
+            }
+        }
+        return total.squareRoot()
+    }
+
     /// `Σ_j c_j · w_j` over vectors of one length (terms with a zero coefficient skipped).
     public static func combination(_ coefficients: [Float], of vectors: [[Float]]) -> [Float] {
         precondition(coefficients.count == vectors.count && !vectors.isEmpty, "one coefficient per vector")

@@ -54,7 +54,7 @@ import Training
         #expect(EnsembleDiversity.disagreement([0, 1, 9, 3, 8], [0, 1, 2, 3, 4]) == 0.4)
         #expect(EnsembleDiversity.disagreement([1, 2], [1, 2]) == 0)
         // (0, 0) to (3, 4): 5.
-        expectClose(EnsembleDiversity.distance([0, 0], [3, 4]), 5)
+        expectClose(WeightVector.accurateDistance([0, 0], [3, 4]), 5)
         // Pairs of 3 members: (0,1), (0,2), (1,2) → measure i + j = 1, 2, 3 → mean 2.
         #expect(EnsembleDiversity.meanOverPairs(3) { Double($0 + $1) } == 2)
         #expect(EnsembleDiversity.meanOverPairs(1) { _, _ in 1 } == nil)
@@ -109,7 +109,7 @@ import Training
         #expect(gap > 1e-3, "the weight average predicts like the probability average (max gap \(gap))")
         // Diversity of the two: their predictions and parameters as stored.
         let d = ensemble.diversity(of: 0..<2, parameters: members.map(\.parameters))
-        expectClose(d.distance!, EnsembleDiversity.distance(members[0].parameters, members[1].parameters))
+        expectClose(d.distance!, WeightVector.accurateDistance(members[0].parameters, members[1].parameters))
         #expect(d.disagreement! > 0)
     }
 }
