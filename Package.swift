@@ -22,11 +22,13 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 
 /// The libraries another package can import: the engine, the weight-space algorithms, the
 /// experiments layer (cache, recipes, plans) and the figures.
-let libraries = ["Tensor", "Networks", "Datasets", "Safetensors", "Training", "WeightSpace", "Experiments", "Plotting", "Reporting"]
+let libraries = [
+    "Tensor", "Networks", "Datasets", "Safetensors", "Training", "WeightSpace", "Experiments", "Statistics", "Plotting", "Reporting",
+]
 
 /// What every chapter imports: the kit, the experiments and the libraries under them.
 let chapterDependencies: [Target.Dependency] = [
-    "ChapterKit", "Experiments", "WeightSpace", "Training", "Networks", "Datasets", "Tensor", "Plotting", "Reporting",
+    "ChapterKit", "Experiments", "Statistics", "WeightSpace", "Training", "Networks", "Datasets", "Tensor", "Plotting", "Reporting",
     argumentParser,
 ]
 
@@ -68,6 +70,9 @@ let package = Package(
         .target(name: "WeightSpace", dependencies: ["Tensor", "Networks", "Datasets", "Training"],
                 swiftSettings: optimised),
 
+        // Statistics the verdicts use: summaries over seeds, t-tests, rank correlation.
+        .target(name: "Statistics"),
+
         // Figures and reports: they take numbers and know nothing about networks.
         .target(name: "Plotting", dependencies: ["CCairo", "AtomicFile"], swiftSettings: optimised),
         .target(name: "Reporting", dependencies: ["Plotting", "AtomicFile"]),
@@ -81,7 +86,7 @@ let package = Package(
         // The small kit the executables share: options, budgets on the command line, the BLAS
         // runtime, the report skeleton, verdicts, run records, provenance and the run pipeline.
         .target(name: "ChapterKit", dependencies: [
-            "Experiments", "AtomicFile", "Tensor", "Networks", "Datasets", "Plotting", "Reporting", argumentParser,
+            "Experiments", "Statistics", "AtomicFile", "Tensor", "Networks", "Datasets", "Plotting", "Reporting", argumentParser,
         ]),
 
         // The book and the tools.
@@ -114,6 +119,7 @@ let package = Package(
         .testTarget(name: "ChapterKitTests", dependencies: [
             "ChapterKit", "Experiments", "Datasets", "Networks", "TestSupport", argumentParser,
         ]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tensor"]),
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),
         .testTarget(name: "ChapterTests", dependencies: chapters.map { .target(name: $0.name) } + ["book", "train", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

@@ -1,4 +1,5 @@
 import Reporting
+import Statistics
 
 /// One claim of a paper as a chapter decides it on its own run's numbers.
 public struct Verdict: Sendable {

@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Foundation
+import Statistics
 import WeightSpace
 
 /// Everything one run measured, with the plan it followed.

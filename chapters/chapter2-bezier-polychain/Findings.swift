@@ -4,6 +4,7 @@ import Foundation
 import Networks
 import Plotting
 import Reporting
+import Statistics
 import Training
 import WeightSpace
 

@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Plotting
 import Reporting
+import Statistics
 import WeightSpace
 
 /// The chapter's figures and the data behind them.

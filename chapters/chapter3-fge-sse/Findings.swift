@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Networks
 import Reporting
+import Statistics
 import WeightSpace
 
 /// The claims of chapter 3, decided on this run's numbers.

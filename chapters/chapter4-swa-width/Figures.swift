@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Plotting
+import Statistics
 import WeightSpace
 
 /// Chapter 4's figures: the rays from both solutions, and the segment between them.

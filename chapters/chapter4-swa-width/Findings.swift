@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Foundation
+import Statistics
 import WeightSpace
 
 /// What the run measured, summarised over seeds, and the claims decided on it.

@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Networks
 import Reporting
+import Statistics
 import WeightSpace
 
 /// Claim · Setup · Results · Paper vs here · Deviations · Reproduce · Provenance of chapter 4.

@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Plotting
+import Statistics
 import WeightSpace
 
 /// Chapter 5's figures: accuracy along every path, matched correlation per layer, one layer's

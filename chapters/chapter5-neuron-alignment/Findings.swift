@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Foundation
+import Statistics
 import WeightSpace
 
 /// The experiment over pairs, and the claims decided on it.

@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Plotting
+import Statistics
 import Training
 
 /// Chapter 6's figures: the schedules and the training curves; sharpness and accuracy against

@@ -1,28 +1,8 @@
 import ChapterKit
 import Experiments
 import Foundation
+import Statistics
 import WeightSpace
-
-/// Spearman's rank correlation with average ranks for ties; nil when either variable is constant.
-func spearman(_ x: [Double], _ y: [Double]) -> Double? {
-    precondition(x.count == y.count && x.count >= 2, "rank correlation needs two equal-length series of ≥ 2 values")
-    func ranks(_ v: [Double]) -> [Double] {
-        let order = v.indices.sorted { v[$0] < v[$1] }
-        var r = [Double](repeating: 0, count: v.count), i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && v[order[j + 1]] == v[order[i]] { j += 1 }
-            for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
-            i = j + 1
-        }
-        return r
-    }
-    let rx = ranks(x), ry = ranks(y)
-    let mx = rx.reduce(0, +) / Double(rx.count), my = ry.reduce(0, +) / Double(ry.count)
-    let sxy = zip(rx, ry).reduce(0.0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-    let sxx = rx.reduce(0.0) { $0 + ($1 - mx) * ($1 - mx) }, syy = ry.reduce(0.0) { $0 + ($1 - my) * ($1 - my) }
-    return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : nil
-}
 
 /// The experiment's numbers and the claims decided on them.
 struct KneeFindings {
@@ -42,8 +22,8 @@ struct KneeFindings {
     var densityPoints: [(fraction: Double, sharpness: Double, accuracy: Double)] {
         zip(plan.fractions, density).flatMap { f, runs in runs.map { (f, $0.sharpness!.sharpness, $0.accuracy) } }
     }
-    var sharpnessCorrelation: Double? { spearman(densityPoints.map(\.fraction), densityPoints.map(\.sharpness)) }
-    var accuracyCorrelation: Double? { spearman(densityPoints.map(\.fraction), densityPoints.map(\.accuracy)) }
+    var sharpnessCorrelation: Double? { RankCorrelation.spearman(densityPoints.map(\.fraction), densityPoints.map(\.sharpness)) }
+    var accuracyCorrelation: Double? { RankCorrelation.spearman(densityPoints.map(\.fraction), densityPoints.map(\.accuracy)) }
 
     var verdicts: [Verdict] {
         var out: [Verdict] = []
