@@ -117,7 +117,7 @@ let package = Package(
             "Experiments", "WeightSpace", "Training", "Datasets", "Networks", "Tensor", "TestSupport",
         ]),
         .testTarget(name: "ChapterKitTests", dependencies: [
-            "ChapterKit", "Experiments", "Datasets", "Networks", "TestSupport", argumentParser,
+            "ChapterKit", "Experiments", "Statistics", "Reporting", "Datasets", "Networks", "TestSupport", argumentParser,
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tensor"]),
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),

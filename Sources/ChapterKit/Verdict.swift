@@ -11,6 +11,8 @@ public struct Verdict: Sendable {
     public let beyondSpread: Bool?
     /// What the spread is over: "seeds", "pairs", "rays".
     public let spreadOf: String
+    /// The significance test that decides the claim, where the chapter states one.
+    public let evidence: Evidence?
 
     public init(claim: String, measured: String, held: Bool, beyondSpread: Bool? = nil, spreadOf: String = "seeds") {
         self.claim = claim
@@ -18,6 +20,26 @@ public struct Verdict: Sendable {
         self.held = held
         self.beyondSpread = beyondSpread
         self.spreadOf = spreadOf
+        evidence = nil
+    }
+
+    /// A claim decided by a significance test: held when its outcome is `held`.
+    public init(claim: String, measured: String, evidence: Evidence) {
+        self.claim = claim
+        self.measured = measured
+        held = evidence.outcome == .held
+        beyondSpread = nil
+        spreadOf = "seeds"
+        self.evidence = evidence
+    }
+
+    /// "n = 3, −0.090 [−0.526, 0.300], p = 0.18 (paired t)": what the test saw.
+    public var statistics: String? {
+        guard let e = evidence else { return nil }
+        func number(_ v: Double) -> String { String(format: "%.3f", v).replacingOccurrences(of: "-", with: "−") }
+        let interval = e.interval.map { " [\(number($0.lowerBound)), \(number($0.upperBound))]" } ?? ""
+        let p = e.p.map { $0 < 0.001 ? "p < 0.001" : String(format: "p = %.3f", $0) } ?? "no test with n = \(e.n)"
+        return "n = \(e.n), \(number(e.estimate))\(interval), \(p) (\(e.test))"
     }
 
     /// "yes", "**no**", with "(within the seeds' spread)" when the gap is not beyond it.
@@ -30,8 +52,14 @@ public struct Verdict: Sendable {
 }
 
 extension MarkdownDocument {
-    /// The Claim section's table: claim · measured here · held?
+    /// The Claim section's table: claim · measured here · held?; where the verdicts carry their
+    /// tests, claim · measured here · test · outcome.
     public mutating func verdicts(_ verdicts: [Verdict]) {
-        table(header: ["claim", "measured here", "held?"], rows: verdicts.map { [$0.claim, $0.measured, $0.cell] })
+        if verdicts.contains(where: { $0.evidence != nil }) {
+            table(header: ["claim", "measured here", "test: n, difference [95 % interval], p", "outcome"],
+                  rows: verdicts.map { [$0.claim, $0.measured, $0.statistics ?? "—", $0.evidence?.outcome.rawValue ?? $0.cell] })
+        } else {
+            table(header: ["claim", "measured here", "held?"], rows: verdicts.map { [$0.claim, $0.measured, $0.cell] })
+        }
     }
 }
