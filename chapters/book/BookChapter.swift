@@ -10,7 +10,8 @@ struct BookChapter {
     var folder: String { "chapter\(number)" }
 
     /// In the order their shared networks want: chapter 2 trains the endpoints and curves that
-    /// chapters 1 and 5 take from the cache; chapters 3, 4 and 6 train their own.
+    /// chapters 1 and 5 take from the cache (and whose endpoints are chapter 3's independent
+    /// networks); chapter 4 continues chapter 3's runs; chapter 6 trains its own.
     static let all: [BookChapter] = [
         BookChapter(number: 2, executable: "chapter2", paper: "Garipov et al. 2018, *Loss Surfaces, Mode Connectivity, and Fast Ensembling of DNNs*", mainFigure: "curves"),
         BookChapter(number: 1, executable: "chapter1", paper: """
