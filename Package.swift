@@ -91,7 +91,7 @@ let package = Package(
 
         // The book and the tools.
         .executableTarget(name: "book", dependencies: [
-            "ChapterKit", "Experiments", "Reporting", "Plotting", "AtomicFile", argumentParser,
+            "ChapterKit", "Experiments", "Statistics", "Reporting", "Plotting", "AtomicFile", argumentParser,
         ], path: "chapters/book"),
         .executableTarget(name: "train", dependencies: [
             "ChapterKit", "Experiments", "Networks", "Training", "Datasets", argumentParser,

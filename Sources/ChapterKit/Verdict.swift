@@ -38,8 +38,10 @@ public struct Verdict: Sendable {
         guard let e = evidence else { return nil }
         func number(_ v: Double) -> String { String(format: "%.3f", v).replacingOccurrences(of: "-", with: "−") }
         let interval = e.interval.map { " [\(number($0.lowerBound)), \(number($0.upperBound))]" } ?? ""
-        let p = e.p.map { $0 < 0.001 ? "p < 0.001" : String(format: "p = %.3f", $0) } ?? "no test with n = \(e.n)"
-        return "n = \(e.n), \(number(e.estimate))\(interval), \(p) (\(e.test))"
+        func pValue(_ p: Double) -> String { p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", p) }
+        guard let p = e.p else { return "n = \(e.n), \(number(e.estimate)): no test with n = \(e.n)" }
+        let against = e.inPaperDirection ? "" : ", against the paper \(e.pAgainst.map(pValue) ?? "untested")"
+        return "n = \(e.n), \(number(e.estimate))\(interval), \(pValue(p))\(against) (\(e.test))"
     }
 
     /// "yes", "**no**", with "(within the seeds' spread)" when the gap is not beyond it.

@@ -23,3 +23,14 @@ import Testing
         #expect(doc.render().contains("| claim | measured here | held? |"))
     }
 }
+
+extension VerdictTableTests {
+    @Test func aClaimAgainstThePaperStatesThePAgainstIt() {
+        let evidence = Evidence.difference([2, 3, 4.1], [1, 2, 3], paired: true, claim: .less)
+        #expect(evidence.outcome == .contradicted)
+        let verdict = Verdict(claim: "a below b", measured: "", evidence: evidence)
+        #expect(verdict.statistics?.contains("p = 0.999, against the paper p < 0.001") == true, "\(verdict.statistics ?? "")")
+        #expect(Verdict(claim: "one seed", measured: "", evidence: .difference([1], [2], paired: true, claim: .less)).statistics
+                == "n = 1, −1.000: no test with n = 1")
+    }
+}

@@ -9,7 +9,10 @@ import Testing
         let report = try runner.runExpectingCompleteReport(linking: [
             "rays.png", "rays.svg", "segment.png", "segment.svg", "solutions.csv", "rays.csv", "segment.csv", "summary.json",
         ])
-        #expect(report.contains("| held? |") && report.contains("| SGD, 1 B |"))
+        #expect(report.contains("| test: n, difference [95 % interval], p | outcome |") && report.contains("| SGD, 1 B |"))
+        // Every claim states its n (one seed at smoke: no test but the rays', paired over 2 rays).
+        #expect(report.components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        #expect(report.contains("(paired t) |"), "\(report)")
         // Smoke: 2 rays × 3 distances × 2 solutions, plus the header.
         #expect(try runner.table("rays.csv").split(separator: "\n").count == 1 + 12)
         // The SGD run, the SWA run and every point come from the cache the second time.

@@ -55,4 +55,24 @@ import Testing
         let d = try ReportDigest.parse(md, path: "t")
         #expect(d.verdicts.map(\.held) == [true, false] && d.budget == "quick" && d.date == "2026-12-01" && d.heldCount == 1)
     }
+
+    /// A Claim table whose claims were decided by tests: the outcomes are counted.
+    @Test func testedClaimsAreCountedByOutcome() throws {
+        let md = """
+            # Chapter 8 — Tested
+
+            ## Claim
+
+            | claim | measured here | test: n, difference [95 % interval], p | outcome |
+            | --- | --- | --- | --- |
+            | a | 1 | n = 3, −1.000 [−2.000, −0.100], p = 0.020 (paired t) | held |
+            | b | 2 | n = 3, −0.100 [−0.500, 0.300], p = 0.300 (paired t) | not shown |
+            | c | 3 | n = 3, 0.900 [0.500, 1.300], p = 0.999, against the paper p = 0.001 (paired t) | contradicted |
+
+            """
+        let d = try ReportDigest.parse(md, path: "t")
+        #expect(d.verdicts.map(\.held) == [true, false, false])
+        #expect(d.heldSummary == "1 of 3 (1 not shown, 1 contradicted)")
+        #expect(d.verdicts.map(\.cell) == ["held", "**not shown**", "**contradicted**"])
+    }
 }

@@ -28,7 +28,7 @@ struct BookIndex {
             switch entry {
             case .report(let digest, let date):
                 overview.append(["[\(chapter.number). \(shortTitle(digest.title))](\(chapter.folder)/report.md)",
-                                 "\(digest.heldCount) of \(digest.verdicts.count)", digest.budget ?? "—", date ?? "—"])
+                                 digest.heldSummary, digest.budget ?? "—", date ?? "—"])
             case .missing(let why):
                 overview.append(["\(chapter.number). \(chapter.executable)", "failed: \(why)", "—", "—"])
             }
@@ -51,7 +51,7 @@ struct BookIndex {
                         """)
                 }
                 doc.table(header: ["claim", "measured here", "held?"],
-                          rows: digest.verdicts.map { [$0.claim, $0.measured, $0.held ? "yes" : "**no**"] })
+                          rows: digest.verdicts.map { [$0.claim, $0.measured, $0.cell] })
             case .missing(let why):
                 doc.heading("Chapter \(chapter.number) (\(chapter.executable))")
                 doc.paragraph("**No report:** \(why)")

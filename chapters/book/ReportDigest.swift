@@ -1,13 +1,24 @@
 import Foundation
+import Statistics
 
 /// What the book's index shows of a chapter, read back from the report the chapter wrote: its
-/// title, its verdict table (the Claim section's `| claim | measured here | held? |`), the budget
-/// and the date from its Provenance table.
+/// title, its verdict table (the Claim section's `| claim | measured here | held? |`, or, where
+/// the claims are decided by significance tests, `| claim | measured here | test … | outcome |`),
+/// the budget and the date from its Provenance table.
 struct ReportDigest: Equatable {
     struct Verdict: Equatable {
         let claim: String
         let measured: String
         let held: Bool
+        /// The verdict as the report words it: "yes", "no (within the seeds' spread)", or an
+        /// outcome ("held", "not shown", "did not hold", "contradicted").
+        let verdict: String
+
+        /// The book's cell: "yes" or "**no**", or the outcome (in bold when not held).
+        var cell: String {
+            if Outcome(rawValue: verdict) != nil { return held ? verdict : "**\(verdict)**" }
+            return held ? "yes" : "**no**"
+        }
     }
 
     let title: String
@@ -17,6 +28,16 @@ struct ReportDigest: Equatable {
     let date: String?
 
     var heldCount: Int { verdicts.filter(\.held).count }
+
+    /// "9 of 10", with the other outcomes counted where the claims were tested ("2 of 6 (3 not
+    /// shown, 1 did not hold)").
+    var heldSummary: String {
+        let others = ["not shown", "did not hold", "contradicted"].compactMap { word -> String? in
+            let n = verdicts.filter { $0.verdict == word }.count
+            return n > 0 ? "\(n) \(word)" : nil
+        }
+        return "\(heldCount) of \(verdicts.count)" + (others.isEmpty ? "" : " (" + others.joined(separator: ", ") + ")")
+    }
 
     struct Unreadable: Error, CustomStringConvertible {
         let path: String
@@ -40,7 +61,9 @@ struct ReportDigest: Equatable {
             guard cells.count >= 2, !cells[0].hasPrefix("---") else { continue }
             switch section {
             case "Claim" where cells.count == 3 && cells[0] != "claim":
-                verdicts.append(Verdict(claim: cells[0], measured: cells[1], held: cells[2].hasPrefix("yes")))
+                verdicts.append(Verdict(claim: cells[0], measured: cells[1], held: cells[2].hasPrefix("yes"), verdict: cells[2]))
+            case "Claim" where cells.count == 4 && cells[0] != "claim":
+                verdicts.append(Verdict(claim: cells[0], measured: cells[1], held: cells[3] == "held", verdict: cells[3]))
             case "Provenance" where cells[0] != "item":
                 provenance[cells[0]] = cells[1]
             default: break

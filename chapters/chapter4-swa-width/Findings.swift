@@ -50,26 +50,38 @@ struct Findings {
 
     func percent(_ m: MeanStd) -> String { m.formatted(2, scale: 100) + " %" }
 
+    /// Every claim decided by a one-sided test. SWA and SGD of one seed share that seed's run, and
+    /// both solutions are probed along the same rays, so the tests are paired (over seeds, over
+    /// rays); errors enter in percentage points.
     var verdicts: [Verdict] {
         var out: [Verdict] = []
+        let sgd = seeds.map { 100 * $0.sgd.testError }
         for (k, factor) in AveragingPlan.budgetFactors.enumerated() {
-            let swa = swaError(k), sgd = sgdError
-            out.append(Verdict(claim: "SWA at \(factor.formatted()) B has lower test error than SGD at 1 B",
-                               measured: "SWA \(percent(swa)) vs SGD \(percent(sgd))", held: swa.mean < sgd.mean,
-                               beyondSpread: Verdict.beyond(swa, sgd)))
+            let swa = seeds.map { 100 * $0.swa[k].testError }
+            out.append(Verdict(claim: "SWA at \(factor.formatted()) B has lower test error than SGD at 1 B (points)",
+                               measured: "SWA \(percent(swaError(k))) vs SGD \(percent(sgdError))",
+                               evidence: .difference(swa, sgd, paired: true, claim: .less)))
         }
-        let sgdWidth = MeanStd(widths(\.sgdRays).values), swaWidth = MeanStd(widths(\.swaRays).values)
-        out.append(Verdict(claim: "SWA's optimum is wider along random rays: test error takes longer to rise \(AveragingPlan.widthRise.formatted()) points",
+        let sgdWidths = widths(\.sgdRays).values, swaWidths = widths(\.swaRays).values
+        let sgdWidth = MeanStd(sgdWidths), swaWidth = MeanStd(swaWidths)
+        out.append(Verdict(claim: """
+                               SWA's optimum is wider along random rays: test error takes longer to rise \
+                               \(AveragingPlan.widthRise.formatted()) points (width, paired by ray)
+                               """,
                            measured: "mean width SWA \(swaWidth.formatted(2)) vs SGD \(sgdWidth.formatted(2)) (over \(sgdWidth.count) rays)",
-                           held: swaWidth.mean > sgdWidth.mean, beyondSpread: abs(swaWidth.mean - sgdWidth.mean) > max(swaWidth.std, sgdWidth.std),
-                           spreadOf: "rays"))
+                           evidence: .difference(swaWidths, sgdWidths, paired: true, claim: .greater)))
         let loss = segmentEnds(\.trainLoss), error = segmentEnds(\.testError)
-        out.append(Verdict(claim: "on the segment, SGD's train loss is at or below SWA's",
-                           measured: "SGD \(loss.sgd.formatted(4)) vs SWA \(loss.swa.formatted(4))", held: loss.sgd.mean <= loss.swa.mean,
-                           beyondSpread: Verdict.beyond(loss.sgd, loss.swa)))
-        out.append(Verdict(claim: "while SGD's test error on the segment is higher than SWA's",
-                           measured: "SGD \(percent(error.sgd)) vs SWA \(percent(error.swa))", held: error.sgd.mean > error.swa.mean,
-                           beyondSpread: Verdict.beyond(error.sgd, error.swa)))
+        let i0 = plan.segment.firstIndex { abs($0) < 1e-9 }!, i1 = plan.segment.firstIndex { abs($0 - 1) < 1e-9 }!
+        func ends(_ series: KeyPath<PointMetrics, Double>, scale: Double) -> (swa: [Double], sgd: [Double]) {
+            (seeds.map { scale * $0.segment[i0][keyPath: series] }, seeds.map { scale * $0.segment[i1][keyPath: series] })
+        }
+        let lossEnds = ends(\.trainLoss, scale: 1), errorEnds = ends(\.testError, scale: 100)
+        out.append(Verdict(claim: "on the segment, SGD's train loss is below SWA's",
+                           measured: "SGD \(loss.sgd.formatted(4)) vs SWA \(loss.swa.formatted(4))",
+                           evidence: .difference(lossEnds.sgd, lossEnds.swa, paired: true, claim: .less)))
+        out.append(Verdict(claim: "while SGD's test error on the segment is higher than SWA's (points)",
+                           measured: "SGD \(percent(error.sgd)) vs SWA \(percent(error.swa))",
+                           evidence: .difference(errorEnds.sgd, errorEnds.swa, paired: true, claim: .greater)))
         return out
     }
 }

@@ -58,6 +58,9 @@ struct AveragingData {
                        swaTestError: findings.seeds.map { $0.swa.map(\.testError) }, widthRisePoints: AveragingPlan.widthRise,
                        sgdWidths: findings.widths(\.sgdRays).values, swaWidths: findings.widths(\.swaRays).values,
                        distances: findings.distances, separation: findings.seeds.map(\.separation),
-                       verdicts: findings.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] })
+                       verdicts: findings.verdicts.map {
+                           ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? ($0.held ? "held" : "no"),
+                            "test": $0.statistics ?? ""]
+                       })
     }
 }
