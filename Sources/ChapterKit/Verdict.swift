@@ -33,6 +33,17 @@ public struct Verdict: Sendable {
         self.evidence = evidence
     }
 
+    /// How a report's Claim section reads its tested verdicts; `over` names the units the tests
+    /// pair ("seeds", "pairs").
+    public static func testedClaimsExplanation(over units: String) -> String {
+        """
+        Each claim is decided by a one-sided t-test at the 5 % level, paired over \(units): **held** (the \
+        paper's direction, significant), **not shown** (the paper's direction, not significant), **did not \
+        hold** (against it, not significant) or **contradicted** (against it, significant); the test column \
+        gives n, the difference with its 95 % interval, and p.
+        """
+    }
+
     /// "n = 3, −0.090 [−0.526, 0.300], p = 0.18 (paired t)": what the test saw.
     public var statistics: String? {
         guard let e = evidence else { return nil }

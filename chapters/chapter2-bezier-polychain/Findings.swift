@@ -52,27 +52,40 @@ extension Chapter2Report {
          MethodRow(name: "Bezier", pairs.map(\.bezier)), MethodRow(name: "PolyChain", pairs.map(\.polychain))]
     }
 
-    /// Each claim with the numbers that decide it, computed from this run.
-    var claims: [(claim: String, measured: String, held: Bool)] {
+    /// Each claim with the numbers that decide it, computed from this run: every path of a pair
+    /// shares that pair's endpoints, so each claim is a one-sided t-test paired over pairs; errors
+    /// enter in percentage points, and a claim with a margin tests the difference against it.
+    var claims: [Verdict] {
         let r = rows
         let (ends, segment, bezier, poly) = (r[0], r[1], r[2], r[3])
         func pct(_ m: MeanStd) -> String { m.formatted(2, scale: 100) + " %" }
+        let endsMaxError = pairs.map { 100 * $0.endpoints(\.testError).max()! }
+        let endsMinLoss = pairs.map { $0.endpoints(\.trainLoss).min()! }
+        func maxError(_ path: KeyPath<PairResult, CurveEvaluation>) -> [Double] {
+            pairs.map { 100 * $0[keyPath: path].summary(\.testError).max }
+        }
+        func minLoss(_ path: KeyPath<PairResult, CurveEvaluation>) -> [Double] {
+            pairs.map { $0[keyPath: path].summary(\.trainLoss).min }
+        }
         return [
-            ("the segment's max test error is far above the endpoints' (by ≥ \(Self.barrierMargin) points)",
-             "segment \(pct(segment.maxTestError)) vs endpoints \(pct(ends.maxTestError))",
-             100 * (segment.maxTestError.mean - ends.maxTestError.mean) >= Self.barrierMargin),
-            ("Bezier keeps max test error within \(Self.fewPoints) points of the endpoints'",
-             "Bezier \(pct(bezier.maxTestError)) vs endpoints \(pct(ends.maxTestError))",
-             100 * (bezier.maxTestError.mean - ends.maxTestError.mean) <= Self.fewPoints),
-            ("PolyChain keeps max test error within \(Self.fewPoints) points of the endpoints'",
-             "PolyChain \(pct(poly.maxTestError)) vs endpoints \(pct(ends.maxTestError))",
-             100 * (poly.maxTestError.mean - ends.maxTestError.mean) <= Self.fewPoints),
-            ("both curves reach lower train loss than the endpoints",
-             "min train loss: Bezier \(bezier.minTrainLoss.formatted(3)), PolyChain \(poly.minTrainLoss.formatted(3)), endpoints \(ends.minTrainLoss.formatted(3))",
-             bezier.minTrainLoss.mean < ends.minTrainLoss.mean && poly.minTrainLoss.mean < ends.minTrainLoss.mean),
-            ("Bezier is at least as good as PolyChain (max test error)",
-             "Bezier \(pct(bezier.maxTestError)) vs PolyChain \(pct(poly.maxTestError))",
-             bezier.maxTestError.mean <= poly.maxTestError.mean),
+            Verdict(claim: "the segment's max test error is far above the endpoints' (by ≥ \(Self.barrierMargin) points)",
+                    measured: "segment \(pct(segment.maxTestError)) vs endpoints \(pct(ends.maxTestError))",
+                    evidence: .difference(maxError(\.segment), endsMaxError, paired: true, claim: .greater, threshold: Self.barrierMargin)),
+            Verdict(claim: "Bezier keeps max test error within \(Self.fewPoints) points of the endpoints'",
+                    measured: "Bezier \(pct(bezier.maxTestError)) vs endpoints \(pct(ends.maxTestError))",
+                    evidence: .difference(maxError(\.bezier), endsMaxError, paired: true, claim: .less, threshold: Self.fewPoints)),
+            Verdict(claim: "PolyChain keeps max test error within \(Self.fewPoints) points of the endpoints'",
+                    measured: "PolyChain \(pct(poly.maxTestError)) vs endpoints \(pct(ends.maxTestError))",
+                    evidence: .difference(maxError(\.polychain), endsMaxError, paired: true, claim: .less, threshold: Self.fewPoints)),
+            Verdict(claim: "Bezier reaches lower train loss than the endpoints",
+                    measured: "min train loss: Bezier \(bezier.minTrainLoss.formatted(3)), endpoints \(ends.minTrainLoss.formatted(3))",
+                    evidence: .difference(minLoss(\.bezier), endsMinLoss, paired: true, claim: .less)),
+            Verdict(claim: "PolyChain reaches lower train loss than the endpoints",
+                    measured: "min train loss: PolyChain \(poly.minTrainLoss.formatted(3)), endpoints \(ends.minTrainLoss.formatted(3))",
+                    evidence: .difference(minLoss(\.polychain), endsMinLoss, paired: true, claim: .less)),
+            Verdict(claim: "Bezier is at least as good as PolyChain (max test error, points)",
+                    measured: "Bezier \(pct(bezier.maxTestError)) vs PolyChain \(pct(poly.maxTestError))",
+                    evidence: .difference(maxError(\.bezier), maxError(\.polychain), paired: true, claim: .less)),
         ]
     }
 }

@@ -37,7 +37,8 @@ struct Chapter2Report: ChapterReport {
             loss and test error stay nearly constant, while the straight segment between them crosses a high \
             barrier. A quadratic Bezier curve is at least as good as a polygonal chain with one bend.
             """)
-        doc.table(header: ["claim", "measured here", "held?"], rows: claims.map { [$0.claim, $0.measured, $0.held ? "yes" : "**no**"] })
+        doc.paragraph(Verdict.testedClaimsExplanation(over: "pairs"))
+        doc.verdicts(claims)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {

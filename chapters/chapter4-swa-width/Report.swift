@@ -42,11 +42,9 @@ struct AveragingReport: ChapterReport {
             finds a solution with lower test error than conventional SGD at the same budget, and that solution \
             sits in a wider region of low loss: along random directions its test error rises more slowly, \
             while on the segment towards SGD the SGD point lies near the valley's edge, with lower train loss \
-            but higher test error. Verdicts are computed from this run (\(spread)), each by a one-sided paired \
-            t-test at the 5 % level: **held** (the paper's direction, significant), **not shown** (the paper's \
-            direction, not significant), **did not hold** (against it, not significant) or **contradicted** \
-            (against it, significant); the test column gives n, the difference with its 95 % interval, and p.
+            but higher test error. Verdicts are computed from this run (\(spread)).
             """)
+        doc.paragraph(Verdict.testedClaimsExplanation(over: "seeds (over rays for the width)"))
         doc.verdicts(findings.verdicts)
     }
 
