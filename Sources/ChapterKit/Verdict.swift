@@ -13,6 +13,8 @@ public struct Verdict: Sendable {
     public let spreadOf: String
     /// The significance test that decides the claim, where the chapter states one.
     public let evidence: Evidence?
+    /// Why this run cannot decide the claim at all (e.g. fewer than two members to compare).
+    public let undecidable: String?
 
     public init(claim: String, measured: String, held: Bool, beyondSpread: Bool? = nil, spreadOf: String = "seeds") {
         self.claim = claim
@@ -21,6 +23,18 @@ public struct Verdict: Sendable {
         self.beyondSpread = beyondSpread
         self.spreadOf = spreadOf
         evidence = nil
+        undecidable = nil
+    }
+
+    /// A claim this run cannot decide; `why` says what is missing.
+    public init(claim: String, undecidable why: String) {
+        self.claim = claim
+        measured = why
+        held = false
+        beyondSpread = nil
+        spreadOf = "seeds"
+        evidence = nil
+        undecidable = why
     }
 
     /// A claim decided by a significance test: held when its outcome is `held`.
@@ -31,6 +45,7 @@ public struct Verdict: Sendable {
         beyondSpread = nil
         spreadOf = "seeds"
         self.evidence = evidence
+        undecidable = nil
     }
 
     /// How a report's Claim section reads its tested verdicts; `over` names the units the tests
@@ -56,7 +71,10 @@ public struct Verdict: Sendable {
     }
 
     /// "yes", "**no**", with "(within the seeds' spread)" when the gap is not beyond it.
-    public var cell: String { (held ? "yes" : "**no**") + (beyondSpread == false ? " (within the \(spreadOf)' spread)" : "") }
+    public var cell: String {
+        if undecidable != nil { return "not decidable here" }
+        return (held ? "yes" : "**no**") + (beyondSpread == false ? " (within the \(spreadOf)' spread)" : "")
+    }
 
     /// Whether `a` and `b` differ by more than the larger of their stds (nil for single values).
     public static func beyond(_ a: MeanStd, _ b: MeanStd) -> Bool? {

@@ -15,9 +15,11 @@ import Testing
             #expect(digest.title.hasPrefix("Chapter \(chapter.number) — "), "\(path): title \(digest.title)")
             #expect(digest.verdicts.count >= 3 && digest.budget == "full", "\(path): \(digest.verdicts.count) verdicts, budget \(digest.budget ?? "none")")
             let markdown = try String(contentsOfFile: path, encoding: .utf8)
-            // As many verdicts held as the Claim table has rows ending in a "yes" cell.
+            // As many verdicts held as the Claim table has rows ending in a "yes" or "held" cell.
             let claim = markdown.components(separatedBy: "## Setup")[0]
-            let yes = claim.split(separator: "\n").filter { $0.hasPrefix("| ") && ($0.hasSuffix("| yes |") || $0.contains("| yes (")) }.count
+            let yes = claim.split(separator: "\n").filter {
+                $0.hasPrefix("| ") && ($0.hasSuffix("| yes |") || $0.contains("| yes (") || $0.hasSuffix("| held |"))
+            }.count
             #expect(digest.heldCount == yes, "\(path): \(digest.heldCount) held vs \(yes) rows")
             #expect(FileManager.default.fileExists(atPath: Self.figures + "/\(chapter.folder)/\(chapter.mainFigure).png"), "no main figure for \(chapter.folder)")
         }

@@ -17,6 +17,7 @@ struct ReportDigest: Equatable {
         /// The book's cell: "yes" or "**no**", or the outcome (in bold when not held).
         var cell: String {
             if Outcome(rawValue: verdict) != nil { return held ? verdict : "**\(verdict)**" }
+            if verdict == "not decidable here" { return verdict }
             return held ? "yes" : "**no**"
         }
     }

@@ -8,60 +8,50 @@ import WeightSpace
 
 /// The claims of chapter 3, decided on this run's numbers.
 extension Chapter3Report {
-    /// One claim: the paper's statement, our numbers, whether it held on the means over
-    /// replicates, and whether the margin exceeds the replicates' spread (std).
-    struct Claim {
-        var claim: String
-        let measured: String
-        let held: Bool
-        let margin: Double
-        let spread: Double?
-        /// False when this run cannot decide the claim (e.g. fewer than two members to compare).
-        var decidable = true
-
-        var verdict: String {
-            guard decidable else { return "not decidable here" }
-            let base = held ? "yes" : "**no**"
-            guard let spread else { return base }
-            return base + (abs(margin) > spread ? "" : " (within the seeds' spread)")
-        }
-    }
-
-    /// FGE beats A when its error is lower (a − fge > 0); spread is the larger of the two stds.
-    func lower(_ fge: MeanStd, than other: MeanStd) -> (Bool, Double, Double?) {
-        (fge.mean < other.mean, other.mean - fge.mean, replicates.count > 1 ? max(fge.std, other.std) : nil)
-    }
-
-    var claims: [Claim] {
+    /// The claims, each a one-sided t-test paired over replicates (Ind, SSE and FGE of one
+    /// replicate share its seed); errors and disagreement enter in percentage points.
+    var claims: [Verdict] {
         let a = aggregate
-        let fge1 = a.error(.fge, budgets: 1), sse1 = a.error(.sse, budgets: 1), ind1 = a.error(.ind, budgets: 1)
-        var out: [Claim] = []
-        func add(_ claim: String, _ measured: String, _ test: (Bool, Double, Double?)) {
-            out.append(Claim(claim: claim, measured: measured, held: test.0, margin: test.1, spread: test.2))
+        func errors(_ m: Method, _ k: Int) -> [Double] { replicates.map { 100 * $0[m].errorAtBudget[k - 1] } }
+        func lower(_ claim: String, _ measured: String, _ x: [Double], _ y: [Double]) -> Verdict {
+            Verdict(claim: claim, measured: measured, evidence: .difference(x, y, paired: true, claim: .less))
         }
-        add("at 1 budget FGE's ensemble has lower test error than SSE's", "FGE \(percent(fge1)) vs SSE \(percent(sse1))", lower(fge1, than: sse1))
-        add("at 1 budget FGE's ensemble has lower test error than Ind (one conventional network)",
-            "FGE \(percent(fge1)) vs Ind \(percent(ind1))", lower(fge1, than: ind1))
+        let fge1 = a.error(.fge, budgets: 1), sse1 = a.error(.sse, budgets: 1), ind1 = a.error(.ind, budgets: 1)
+        var out = [
+            lower("at 1 budget FGE's ensemble has lower test error than SSE's (points)", "FGE \(percent(fge1)) vs SSE \(percent(sse1))",
+                  errors(.fge, 1), errors(.sse, 1)),
+            lower("at 1 budget FGE's ensemble has lower test error than Ind (one conventional network; points)",
+                  "FGE \(percent(fge1)) vs Ind \(percent(ind1))", errors(.fge, 1), errors(.ind, 1)),
+        ]
         for k in 2...plan.budgets {
             let f = a.error(.fge, budgets: k), i = a.error(.ind, budgets: k)
-            add("at \(k) budgets FGE's ensemble has lower test error than Ind's \(k) networks", "FGE \(percent(f)) vs Ind \(percent(i))", lower(f, than: i))
+            out.append(lower("at \(k) budgets FGE's ensemble has lower test error than Ind's \(k) networks (points)",
+                             "FGE \(percent(f)) vs Ind \(percent(i))", errors(.fge, k), errors(.ind, k)))
         }
-        if let fd = a.distance(.fge), let id = a.distance(.ind) {
-            out.append(Claim(claim: "FGE members are much closer in weight space than independent networks (mean L2 distance at most half)",
-                             measured: "FGE \(fd.formatted(2)) vs Ind \(id.formatted(2))", held: fd.mean <= 0.5 * id.mean,
-                             margin: 0.5 * id.mean - fd.mean, spread: replicates.count > 1 ? max(fd.std, id.std) : nil))
+        let distances = replicates.compactMap { r in r[.fge].diversity.distance.flatMap { f in r[.ind].diversity.distance.map { (f, $0) } } }
+        let disagreements = replicates.compactMap { r in
+            r[.fge].diversity.disagreement.flatMap { f in r[.ind].diversity.disagreement.map { (100 * f, 100 * $0) } }
         }
-        if let fd = a.disagreement(.fge), let id = a.disagreement(.ind) {
-            add("FGE members disagree on fewer test predictions than independent networks",
-                "FGE \(percent(fd)) vs Ind \(percent(id))", lower(fd, than: id))
+        if distances.count == replicates.count, let fd = a.distance(.fge), let id = a.distance(.ind) {
+            out.append(Verdict(claim: "FGE members are much closer in weight space than independent networks (mean L2 distance at most half)",
+                               measured: "FGE \(fd.formatted(2)) vs Ind \(id.formatted(2)) (tested: FGE − ½·Ind < 0)",
+                               evidence: .difference(distances.map(\.0), distances.map { 0.5 * $0.1 }, paired: true, claim: .less)))
+        }
+        if disagreements.count == replicates.count, let fd = a.disagreement(.fge), let id = a.disagreement(.ind) {
+            out.append(lower("FGE members disagree on fewer test predictions than independent networks (points)",
+                             "FGE \(percent(fd)) vs Ind \(percent(id))", disagreements.map(\.0), disagreements.map(\.1)))
         } else {
-            out.append(Claim(claim: "FGE members are closer and disagree less than independent networks",
-                             measured: "fewer than two members to compare within 1 budget", held: false, margin: 0, spread: nil, decidable: false))
+            out.append(Verdict(claim: "FGE members are closer and disagree less than independent networks",
+                               undecidable: "fewer than two members to compare within 1 budget"))
         }
         let member = a.memberError(.fge)
-        add("yet FGE's 1-budget ensemble beats its own members (mean single-member error)",
-            "ensemble \(percent(fge1)) vs members \(percent(member))", lower(fge1, than: member))
-        if a.members(.fge, budgets: 1).contains(where: { $0 < 2 }) { out[out.count - 1].decidable = false }
+        let claim = "yet FGE's 1-budget ensemble beats its own members (mean single-member error; points)"
+        if a.members(.fge, budgets: 1).contains(where: { $0 < 2 }) {
+            out.append(Verdict(claim: claim, undecidable: "fewer than two FGE members within 1 budget"))
+        } else {
+            out.append(lower(claim, "ensemble \(percent(fge1)) vs members \(percent(member))", errors(.fge, 1),
+                             replicates.map { 100 * $0[.fge].diversity.memberError }))
+        }
         return out
     }
 }

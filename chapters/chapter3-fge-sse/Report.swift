@@ -55,7 +55,8 @@ struct Chapter3Report: ChapterReport {
             below are computed from this \
             run\(replicates.count > 1 ? " on the means over \(replicates.count) seeds" : "").
             """)
-        doc.table(header: ["claim", "measured here", "held?"], rows: claims.map { [$0.claim, $0.measured, $0.verdict] })
+        doc.paragraph(Verdict.testedClaimsExplanation(over: "seeds (Ind, SSE and FGE of one seed share it)"))
+        doc.verdicts(claims)
     }
 
     func fillSetup(_ doc: inout MarkdownDocument) {

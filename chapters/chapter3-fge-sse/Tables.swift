@@ -78,7 +78,7 @@ extension Chapter3Report {
     }
 
     struct ClaimSummary: Encodable {
-        let claim: String, measured: String, held: Bool, margin: Double, spread: Double?
+        let claim: String, measured: String, outcome: String, test: String
     }
 
     struct Summary: Encodable {
@@ -100,6 +100,9 @@ extension Chapter3Report {
                                                          errorAtBudget: $0.errorAtBudget, nllAtBudget: $0.nllAtBudget,
                                                          diversity: $0.diversity, trainingSeconds: $0.trainingSeconds) }
                        },
-                       claims: claims.map { ClaimSummary(claim: $0.claim, measured: $0.measured, held: $0.held, margin: $0.margin, spread: $0.spread) })
+                       claims: claims.map {
+                           ClaimSummary(claim: $0.claim, measured: $0.measured, outcome: $0.evidence?.outcome.rawValue ?? $0.cell,
+                                        test: $0.statistics ?? "")
+                       })
     }
 }
