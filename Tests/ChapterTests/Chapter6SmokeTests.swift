@@ -9,7 +9,7 @@ import Testing
         let report = try runner.runExpectingCompleteReport(linking: [
             "schedules.png", "schedules.svg", "density.png", "density.svg", "runs.csv", "curves.csv", "summary.json",
         ])
-        #expect(report.contains("| Knee (50 %) |") && report.contains("Spearman ρ"))
+        #expect(report.contains("| Knee (50 %) |") && report.contains("Spearman ρ") && report.contains("(Spearman, exact) |"), "\(report)")
         // 5 schedules × 2 budgets × 1 seed plus 3 fractions × 2 seeds, plus the header.
         #expect(try runner.table("runs.csv").split(separator: "\n").count == 1 + 10 + 6)
         // Every run and sharpness comes from the cache the second time.

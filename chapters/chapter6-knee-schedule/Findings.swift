@@ -2,6 +2,7 @@ import ChapterKit
 import Experiments
 import Foundation
 import Statistics
+import Tensor
 import WeightSpace
 
 /// The experiment's numbers and the claims decided on them.
@@ -25,24 +26,36 @@ struct KneeFindings {
     var sharpnessCorrelation: Double? { RankCorrelation.spearman(densityPoints.map(\.fraction), densityPoints.map(\.sharpness)) }
     var accuracyCorrelation: Double? { RankCorrelation.spearman(densityPoints.map(\.fraction), densityPoints.map(\.accuracy)) }
 
+    /// Draws of the Monte Carlo permutation test of ρ beyond 8 runs, from a fixed seed (so the
+    /// p-value is the same on every replot).
+    static let permutationDraws = 100_000, permutationSeed: UInt64 = 1
+
+    /// Every schedule of one seed starts from the same initialisation and sees the same batches, so
+    /// the schedule comparisons are one-sided t-tests paired over seeds (accuracy in points); the
+    /// trends are Spearman's ρ with its permutation test.
     var verdicts: [Verdict] {
         var out: [Verdict] = []
         for (b, label) in [(0, "\(plan.budgetEpochs) epochs"), (1, "\(plan.shortEpochs) epochs")] {
-            let knee = accuracy(kneeIndex, budget: b)
+            let knee = accuracy(kneeIndex, budget: b), kneeRuns = runs(kneeIndex, budget: b).map { 100 * $0.accuracy }
             for s in 0..<kneeIndex {
                 let other = accuracy(s, budget: b)
-                out.append(Verdict(claim: "at \(label), Knee's test accuracy ≥ \(KneePlan.schedules[s].name)'s",
+                out.append(Verdict(claim: "at \(label), Knee's test accuracy ≥ \(KneePlan.schedules[s].name)'s (points)",
                                    measured: "Knee \(knee.formatted(2, scale: 100)) % vs \(other.formatted(2, scale: 100)) %",
-                                   held: knee.mean >= other.mean,
-                                   beyondSpread: Verdict.beyond(knee, other)))
+                                   evidence: .difference(kneeRuns, runs(s, budget: b).map { 100 * $0.accuracy }, paired: true,
+                                                         claim: .greater)))
             }
         }
-        let n = densityPoints.count
+        let n = densityPoints.count, fractions = densityPoints.map(\.fraction)
         func rho(_ r: Double?) -> String { r.map { String(format: "Spearman ρ = %+.3f", $0) } ?? "ρ undefined (a constant series)" }
-        out.append(Verdict(claim: "sharpness falls as the explore fraction grows", measured: "\(rho(sharpnessCorrelation)) over \(n) runs",
-                           held: (sharpnessCorrelation ?? 0) < 0, beyondSpread: nil))
-        out.append(Verdict(claim: "test accuracy rises as the explore fraction grows", measured: "\(rho(accuracyCorrelation)) over \(n) runs",
-                           held: (accuracyCorrelation ?? 0) > 0, beyondSpread: nil))
+        func trend(_ claim: String, _ r: Double?, _ values: [Double], _ direction: Alternative) -> Verdict {
+            var generator = RandomGenerator(seed: Self.permutationSeed)
+            guard let evidence = Evidence.trend(fractions, values, claim: direction, draws: Self.permutationDraws, generator: &generator) else {
+                return Verdict(claim: claim, undecidable: "\(rho(r)) over \(n) runs")
+            }
+            return Verdict(claim: claim, measured: "\(rho(r)) over \(n) runs", evidence: evidence)
+        }
+        out.append(trend("sharpness falls as the explore fraction grows", sharpnessCorrelation, densityPoints.map(\.sharpness), .less))
+        out.append(trend("test accuracy rises as the explore fraction grows", accuracyCorrelation, densityPoints.map(\.accuracy), .greater))
         return out
     }
 }

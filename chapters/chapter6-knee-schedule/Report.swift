@@ -40,6 +40,9 @@ struct KneeReport: ChapterReport {
             sharpness — and generalises better than step, cosine, linear or one-cycle schedules at the same \
             budget. Verdicts are computed from this run.
             """)
+        doc.paragraph(Verdict.testedClaimsExplanation(over: "seeds (every schedule of one seed shares its initialisation and batches)")
+            + " The trends are Spearman's ρ over every run of the sweep, with a one-sided permutation test (exact up to 8 runs, "
+            + "else \(KneeFindings.permutationDraws) random pairings from seed \(KneeFindings.permutationSeed)).")
         doc.verdicts(findings.verdicts)
     }
 

@@ -51,6 +51,9 @@ struct KneeData {
                        accuracy: accuracy, densityFractions: plan.fractions,
                        densitySharpness: f.density.map { $0.map { $0.sharpness!.sharpness } }, densityAccuracy: f.density.map { $0.map(\.accuracy) },
                        sharpnessSpearman: f.sharpnessCorrelation, accuracySpearman: f.accuracyCorrelation,
-                       verdicts: f.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] })
+                       verdicts: f.verdicts.map {
+                           ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? $0.cell,
+                            "test": $0.statistics ?? ""]
+                       })
     }
 }
