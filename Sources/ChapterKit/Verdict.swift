@@ -59,6 +59,17 @@ public struct Verdict: Sendable {
         """
     }
 
+    /// In a table of tested claims, a claim without a test is an exact check (a geometric identity
+    /// such as "the curve lies in its plane") or one this run cannot decide.
+    /// The outcome as the table shows it, in bold when the claim did not hold.
+    var outcomeCell: String {
+        let word = evidence?.outcome.rawValue ?? untestedOutcome
+        return held || undecidable != nil ? word : "**\(word)**"
+    }
+
+    public var untestedStatistics: String { undecidable != nil ? "—" : "exact check, no sampling" }
+    public var untestedOutcome: String { undecidable != nil ? "not decidable here" : held ? "held" : "did not hold" }
+
     /// "n = 3, −0.090 [−0.526, 0.300], p = 0.18 (paired t)": what the test saw.
     public var statistics: String? {
         guard let e = evidence else { return nil }
@@ -87,8 +98,8 @@ extension MarkdownDocument {
     /// tests, claim · measured here · test · outcome.
     public mutating func verdicts(_ verdicts: [Verdict]) {
         if verdicts.contains(where: { $0.evidence != nil }) {
-            table(header: ["claim", "measured here", "test: n, difference [95 % interval], p", "outcome"],
-                  rows: verdicts.map { [$0.claim, $0.measured, $0.statistics ?? "—", $0.evidence?.outcome.rawValue ?? $0.cell] })
+            table(header: ["claim", "measured here", "test: n, estimate [95 % interval], p", "outcome"],
+                  rows: verdicts.map { [$0.claim, $0.measured, $0.statistics ?? $0.untestedStatistics, $0.outcomeCell] })
         } else {
             table(header: ["claim", "measured here", "held?"], rows: verdicts.map { [$0.claim, $0.measured, $0.cell] })
         }

@@ -13,8 +13,8 @@ import Testing
         var doc = MarkdownDocument()
         doc.verdicts([verdict])
         let text = doc.render()
-        #expect(text.contains("| claim | measured here | test: n, difference [95 % interval], p | outcome |"), "\(text)")
-        #expect(text.contains("| not shown |"), "\(text)")
+        #expect(text.contains("| claim | measured here | test: n, estimate [95 % interval], p | outcome |"), "\(text)")
+        #expect(text.contains("| **not shown** |"), "\(text)")
     }
 
     @Test func untestedVerdictsKeepTheirTable() {

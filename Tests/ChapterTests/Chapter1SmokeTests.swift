@@ -9,7 +9,7 @@ import Testing
         let report = try runner.runExpectingCompleteReport(linking: [
             "planes.png", "planes.svg", "random-plane.png", "random-plane.svg", "grids.csv", "points.csv", "summary.json",
         ])
-        #expect(report.contains("| held? |") && report.contains("| Bezier plane |") && report.contains("| midpoint AB |"))
+        #expect(report.contains("| outcome |") && report.contains("| Bezier plane |") && report.contains("| midpoint AB |"), "\(report)")
         // Smoke grid: 4 × 4 on the three GAR planes, 3 × 3 on the random one, plus the header.
         #expect(try runner.table("grids.csv").split(separator: "\n").count == 1 + 3 * 16 + 9)
         // Networks, curves and points come from the cache the second time.

@@ -9,7 +9,7 @@ import Testing
         let report = try runner.runExpectingCompleteReport(linking: [
             "rays.png", "rays.svg", "segment.png", "segment.svg", "solutions.csv", "rays.csv", "segment.csv", "summary.json",
         ])
-        #expect(report.contains("| test: n, difference [95 % interval], p | outcome |") && report.contains("| SGD, 1 B |"))
+        #expect(report.contains("| test: n, estimate [95 % interval], p | outcome |") && report.contains("| SGD, 1 B |"))
         // Every claim states its n (one seed at smoke: no test but the rays', paired over 2 rays).
         #expect(report.components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
         #expect(report.contains("(paired t) |"), "\(report)")

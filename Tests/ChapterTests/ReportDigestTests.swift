@@ -65,7 +65,7 @@ import Testing
 
             ## Claim
 
-            | claim | measured here | test: n, difference [95 % interval], p | outcome |
+            | claim | measured here | test: n, estimate [95 % interval], p | outcome |
             | --- | --- | --- | --- |
             | a | 1 | n = 3, −1.000 [−2.000, −0.100], p = 0.020 (paired t) | held |
             | b | 2 | n = 3, −0.100 [−0.500, 0.300], p = 0.300 (paired t) | not shown |

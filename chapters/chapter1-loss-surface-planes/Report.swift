@@ -47,6 +47,7 @@ struct PlanesReport: ChapterReport {
             the curve stays at the endpoints' loss where the straight segment does not. Verdicts are computed \
             from this run (\(spread)).
             """)
+        doc.paragraph(Verdict.testedClaimsExplanation(over: "pairs (a threshold claim: its one-sided bound, a one-sample t-test)"))
         doc.verdicts(results.verdicts)
     }
 

@@ -88,7 +88,10 @@ struct PlanesData {
         }
         return Summary(budget: results.plan.budget.rawValue, grid: results.plan.grid, randomGrid: results.plan.randomGrid,
                        levels: ["train_loss": levels[0], "test_error_percent": levels[1]],
-                       verdicts: results.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] },
+                       verdicts: results.verdicts.map {
+                           ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? $0.untestedOutcome,
+                            "test": $0.statistics ?? $0.untestedStatistics]
+                       },
                        threeOptima: results.triples.map { ["seeds_optima": $0.optima, "midpoints_AB_AC_BC": $0.midpoints, "centroid": [$0.centroid]] },
                        curvePlanes: curvePlanes)
     }
