@@ -53,6 +53,21 @@ public struct Evidence: Sendable, Equatable {
                         inPaperDirection: claim == .greater ? estimate > threshold : estimate < threshold)
     }
 
+    /// The claim "a − b lies within ±`within`" (an equivalence: "lands near", "within 1 point"), by
+    /// two one-sided tests: p is the larger of the tests of "a − b < within" and "a − b > −within"
+    /// (equivalence at the 5 % level is the 90 % interval inside ±within; the 95 % one is stated).
+    /// Against the claim: the difference lies significantly beyond the margin on its side.
+    public static func equivalence(_ a: [Double], _ b: [Double], paired: Bool, within: Double) -> Evidence {
+        let below = difference(a, b, paired: paired, claim: .less, threshold: within)
+        let above = difference(a, b, paired: paired, claim: .greater, threshold: -within)
+        let estimate = below.estimate
+        let p = below.p.flatMap { l in above.p.map { max(l, $0) } }
+        let pAgainst = estimate >= 0 ? below.pAgainst : above.pAgainst
+        return Evidence(test: (paired ? "paired t" : "Welch t") + ", equivalence ±\(within.formatted()) (two one-sided tests)",
+                        n: below.n, estimate: estimate, interval: below.interval, p: p, pAgainst: pAgainst,
+                        inPaperDirection: abs(estimate) < within)
+    }
+
     /// The claim "the mean of `values` lies above (`.greater`) or below (`.less`) `threshold`": the
     /// one-sided confidence bound against the threshold (a one-sample t-test).
     public static func threshold(_ values: [Double], claim: Alternative, threshold: Double) -> Evidence {

@@ -9,7 +9,7 @@ import Testing
         let report = try runner.runExpectingCompleteReport(linking: [
             "paths.png", "paths.svg", "correlation.png", "correlation-matrix.png", "paths.csv", "correlation.csv", "summary.json",
         ])
-        for row in ["| held? |", "| weight matching |", "| correlation |", "| PAM from unaligned |", "| PAM from correlation |"] {
+        for row in ["| outcome |", "| weight matching |", "| correlation |", "| PAM from unaligned |", "| PAM from correlation |"] {
             #expect(report.contains(row), "report lacks \(row)")
         }
         // 5 methods × (curve + segment) × 3 points, plus the header.

@@ -60,3 +60,15 @@ import Testing
         #expect(falling.outcome == .contradicted)
     }
 }
+
+extension EvidenceTests {
+    /// "Within 1 point": two one-sided tests; the outcome follows where the difference lies.
+    @Test func anEquivalenceClaimUsesTwoOneSidedTests() {
+        let c = [88.1, 88.4, 88.2, 88.3], close = [88.15, 88.35, 88.3, 88.25], far = [86.0, 86.4, 86.1, 86.3]
+        let near = Evidence.equivalence(close, c, paired: true, within: 1)
+        #expect(near.outcome == .held && near.test.contains("equivalence ±1"))
+        #expect(Evidence.equivalence(far, c, paired: true, within: 1).outcome == .contradicted)
+        let noisy = Evidence.equivalence([88.9, 87.2, 89.5, 87.9], c, paired: true, within: 1)
+        #expect(noisy.inPaperDirection && noisy.outcome == .notShown)
+    }
+}

@@ -24,31 +24,47 @@ struct AlignmentFindings {
     /// How close "close to the endpoints" is: the aligned curve's minimum within this many points of their mean accuracy.
     static let closePoints = 1.0
 
+    /// Every path of a pair shares that pair's endpoints, so every claim is a one-sided t-test paired
+    /// over pairs (accuracy and barriers in points); "lands near" is an equivalence, two one-sided
+    /// tests against ±`closePoints`.
     var verdicts: [Verdict] {
         func pct(_ m: MeanStd) -> String { m.formatted(2, scale: 100) + " %" }
-        func beyond(_ x: MeanStd, _ y: MeanStd) -> Bool? { Verdict.beyond(x, y) }
+        func points(_ value: (PairAlignment) -> Double) -> [Double] { pairs.map { 100 * value($0) } }
+        func minimum(_ m: Int) -> [Double] { points { $0.paths[m][0].minimumAccuracy } }
+        func compare(_ claim: String, _ measured: String, _ a: [Double], _ b: [Double], _ direction: Alternative,
+                     threshold: Double = 0) -> Verdict {
+            Verdict(claim: claim, measured: measured, evidence: .difference(a, b, paired: true, claim: direction, threshold: threshold))
+        }
         var out: [Verdict] = []
         let u = curveMinimum(0), c = curveMinimum(1), w = curveMinimum(2)
-        out.append(Verdict(claim: "the correlation-aligned curve has a higher minimum accuracy than the unaligned one",
-                           measured: "min accuracy aligned \(pct(c)) vs unaligned \(pct(u))", held: c.mean > u.mean, beyondSpread: beyond(c, u), spreadOf: "pairs"))
-        out.append(Verdict(claim: "the aligned curve's minimum stays within \(Self.closePoints.formatted()) point of the endpoints' accuracy",
-                           measured: "aligned min \(pct(c)) vs endpoints \(pct(endpoints))", held: 100 * (endpoints.mean - c.mean) <= Self.closePoints, beyondSpread: nil))
+        out.append(compare("the correlation-aligned curve has a higher minimum accuracy than the unaligned one (points)",
+                           "min accuracy aligned \(pct(c)) vs unaligned \(pct(u))", minimum(1), minimum(0), .greater))
+        let endpointAccuracy = points { $0.endpointAccuracy.reduce(0, +) / Double($0.endpointAccuracy.count) }
+        out.append(compare("the aligned curve's minimum stays within \(Self.closePoints.formatted()) point of the endpoints' accuracy",
+                           "aligned min \(pct(c)) vs endpoints \(pct(endpoints)) (tested: endpoints − aligned min < \(Self.closePoints.formatted()))",
+                           endpointAccuracy, minimum(1), .less, threshold: Self.closePoints))
         let ua = curveAverage(0), ca = curveAverage(1)
-        out.append(Verdict(claim: "the aligned curve's line-integrated accuracy is higher than the unaligned one's",
-                           measured: "avg aligned \(pct(ca)) vs unaligned \(pct(ua))", held: ca.mean > ua.mean, beyondSpread: beyond(ca, ua), spreadOf: "pairs"))
+        out.append(compare("the aligned curve's line-integrated accuracy is higher than the unaligned one's (points)",
+                           "avg aligned \(pct(ca)) vs unaligned \(pct(ua))", points { $0.paths[1][0].averageAccuracy },
+                           points { $0.paths[0][0].averageAccuracy }, .greater))
         for m in 1..<methods.count {
             let before = segmentBarrier(0, \.testError), after = segmentBarrier(m, \.testError)
-            out.append(Verdict(claim: "alignment by \(methods[m]) shrinks the straight segment's barrier (test error)",
-                               measured: "barrier \(after.formatted(2, scale: 100)) vs unaligned \(before.formatted(2, scale: 100)) points",
-                               held: after.mean < before.mean, beyondSpread: beyond(after, before), spreadOf: "pairs"))
+            out.append(compare("alignment by \(methods[m]) shrinks the straight segment's barrier (test error, points)",
+                               "barrier \(after.formatted(2, scale: 100)) vs unaligned \(before.formatted(2, scale: 100)) points",
+                               points { $0.paths[m][1].barrier(\.testError) }, points { $0.paths[0][1].barrier(\.testError) }, .less))
         }
         let pu = curveMinimum(index(.pamFromUnaligned)), pc = curveMinimum(index(.pamFromCorrelation))
-        out.append(Verdict(claim: "PAM from the unaligned start raises the curve's minimum accuracy above the unaligned curve's",
-                           measured: "min accuracy PAM from unaligned \(pct(pu)) vs unaligned \(pct(u))", held: pu.mean > u.mean, beyondSpread: beyond(pu, u), spreadOf: "pairs"))
-        out.append(Verdict(claim: "PAM from the aligned start lands near correlation alignment (curve minimum within \(Self.closePoints.formatted()) point)",
-                           measured: "min accuracy PAM from correlation \(pct(pc)) vs correlation \(pct(c))", held: 100 * abs(pc.mean - c.mean) <= Self.closePoints, beyondSpread: nil))
-        out.append(Verdict(claim: "weight matching's curve reaches at least correlation alignment's minimum accuracy",
-                           measured: "min accuracy weight matching \(pct(w)) vs correlation \(pct(c))", held: w.mean >= c.mean, beyondSpread: beyond(w, c), spreadOf: "pairs"))
+        out.append(compare("PAM from the unaligned start raises the curve's minimum accuracy above the unaligned curve's (points)",
+                           "min accuracy PAM from unaligned \(pct(pu)) vs unaligned \(pct(u))", minimum(index(.pamFromUnaligned)),
+                           minimum(0), .greater))
+        out.append(Verdict(claim: """
+                               PAM from the aligned start lands near correlation alignment (curve minimum within \
+                               \(Self.closePoints.formatted()) point)
+                               """,
+                           measured: "min accuracy PAM from correlation \(pct(pc)) vs correlation \(pct(c))",
+                           evidence: .equivalence(minimum(index(.pamFromCorrelation)), minimum(1), paired: true, within: Self.closePoints)))
+        out.append(compare("weight matching's curve reaches at least correlation alignment's minimum accuracy (points)",
+                           "min accuracy weight matching \(pct(w)) vs correlation \(pct(c))", minimum(2), minimum(1), .greater))
         return out
     }
 }

@@ -45,6 +45,7 @@ struct AlignmentReport: ChapterReport {
             paper: Git Re-Basin's weight matching (Ainsworth et al. 2023) as a further alignment. Verdicts are \
             computed from this run (\(spread)).
             """)
+        doc.paragraph(Verdict.testedClaimsExplanation(over: "pairs (every path of a pair shares its endpoints)"))
         doc.verdicts(findings.verdicts)
     }
 

@@ -57,6 +57,9 @@ struct AlignmentData {
         }
         return Summary(budget: findings.plan.budget.rawValue, paths: paths, matchingObjective: findings.pairs.map(\.matchingObjective),
                        pam: findings.pairs.map(\.pam),
-                       verdicts: findings.verdicts.map { ["claim": $0.claim, "measured": $0.measured, "held": $0.held ? "yes" : "no"] })
+                       verdicts: findings.verdicts.map {
+                           ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? $0.untestedOutcome,
+                            "test": $0.statistics ?? $0.untestedStatistics]
+                       })
     }
 }
