@@ -84,10 +84,8 @@ public struct Evidence: Sendable, Equatable {
     /// test (exact for n ≤ 8). Nil when either series is constant.
     public static func trend<G: RandomNumberGenerator>(_ x: [Double], _ y: [Double], claim: Alternative,
                                                        draws: Int = 100_000, generator: inout G) -> Evidence? {
-        let opposite: Alternative = claim == .greater ? .less : .greater
-        guard let forClaim = RankCorrelation.test(x, y, alternative: claim, draws: draws, generator: &generator),
-              let against = RankCorrelation.test(x, y, alternative: opposite, draws: draws, generator: &generator)
-        else { return nil }
+        guard let tails = RankCorrelation.bothTails(x, y, draws: draws, generator: &generator) else { return nil }
+        let (forClaim, against) = claim == .greater ? (tails.greater, tails.less) : (tails.less, tails.greater)
         return Evidence(test: forClaim.draws == 0 ? "Spearman, exact" : "Spearman, \(forClaim.draws) draws", n: x.count,
                         estimate: forClaim.rho, interval: nil, p: forClaim.p, pAgainst: against.p,
                         inPaperDirection: claim == .greater ? forClaim.rho > 0 : forClaim.rho < 0)

@@ -46,28 +46,36 @@ public enum RankCorrelation {
     /// it is never 0). Nil when either series is constant.
     public static func test<G: RandomNumberGenerator>(_ x: [Double], _ y: [Double], alternative: Alternative,
                                                       draws: Int = 100_000, generator: inout G) -> Test? {
+        bothTails(x, y, draws: draws, generator: &generator).map { alternative == .greater ? $0.greater : $0.less }
+    }
+
+    /// The tests in both directions from one pass over the same pairings (what a claim and its
+    /// contrary need). Nil when either series is constant.
+    public static func bothTails<G: RandomNumberGenerator>(_ x: [Double], _ y: [Double], draws: Int = 100_000,
+                                                           generator: inout G) -> (greater: Test, less: Test)? {
         guard let rho = spearman(x, y) else { return nil }
         let rx = ranks(x), ry = ranks(y), n = x.count
-        // ρ is at least as extreme when the claimed direction's sign times ρ is at least as large
-        // (with a relative tolerance so that pairings equal to the observed one count).
-        let sign: Double = alternative == .greater ? 1 : -1
-        let threshold = sign * rho - 1e-12
-        func extreme(_ pairing: [Double]) -> Bool { (pearson(rx, pairing) ?? 0) * sign >= threshold }
-        if n <= exactLimit {
-            var count = 0, total = 0
-            var p = ry
-            forEachPermutation(&p, count: n) { permuted in
-                total += 1
-                if extreme(permuted) { count += 1 }
-            }
-            return Test(rho: rho, n: n, p: Double(count) / Double(total), draws: 0)
+        // A pairing is at least as extreme as the observed one in a direction when its ρ is at least
+        // as far that way (with a tolerance so that pairings equal to the observed one count).
+        var above = 0, below = 0
+        func count(_ pairing: [Double]) {
+            let r = pearson(rx, pairing) ?? 0
+            if r >= rho - 1e-12 { above += 1 }
+            if r <= rho + 1e-12 { below += 1 }
         }
-        var count = 0, shuffled = ry
+        if n <= exactLimit {
+            var total = 0, p = ry
+            forEachPermutation(&p, count: n) { total += 1; count($0) }
+            return (Test(rho: rho, n: n, p: Double(above) / Double(total), draws: 0),
+                    Test(rho: rho, n: n, p: Double(below) / Double(total), draws: 0))
+        }
+        var shuffled = ry
         for _ in 0..<draws {
             shuffled.shuffle(using: &generator)
-            if extreme(shuffled) { count += 1 }
+            count(shuffled)
         }
-        return Test(rho: rho, n: n, p: Double(count + 1) / Double(draws + 1), draws: draws)
+        return (Test(rho: rho, n: n, p: Double(above + 1) / Double(draws + 1), draws: draws),
+                Test(rho: rho, n: n, p: Double(below + 1) / Double(draws + 1), draws: draws))
     }
 
     /// Calls `body` with every permutation of `values[0..<count]` (Heap's algorithm).
