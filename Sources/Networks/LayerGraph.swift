@@ -50,7 +50,7 @@ public final class LayerGraph {
     }
 
     /// Fixes the backward plan: which input gradients each op computes and whether it overwrites.
-    private func finalize() {
+    func finalize() {
         guard !finalized else { return }
         finalized = true
         var written = Set<Int>()

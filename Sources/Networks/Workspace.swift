@@ -24,18 +24,34 @@ public final class Workspace {
     public internal(set) var lastBatch = 0
     public internal(set) var lastMode: ForwardMode?
     private var ownedGradients: [UnsafeMutablePointer<Float>] = []
+    private let ownedValues: [UnsafeMutablePointer<Float>]
+    /// Activation buffers allocated (fewer than the activations when they share: `InferencePlan`).
+    var bufferCount: Int { ownedValues.count }
     /// The code of this workspace's k × k convolutions.
     public let convolutions: ConvolutionBackend
     /// Its oneDNN convolutions (with `.onednn`).
     let oneDNN: OneDNNConvolutions?
 
-    init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend) {
+    /// - Parameter slots: per activation, the buffer it lives in (activations whose lives do not
+    ///   overlap share one: `InferencePlan`); nil gives every activation its own.
+    init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, slots: [Int]? = nil) {
         self.convolutions = convolutions
         oneDNN = convolutions == .engine ? nil : OneDNNConvolutions()
         precondition(batchCapacity > 0, "batchCapacity must be positive, got \(batchCapacity)")
         self.batchCapacity = batchCapacity
         self.graph = graph
-        values = graph.activations.map { Self.allocate($0.perSample * batchCapacity) }
+        if let slots {
+            precondition(slots.count == graph.activations.count, "one slot per activation")
+            var sizes = [Int](repeating: 0, count: (slots.max() ?? -1) + 1)
+            for (a, slot) in slots.enumerated() { sizes[slot] = max(sizes[slot], graph.activations[a].perSample * batchCapacity) }
+            let buffers = sizes.map(Self.allocate)
+            ownedValues = buffers
+            values = slots.map { buffers[$0] }
+        } else {
+            let buffers = graph.activations.map { Self.allocate($0.perSample * batchCapacity) }
+            ownedValues = buffers
+            values = buffers
+        }
         gradients = Array(repeating: nil, count: graph.activations.count)
         let workers = max(2, BLAS.threads)
         maxWorkers = workers
@@ -46,7 +62,7 @@ public final class Workspace {
     }
 
     deinit {
-        for p in values { p.deallocate() }
+        for p in ownedValues { p.deallocate() }
         for p in ownedGradients { p.deallocate() }
         for p in scratch { p.deallocate() }
         for p in columns { p.deallocate() }

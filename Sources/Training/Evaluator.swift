@@ -15,17 +15,19 @@ public struct Evaluation: Sendable, Equatable {
     public var error: Double { 1 - accuracy }
 }
 
-/// Evaluates networks of one architecture, reusing one workspace for every call: the curve, plane,
-/// ray and ensemble code evaluates hundreds of parameter vectors.
+/// Evaluates networks of one architecture on the inference path (`InferencePlan`: BN folded,
+/// ReLU fused, Winograd 3 × 3 convolutions, no activations kept), reusing its plans for every call:
+/// the curve, plane, ray and ensemble code evaluates hundreds of parameter vectors.
 public final class Evaluator {
     public let network: Network
     public let batchSize: Int
-    private let workspace: Workspace
+    /// Eval-mode passes (BN folded) and BN recalibration's train-mode passes (BN as it is).
+    private lazy var evaluation = network.makeInferencePlan(batchCapacity: batchSize)
+    private lazy var recalibration = network.makeInferencePlan(batchCapacity: batchSize, foldsBatchNorm: false)
 
     public init(network: Network, batchSize: Int = 250) {
         self.network = network
         self.batchSize = batchSize
-        self.workspace = network.makeWorkspace(batchCapacity: batchSize)
     }
 
     /// Eval-mode loss and error of (`parameters`, `state`) on `dataset`, in order, no augmentation.
@@ -43,9 +45,8 @@ public final class Evaluator {
                         var start = 0
                         while start < dataset.count {
                             let n = min(batchSize, dataset.count - start)
-                            let logits = network.forward(parameters: w.baseAddress!, state: s.baseAddress!,
-                                                         input: x.baseAddress! + start * sampleSize, batch: n,
-                                                         mode: .eval, workspace: workspace)
+                            let logits = network.infer(parameters: w.baseAddress!, state: s.baseAddress!,
+                                                       input: x.baseAddress! + start * sampleSize, batch: n, plan: evaluation)
                             let r = SoftmaxCrossEntropy.evaluate(logits: logits, labels: y.baseAddress! + start, batch: n,
                                                                  classes: classes, gradient: nil)
                             lossSum += Double(r.loss) * Double(n)
@@ -86,8 +87,8 @@ public final class Evaluator {
                     while seen < dataset.count {
                         let n = min(batchSize, dataset.count - seen)
                         let momentum = Float(n) / Float(seen + n)
-                        _ = network.forward(parameters: w.baseAddress!, state: s.baseAddress!, input: x.baseAddress! + seen * sampleSize,
-                                            batch: n, mode: .train(momentum: momentum), workspace: workspace)
+                        _ = network.infer(parameters: w.baseAddress!, state: s.baseAddress!, input: x.baseAddress! + seen * sampleSize,
+                                          batch: n, mode: .train(momentum: momentum), plan: recalibration)
                         seen += n
                     }
                 }

@@ -14,8 +14,11 @@ struct BenchReportWriter {
 
     /// Issue 17's training-throughput targets, engine over PyTorch (median of the rounds).
     static let targets: [String: Double] = ["mlp": 2, "tinyten": 1.5, "preresnet20": 1.5]
+    /// Issue 34's evaluation targets (the inference path over PyTorch's `torch.inference_mode` forward).
+    static let evaluationTargets: [String: Double] = ["tinyten": 1.8, "preresnet20": 1.8]
 
-    static let engineColor = Palette.color(0), pytorchColor = Palette.color(1)
+    static let engineColor = Palette.color(0), pytorchColor = Palette.color(1), graphColor = Palette.color(4)
+    static let evalShareColor = Palette.color(5)
 
     func write(to path: String) throws {
         let folder = try OutputFolder(path: path)
@@ -70,6 +73,17 @@ struct BenchReportWriter {
                 doc.paragraph(profile.table(sgemmGFLOPs: report.ceilingGFLOPs ?? report.sgemmGFLOPs))
             }
         }
+        if let profiles = report.evaluationProfiles, !profiles.isEmpty {
+            doc.heading("Per-layer profile of evaluation")
+            doc.paragraph("Every operation of one evaluation batch on the inference path (`InferencePlan`: BN folded into the "
+                          + "convolution before it, ReLU applied as the convolution writes, Winograd F(2×2, 3×3) for the 3 × 3 stride-1 "
+                          + "convolutions with at least 32 input channels, activations in shared buffers), timed as above. GFLOP/s count "
+                          + "the direct convolution's multiply-adds: a Winograd layer does 2.25× fewer, so its rate can pass the ceiling.")
+            for profile in profiles {
+                doc.heading(profile.model + ", evaluation", level: 3)
+                doc.paragraph(profile.table(sgemmGFLOPs: report.ceilingGFLOPs ?? report.sgemmGFLOPs))
+            }
+        }
 
         doc.heading("Caveats")
         doc.bullets(caveats)
@@ -92,6 +106,16 @@ struct BenchReportWriter {
             guard let p = n.pytorch, let target = Self.targets[n.model] else { return nil }
             let r = p.trainRatio
             return Verdict(claim: String(format: "`%@` trains ≥ %.1f× PyTorch", n.model, target),
+                           measured: r.formatted() + "×", held: r.median >= target,
+                           beyondSpread: r.min >= target || r.max < target, spreadOf: "rounds")
+        })
+        doc.paragraph("Issue 34's targets: the engine's evaluation (the inference path) at least 1.8× PyTorch's eval-mode forward "
+                      + "under `torch.inference_mode` on `tinyten` and `preresnet20` (median of the interleaved rounds, wall clock). "
+                      + "Decided on this run:")
+        doc.verdicts(report.networks.compactMap { n -> Verdict? in
+            guard let p = n.pytorch, let target = Self.evaluationTargets[n.model] else { return nil }
+            let r = p.evalRatio
+            return Verdict(claim: String(format: "`%@` evaluates ≥ %.1f× PyTorch", n.model, target),
                            measured: r.formatted() + "×", held: r.median >= target,
                            beyondSpread: r.min >= target || r.max < target, spreadOf: "rounds")
         })
@@ -131,8 +155,10 @@ struct BenchReportWriter {
         return (report.pytorch == nil ? "Engine throughput" : "Engine and PyTorch throughput")
             + " per network: bars are the medians of \(rounds) round(s), dots the rounds. Training and evaluation in images per second "
             + "(log scale)" + (report.pytorch == nil ? "" : "; engine over PyTorch per round (dashed: parity)")
-            + "; training FLOP rate per CPU-second as a share of one thread's sgemm 2048² per CPU-second in the same round (smaller, "
-            + "cache-resident GEMMs can exceed it)."
+            + "; training and evaluation FLOP rate per CPU-second as a share of one thread's sgemm 2048² per CPU-second in the same "
+            + "round (smaller, cache-resident GEMMs can exceed it; evaluation counts the direct convolutions' FLOPs, of which Winograd "
+            + "layers do fewer). Evaluation runs on the inference path; \"training graph\" is the eval-mode forward of the training "
+            + "graph it replaced."
     }
 
     private var caveats: [String] {
@@ -267,16 +293,24 @@ struct BenchReportWriter {
         }
 
         let trainRounds = [rounds.map { $0.map(\.engineTrain.wall) }] + (withPyTorch ? [rounds.map { $0.compactMap(\.pytorchTrain).map(\.wall) }] : [])
-        let evalRounds = [rounds.map { $0.map(\.engineEval.wall) }] + (withPyTorch ? [rounds.map { $0.compactMap(\.pytorchEval).map(\.wall) }] : [])
+        // Evaluation: the inference path, the training graph's eval-mode forward where measured, PyTorch.
+        let withGraph = rounds.allSatisfy { $0.allSatisfy { $0.engineEvalGraph != nil } }
+        let evalSides = ["engine"] + (withGraph ? ["engine, training graph"] : []) + (withPyTorch ? ["PyTorch"] : [])
+        let evalColors = [engineColor] + (withGraph ? [graphColor] : []) + (withPyTorch ? [pytorchColor] : [])
+        let evalRounds = [rounds.map { $0.map(\.engineEval.wall) }]
+            + (withGraph ? [rounds.map { $0.compactMap(\.engineEvalGraph).map(\.wall) }] : [])
+            + (withPyTorch ? [rounds.map { $0.compactMap(\.pytorchEval).map(\.wall) }] : [])
         let trainMedians = [report.networks.map(\.trainSamplesPerSecond)]
             + (withPyTorch ? [report.networks.map { $0.pytorch?.trainSamplesPerSecond ?? .nan }] : [])
         let evalMedians = [report.networks.map(\.evalSamplesPerSecond)]
+            + (withGraph ? [report.networks.map { $0.evalGraphSamplesPerSecond ?? .nan }] : [])
             + (withPyTorch ? [report.networks.map { $0.pytorch?.evalSamplesPerSecond ?? .nan }] : [])
         panel(figure.panels[0], title: "training", yLabel: "images / s", series: sides, colors: colors,
               medians: trainMedians, perRound: trainRounds, log: true, roundsLabel: "one round")
-        panel(figure.panels[1], title: "evaluation", yLabel: "images / s", series: sides, colors: colors,
+        panel(figure.panels[1], title: "evaluation", yLabel: "images / s", series: evalSides, colors: evalColors,
               medians: evalMedians, perRound: evalRounds, log: true)
-        figure.panels[1].legend = .hidden  // the training panel's legend names the same bars
+        // The training panel's legend names the same bars unless evaluation has the training graph's too.
+        if !withGraph { figure.panels[1].legend = .hidden }
 
         var next = 2
         if withPyTorch {
@@ -291,13 +325,16 @@ struct BenchReportWriter {
             next = 3
         }
         let trainFLOPs = report.networks.map { 3 * $0.forwardMFLOPsPerSample * 1e6 }
+        let evalFLOPs = report.networks.map { $0.forwardMFLOPsPerSample * 1e6 }
         let shareRounds = [zip(rounds, trainFLOPs).map { rs, f in rs.map { 100 * f * $0.engineTrain.cpu / 1e9 / $0.ceilingPerCPU } }]
             + (withPyTorch ? [zip(rounds, trainFLOPs).map { rs, f in rs.compactMap { m in m.pytorchTrain.map { 100 * f * $0.cpu / 1e9 / m.ceilingPerCPU } } }] : [])
+            + [zip(rounds, evalFLOPs).map { rs, f in rs.map { 100 * f * $0.engineEval.cpu / 1e9 / $0.ceilingPerCPU } }]
         let shareMedians = [report.networks.map { 100 * $0.fractionOfSgemm }]
             + (withPyTorch ? [report.networks.map { 100 * ($0.pytorch?.fractionOfSgemm ?? .nan) }] : [])
-        panel(figure.panels[next], title: "training FLOP rate over sgemm's", yLabel: "% of sgemm 2048² (per CPU-s)", series: sides,
-              colors: colors, medians: shareMedians, perRound: shareRounds, log: false)
-        figure.panels[next].legend = .hidden
+            + [report.networks.map { 100 * ($0.evalFractionOfSgemm ?? .nan) }]
+        panel(figure.panels[next], title: "FLOP rate over sgemm's", yLabel: "% of sgemm 2048² (per CPU-s)",
+              series: sides.map { "\($0) training" } + ["engine evaluation"], colors: colors + [evalShareColor],
+              medians: shareMedians, perRound: shareRounds, log: false)
         return figure
     }
 }

@@ -31,9 +31,11 @@ struct BenchRun {
             log(String(format: "%@ · sgemm: %.1f GFLOP/s on %d threads; ceiling (one thread per CPU-second × threads) %.1f", tag,
                        sgemm.wall, BLAS.threads, ceiling))
             for (i, subject) in subjects.enumerated() {
-                let (train, eval) = subject.measure()
-                log(String(format: "%@ · %@ · engine: train %.0f img/s, eval %.0f img/s", tag, subject.model.rawValue, train.wall, eval.wall))
+                let (train, eval, evalGraph) = subject.measure()
+                log(String(format: "%@ · %@ · engine: train %.0f img/s, eval %.0f img/s (on the training graph %.0f)", tag,
+                           subject.model.rawValue, train.wall, eval.wall, evalGraph.wall))
                 var m = RoundMeasurement(engineTrain: train, engineEval: eval, sgemm: sgemm, ceiling: ceiling)
+                m.engineEvalGraph = evalGraph
                 if let twin {
                     var variants: [PyTorchVariant] = []
                     for policy in twin.waitPolicies {
@@ -67,9 +69,14 @@ struct BenchRun {
             log(String(format: "%@ · layer profile: %.1f ms per training step", m.rawValue, step))
             return NetworkLayerProfile(model: m.rawValue, stepMilliseconds: step, layers: layers)
         } : nil
+        let evaluationProfiles = layers ? models.map { m -> NetworkLayerProfile in
+            let (layers, batch) = bench.evaluationProfile(m)
+            log(String(format: "%@ · evaluation profile: %.1f ms per batch", m.rawValue, batch))
+            return NetworkLayerProfile(model: m.rawValue, stepMilliseconds: batch, layers: layers, evaluation: true)
+        } : nil
         return BenchmarkReport(blas: BLASRuntime.summary, sgemmSize: 2048, sgemmGFLOPs: Spread(sgemms.map(\.wall)).median,
                                sgemmGFLOPsPerCPU: Spread(sgemms.map(\.cpu)).median, ceilingGFLOPs: Spread(ceilings).median, batchSize: bench.batchSize, networks: speeds,
-                               peakResidentMiB: EngineBenchmark.peakResidentMiB(), layerProfiles: profiles, rounds: rounds,
+                               peakResidentMiB: EngineBenchmark.peakResidentMiB(), layerProfiles: profiles, evaluationProfiles: evaluationProfiles, rounds: rounds,
                                secondsPerMeasurement: bench.minimumSeconds, threads: BLAS.threads, optimizer: bench.optimizer,
                                cpu: Self.cpuModel, convolutions: ConvolutionBackend.standard.description,
                                pytorch: twin.flatMap { t in build.map { PyTorchRun(python: t.python, waitPolicies: t.waitPolicies, build: $0) } })

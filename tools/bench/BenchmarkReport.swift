@@ -15,6 +15,8 @@ struct RoundMeasurement: Codable, Equatable, Sendable {
     /// Training and evaluation images per second.
     var engineTrain: Rate
     var engineEval: Rate
+    /// Evaluation on the training graph's eval-mode forward (nil in reports from before the inference path).
+    var engineEvalGraph: Rate?
     /// PyTorch's faster wait policy of the round (by wall-clock rate), for training and for
     /// evaluation separately: what the engine is compared with.
     var pytorchTrain: Rate?
@@ -52,6 +54,11 @@ struct NetworkSpeed: Codable, Sendable {
     /// Forward + backward + SGD step, samples per second.
     var trainSamplesPerSecond: Double
     var evalSamplesPerSecond: Double
+    /// Evaluation on the training graph (nil in older reports), and the inference path over it per round.
+    var evalGraphSamplesPerSecond: Double?
+    var inferenceOverGraph: Spread?
+    /// Evaluation GFLOP (direct multiply-adds) per CPU-second × threads over the round's ceiling (nil in older reports).
+    var evalFractionOfSgemm: Double?
     /// Training GFLOP/s counting backward as twice the forward.
     var trainGFLOPs: Double
     /// Training GFLOP per CPU-second × threads over the ceiling of the same round (`RoundMeasurement.ceiling`).
@@ -84,6 +91,12 @@ struct NetworkSpeed: Codable, Sendable {
         evalSamplesPerSecond = median(rounds.map(\.engineEval.wall))
         trainGFLOPs = trainFLOPs * trainSamplesPerSecond / 1e9
         fractionOfSgemm = median(rounds.map { trainFLOPs * $0.engineTrain.cpu / 1e9 / $0.ceilingPerCPU })
+        evalFractionOfSgemm = median(rounds.map { forwardMFLOPsPerSample * 1e6 * $0.engineEval.cpu / 1e9 / $0.ceilingPerCPU })
+        let graph = rounds.compactMap(\.engineEvalGraph)
+        if graph.count == rounds.count {
+            evalGraphSamplesPerSecond = median(graph.map(\.wall))
+            inferenceOverGraph = .ofRatios(rounds.map(\.engineEval.wall), over: graph.map(\.wall))
+        }
         let train = rounds.compactMap(\.pytorchTrain), eval = rounds.compactMap(\.pytorchEval)
         guard train.count == rounds.count, eval.count == rounds.count else { pytorch = nil; return }
         pytorch = PyTorchComparison(
@@ -118,6 +131,8 @@ struct BenchmarkReport: Codable, Sendable {
     var peakResidentMiB: Double?
     /// Per-operation profiles (`bench --layers`); nil when not asked for.
     var layerProfiles: [NetworkLayerProfile]?
+    /// Per-operation profiles of an evaluation batch on the inference path (nil when not asked for, and in older reports).
+    var evaluationProfiles: [NetworkLayerProfile]?
     /// Interleaved rounds, seconds per measurement, threads and the optimizer (nil in older reports).
     var rounds: Int?
     var secondsPerMeasurement: Double?
@@ -143,17 +158,22 @@ struct BenchmarkReport: Codable, Sendable {
         if let peakResidentMiB { lines += ["", String(format: "peak resident set: %.0f MiB", peakResidentMiB)] }
         lines += ["", "of sgemm uses CPU-time rates (training FLOPs per CPU-second × threads over one thread's sgemm FLOPs per",
                   "CPU-second × threads, in the same round), so other jobs time-slicing the machine cancel out."]
-        for profile in layerProfiles ?? [] { lines += ["", profile.table(sgemmGFLOPs: ceilingGFLOPs ?? sgemmGFLOPs)] }
+        for profile in (layerProfiles ?? []) + (evaluationProfiles ?? []) {
+            lines += ["", profile.table(sgemmGFLOPs: ceilingGFLOPs ?? sgemmGFLOPs)]
+        }
         return lines.joined(separator: "\n")
     }
 
     static let engineHeader = ["network", "params", "MFLOP/sample (fwd)", "train samples/s", "train samples/CPU-s×threads",
-                               "eval samples/s", "train GFLOP/s", "of sgemm", "BN recal s/10k", "curve step / train step"]
+                               "eval samples/s", "eval on the training graph", "inference path over graph", "train GFLOP/s", "train of sgemm",
+                               "eval of sgemm", "BN recal s/10k", "curve step / train step"]
 
     func engineRow(_ n: NetworkSpeed) -> [String] {
         [n.model, String(n.parameters), String(format: "%.2f", n.forwardMFLOPsPerSample), String(format: "%.0f", n.trainSamplesPerSecond),
          String(format: "%.0f", n.trainSamplesPerCPUSecond ?? .nan), String(format: "%.0f", n.evalSamplesPerSecond),
+         n.evalGraphSamplesPerSecond.map { String(format: "%.0f", $0) } ?? "—", n.inferenceOverGraph?.formatted() ?? "—",
          String(format: "%.1f", n.trainGFLOPs), String(format: "%.1f%%", 100 * n.fractionOfSgemm),
+         n.evalFractionOfSgemm.map { String(format: "%.1f%%", 100 * $0) } ?? "—",
          n.batchNormSecondsPer10k.map { String(format: "%.2f", $0) } ?? "—",
          n.curveStepOverTrainStep.map { String(format: "%.2f", $0) } ?? "—"]
     }

@@ -47,14 +47,25 @@ extension EngineBenchmark {
     }
 }
 
-/// The layer profile of one network, as printed by `bench --layers`.
+/// The layer profile of one network, as printed by `bench --layers`: of a training step, or of
+/// an evaluation batch on the inference path (forward only).
 struct NetworkLayerProfile: Codable, Sendable {
     var model: String
     var stepMilliseconds: Double
     var layers: [LayerSpeed]
+    /// An evaluation batch's profile (nil or false: a training step's).
+    var evaluation: Bool?
+
+    init(model: String, stepMilliseconds: Double, layers: [LayerSpeed], evaluation: Bool = false) {
+        self.model = model
+        self.stepMilliseconds = stepMilliseconds
+        self.layers = layers
+        self.evaluation = evaluation
+    }
 
     /// Per-operation rows for the operations with multiply-adds, then the step's time by kind.
     func table(sgemmGFLOPs ceiling: Double) -> String {
+        if evaluation == true { return evaluationTable(sgemmGFLOPs: ceiling) }
         var lines = [String(format: "%@: %.1f ms per training step; wall GFLOP/s per operation and their share of the sgemm ceiling (%.0f GFLOP/s)",
                             model, stepMilliseconds, ceiling), "",
                      "| operation | forward ms | forward GFLOP/s | of sgemm | backward ms | backward GFLOP/s | of sgemm |",
@@ -70,6 +81,59 @@ struct NetworkLayerProfile: Codable, Sendable {
         let shares = byKind.sorted { $0.value > $1.value }.map { String(format: "%@ %.0f%%", $0.key, 100 * $0.value / stepMilliseconds) }
         lines += ["", "share of the step: " + shares.joined(separator: ", ")
                   + String(format: ", outside the operations (loss, input copy) %.0f%%", 100 * (1 - timed / stepMilliseconds))]
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension EngineBenchmark {
+    /// Times every operation of `model`'s inference pass (the evaluator's, `InferencePlan`) on one
+    /// batch for `minimumSeconds`; GFLOP/s count the direct convolution's multiply-adds, so a
+    /// Winograd layer's rate can exceed the sgemm ceiling.
+    func evaluationProfile(_ model: ModelName) -> (layers: [LayerSpeed], batchMilliseconds: Double) {
+        let network = Network.make(model)
+        var (parameters, state) = network.initialParameters(seed: 7)
+        let data = SyntheticData.gaussianBlobs(count: batchSize, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
+                                              shape: network.inputShape, seed: 3)
+        let plan = network.makeInferencePlan(batchCapacity: batchSize)
+        let pass = {
+            parameters.withUnsafeBufferPointer { w in state.withUnsafeMutableBufferPointer { s in data.images.withUnsafeBufferPointer { x in
+                _ = network.infer(parameters: w.baseAddress!, state: s.baseAddress!, input: x.baseAddress!, batch: batchSize, plan: plan)
+            } } }
+        }
+        pass()
+        let summaries = plan.layerSummaries()
+        let times = LayerTimes(operations: summaries.count)
+        plan.layerTimes = times
+        var passes = 0
+        let start = Date()
+        repeat { pass(); passes += 1 } while Date().timeIntervalSince(start) < minimumSeconds
+        let ms = Date().timeIntervalSince(start) * 1000 / Double(passes)
+        let layers = summaries.enumerated().map { i, s -> LayerSpeed in
+            let forward = times.forward[i] / Double(passes)
+            return LayerSpeed(kind: s.kind, detail: s.detail, forwardMilliseconds: forward * 1000, backwardMilliseconds: 0,
+                              forwardGFLOPs: s.multiplyAddsPerSample == 0 ? nil : 2 * Double(s.multiplyAddsPerSample * batchSize) / forward / 1e9,
+                              backwardGFLOPs: nil)
+        }
+        return (layers, ms)
+    }
+}
+
+extension NetworkLayerProfile {
+    /// Per-operation rows of an evaluation batch (forward only), then its time by kind.
+    func evaluationTable(sgemmGFLOPs ceiling: Double) -> String {
+        var lines = [String(format: "%@: %.1f ms per evaluation batch on the inference path; wall GFLOP/s per operation (direct multiply-adds) "
+                            + "and their share of the sgemm ceiling (%.0f GFLOP/s)", model, stepMilliseconds, ceiling), "",
+                     "| operation | ms | GFLOP/s | of sgemm |", "|---|---:|---:|---:|"]
+        for l in layers where l.forwardGFLOPs != nil {
+            let g = l.forwardGFLOPs!
+            lines.append(String(format: "| %@ %@ | %.2f | %.1f | %.0f%% |", l.kind, l.detail, l.forwardMilliseconds, g, 100 * g / ceiling))
+        }
+        var byKind: [String: Double] = [:]
+        for l in layers where l.detail != "folded into the convolution" { byKind[l.kind, default: 0] += l.forwardMilliseconds }
+        let timed = byKind.values.reduce(0, +)
+        let shares = byKind.sorted { $0.value > $1.value }.map { String(format: "%@ %.0f%%", $0.key, 100 * $0.value / stepMilliseconds) }
+        lines += ["", "share of the batch: " + shares.joined(separator: ", ")
+                  + String(format: ", outside the operations (input copy) %.0f%%", 100 * (1 - timed / stepMilliseconds))]
         return lines.joined(separator: "\n")
     }
 }

@@ -109,19 +109,23 @@ final class Conv2d: LayerNode {
     }
 
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        forward(pass, y: pass.value(output), weights: pass.parameters + weightOffset, bias: biasOffset.map { pass.parameters + $0 })
+    }
+
+    /// y = W ⋆ x (+ bias) into `y` `[out, N, Ho, Wo]`, with the given kernel `[out, C, k, k]` and bias
+    /// (given exactly when the layer has one: oneDNN's primitive was made for it).
+    func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
         let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
         let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
-        let y = pass.value(output)             // y: [out, N, Ho, Wo]
-        let w = pass.parameters + weightOffset // W: [out, C, k, k]
         let strides = inputInfo.strides(batch: n)
-        let beta: Float = biasOffset == nil ? 0 : 1
+        let beta: Float = bias == nil ? 0 : 1
         if pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
            let onednn = pass.workspace.oneDNN,
            let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false) {
             Parallel.run(pass.workers) { worker in
                 let samples = Parallel.share(worker, of: pass.workers, n)
                 guard let c = fast[worker] else { return }
-                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: biasOffset.map { pass.parameters + $0 },
+                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: bias,
                           y: y + samples.lowerBound * s, arena: onednn.arena(worker))
             }
             return
@@ -132,12 +136,12 @@ final class Conv2d: LayerNode {
             let first = samples.lowerBound * s, width = samples.count * s
             if let direct {
                 direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w,
-                           bias: biasOffset.map { pass.parameters + $0 }, y: y, batch: n, samples: samples, accumulate: false,
+                           bias: bias, y: y, batch: n, samples: samples, accumulate: false,
                            scratch: pass.columns(worker))
                 return
             }
-            if let biasOffset {
-                for o in 0..<outChannels { (y + o * ld + first).update(repeating: pass.parameters[biasOffset + o], count: width) }
+            if let bias {
+                for o in 0..<outChannels { (y + o * ld + first).update(repeating: bias[o], count: width) }
             }
             if isPointwise {
                 BLAS.gemm(m: outChannels, n: width, k: rows, a: w, lda: rows, b: x + first, ldb: ld, beta: beta,

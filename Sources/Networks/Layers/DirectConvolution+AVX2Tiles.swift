@@ -1,5 +1,4 @@
-#if !ENGINE_AVX512
-/// The AVX2 register tiles of `DirectConvolution`: vectors along the output channels (see the type's
+/// The AVX2 register tiles of `DirectConvolution` (compiled on AVX-512 too: `WinogradConvolution` multiplies with `tile16`): vectors along the output channels (see the type's
 /// comment), and the register transpose that turns their position-major output channel-major.
 extension DirectConvolution {
     /// The channels of the block that starts at `o0`: 16, or 8 for the last block of an odd multiple of 8.
@@ -78,4 +77,3 @@ extension DirectConvolution {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: H.self)
     }
 }
-#endif

@@ -28,13 +28,13 @@
 /// copying as multiplying (README, Performance).
 struct DirectConvolution {
     typealias V = SIMD16<Float>
+    typealias H = SIMD8<Float>
     #if ENGINE_AVX512
     /// Output channels per register tile.
     static let channelBlock = 8
     /// Positions per register tile (two vectors).
     static let positionBlock = 32
     #else
-    typealias H = SIMD8<Float>
     /// Output channels per register tile: 16 (two 8-lane vectors) × 6 positions, or 8 × 12 for a
     /// last block of 8; `supports` asks for a multiple of 8.
     static let channelBlock = 8

@@ -1,0 +1,249 @@
+import Tensor
+
+/// The forward pass of evaluation and of BN recalibration: no backward follows, so it is planned
+/// for speed rather than for the gradients (`docs/engine.md`, "The inference path"):
+///
+/// - **BN folded into its convolution** (with `foldsBatchNorm`, eval mode only): a convolution
+///   whose output only a BN reads computes that BN's output directly, with
+///   `W'[o] = a[o]·W[o]` and `b'[o] = a[o]·(b[o] − μ[o]) + β[o]`, `a = γ/√(σ² + ε)`, recomputed
+///   from θ and the running statistics at every pass (θ changes from call to call along a curve).
+/// - **ReLU fused** into the convolution's output pass: Winograd's output transform applies it as
+///   it writes; the other kernels leave one pass over the output that adds what bias is left and
+///   rectifies.
+/// - **Winograd F(2 × 2, 3 × 3)** for the 3 × 3 stride-1 convolutions (`WinogradConvolution`).
+/// - **No activations kept**: activations whose lives do not overlap share one buffer.
+///
+/// Without `foldsBatchNorm` (BN recalibration's train-mode pass, which needs every BN's input to
+/// compute its statistics) the BNs run as they are, the convolutions still by Winograd.
+public final class InferencePlan {
+    public let batchCapacity: Int
+    public let foldsBatchNorm: Bool
+    let graph: LayerGraph
+    let steps: [Step]
+    let workspace: Workspace
+    /// Per-worker scratch of the Winograd convolutions.
+    private let winogradScratch: [UnsafeMutablePointer<Float>]
+
+    enum Step {
+        /// The graph's operation `index`, run as in the graph's forward pass.
+        case node(index: Int)
+        case convolution(InferenceConvolution)
+    }
+
+    init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool) {
+        self.graph = graph
+        self.batchCapacity = batchCapacity
+        self.foldsBatchNorm = foldsBatchNorm
+        let nodes = graph.nodes
+        var readers = [[Int]](repeating: [], count: graph.activations.count)
+        for (i, node) in nodes.enumerated() { for id in node.inputs { readers[id].append(i) } }
+        var steps: [Step] = [], skipped = Set<Int>()
+        for (i, node) in nodes.enumerated() where !skipped.contains(i) {
+            guard let conv = node as? Conv2d else { steps.append(.node(index: i)); continue }
+            var bn: BatchNorm?
+            if foldsBatchNorm, readers[conv.output].count == 1, let j = readers[conv.output].first, let b = nodes[j] as? BatchNorm {
+                bn = b
+                skipped.insert(j)
+            }
+            steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn)))
+        }
+        self.steps = steps
+        let slots = Self.slots(steps, graph: graph)
+        workspace = Workspace(graph: graph, batchCapacity: batchCapacity, convolutions: convolutions, slots: slots)
+        let share = (batchCapacity + workspace.maxWorkers - 1) / workspace.maxWorkers
+        let scratch = steps.map { step -> Int in
+            if case .convolution(let c) = step, let w = c.winograd { return w.scratchCount(samples: share) }
+            return 0
+        }.max() ?? 0
+        winogradScratch = (0..<workspace.maxWorkers).map { _ in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(scratch, 1))
+            p.initialize(repeating: 0, count: max(scratch, 1))
+            return p
+        }
+    }
+
+    deinit { for p in winogradScratch { p.deallocate() } }
+
+    /// Per activation, its buffer: a step's output takes a buffer freed by an earlier step (whose
+    /// activations are read by no later step); a convolution's output that a folded BN replaces
+    /// lives in the BN's output's buffer (it is never written).
+    private static func slots(_ steps: [Step], graph: LayerGraph) -> [Int] {
+        func io(_ step: Step) -> (reads: [Int], writes: Int) {
+            switch step {
+            case .node(let i): return (graph.nodes[i].inputs, graph.nodes[i].output)
+            case .convolution(let c): return (c.conv.inputs, c.output)
+            }
+        }
+        var lastRead = [Int](repeating: -1, count: graph.activations.count)
+        for (k, step) in steps.enumerated() { for id in io(step).reads { lastRead[id] = k } }
+        lastRead[graph.outputID] = steps.count
+        var slot = [Int](repeating: -1, count: graph.activations.count), free: [Int] = [], count = 1
+        slot[0] = 0
+        for (k, step) in steps.enumerated() {
+            let (reads, out) = io(step)
+            if let reuse = free.popLast() { slot[out] = reuse } else { slot[out] = count; count += 1 }
+            for id in Set(reads + [out]) where lastRead[id] <= k { free.append(slot[id]) }
+        }
+        for case .convolution(let c) in steps where c.batchNorm != nil { slot[c.conv.output] = slot[c.output] }
+        return slot
+    }
+
+    /// Logits `[batch, classes]` (owned by the plan, valid until its next pass).
+    public func run(parameters: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, batch: Int,
+             mode: ForwardMode) -> UnsafeMutablePointer<Float> {
+        precondition(batch > 0 && batch <= batchCapacity, "batch \(batch) outside 1...\(batchCapacity) (inference plan capacity)")
+        precondition(!foldsBatchNorm || mode == .eval, "an inference plan that folds BN runs in eval mode only")
+        workspace.values[0].update(from: input, count: graph.activations[0].perSample * batch)
+        Parallel.withEngineThreads(limit: workspace.maxWorkers) { workers in
+            let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
+                            batch: batch, mode: mode, workspace: workspace, workers: workers)
+            for step in steps {
+                switch step {
+                case .node(let i):
+                    workspace.timed(i, backward: false) { graph.nodes[i].forward(pass, scratch: workspace.scratch[i]) }
+                case .convolution(let c):
+                    workspace.timed(c.index, backward: false) { c.forward(pass, winogradScratch: winogradScratch) }
+                }
+            }
+        }
+        workspace.lastBatch = batch
+        workspace.lastMode = mode
+        return workspace.values[graph.outputID]
+    }
+
+    /// How many BNs the plan folded, convolutions it runs by Winograd, and activation buffers it allocated.
+    public var foldedBatchNorms: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.batchNorm != nil { return $0 + 1 }; return $0 } }
+    public var winogradConvolutions: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.winograd != nil { return $0 + 1 }; return $0 } }
+    public var buffers: Int { workspace.bufferCount }
+
+    /// The graph's operation summaries (`LayerTimes` order) as this plan runs them: which
+    /// convolutions run by Winograd and took a BN in, and which BNs were folded away.
+    public func layerSummaries() -> [LayerSummary] {
+        var summaries = graph.layerSummaries(convolutions: workspace.convolutions)
+        for case .convolution(let c) in steps {
+            let s = summaries[c.index]
+            var detail = s.detail
+            if c.winograd != nil, let comma = detail.lastIndex(of: ",") { detail = String(detail[..<comma]) + ", Winograd F(2×2, 3×3)" }
+            if let bn = c.batchNorm {
+                detail += bn.relu ? ", BN + ReLU folded in" : ", BN folded in"
+                if let j = graph.nodes.firstIndex(where: { $0 === bn }) {
+                    summaries[j] = LayerSummary(kind: summaries[j].kind, detail: "folded into the convolution", multiplyAddsPerSample: 0,
+                                                backwardMultiplyAddsPerSample: 0)
+                }
+            }
+            summaries[c.index] = LayerSummary(kind: s.kind, detail: detail, multiplyAddsPerSample: s.multiplyAddsPerSample,
+                                              backwardMultiplyAddsPerSample: 0)
+        }
+        return summaries
+    }
+
+    /// Every operation's wall time is added here while set (`bench --layers`); a folded BN's is its convolution's.
+    public var layerTimes: LayerTimes? {
+        get { workspace.layerTimes }
+        set { workspace.layerTimes = newValue }
+    }
+}
+
+/// One convolution of an `InferencePlan`, with the BN it took in (if any) and that BN's ReLU.
+final class InferenceConvolution {
+    let conv: Conv2d
+    /// The convolution's index among the graph's operations.
+    let index: Int
+    let batchNorm: BatchNorm?
+    /// The activation it writes: the BN's output when it took one in.
+    let output: Int
+    let winograd: WinogradConvolution?
+    /// Folded kernel and bias (with a BN), and Winograd's transformed kernel.
+    private let weights: UnsafeMutablePointer<Float>
+    private let bias: UnsafeMutablePointer<Float>
+    private let transformed: UnsafeMutablePointer<Float>
+
+    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?) {
+        self.conv = conv
+        self.index = index
+        self.batchNorm = batchNorm
+        output = batchNorm?.output ?? conv.output
+        winograd = WinogradConvolution.supports(conv.geometry, outChannels: conv.outChannels)
+            ? WinogradConvolution(conv.geometry, outChannels: conv.outChannels) : nil
+        weights = .allocate(capacity: batchNorm == nil ? 1 : conv.weightCount)
+        bias = .allocate(capacity: conv.outChannels)
+        transformed = .allocate(capacity: winograd?.transformedWeightCount ?? 1)
+    }
+
+    deinit {
+        weights.deallocate()
+        bias.deallocate()
+        transformed.deallocate()
+    }
+
+    var relu: Bool { batchNorm?.relu ?? false }
+
+    /// W' = a·W, b' = a·(b − μ) + β with a = γ/√(σ² + ε) per output channel.
+    private func fold(_ bn: BatchNorm, _ pass: Pass) {
+        let rows = conv.geometry.rows, p = pass.parameters, state = pass.state!
+        for o in 0..<conv.outChannels {
+            let a = p[bn.gammaOffset + o] / (state[bn.varianceOffset + o] + BatchNorm.epsilon).squareRoot()
+            let b = conv.biasOffset.map { p[$0 + o] } ?? 0
+            bias[o] = a * (b - state[bn.meanOffset + o]) + p[bn.betaOffset + o]
+            let from = p + conv.weightOffset + o * rows, to = weights + o * rows
+            for r in 0..<rows { to[r] = a * from[r] }
+        }
+    }
+
+    func forward(_ pass: Pass, winogradScratch: [UnsafeMutablePointer<Float>]) {
+        let kernel: UnsafePointer<Float>, shift: UnsafePointer<Float>?
+        if let batchNorm {
+            fold(batchNorm, pass)
+            (kernel, shift) = (UnsafePointer(weights), UnsafePointer(bias))
+        } else {
+            (kernel, shift) = (pass.parameters + conv.weightOffset, conv.biasOffset.map { pass.parameters + $0 })
+        }
+        let y = pass.value(output), n = pass.batch
+        if let winograd {
+            winograd.transformWeights(kernel, into: transformed)
+            let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu
+            Parallel.run(pass.workers) { worker in
+                winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
+                             relu: relu, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n),
+                             scratch: winogradScratch[worker])
+            }
+            return
+        }
+        let ownBias = conv.biasOffset != nil
+        conv.forward(pass, y: y, weights: kernel, bias: ownBias ? shift : nil)
+        let leftBias = ownBias ? nil : shift, relu = relu
+        guard leftBias != nil || relu else { return }
+        let plane = n * conv.geometry.outSpatial
+        Parallel.run(pass.workers) { worker in
+            for o in Parallel.share(worker, of: pass.workers, conv.outChannels) {
+                Kernels.affine(y + o * plane, y + o * plane, plane, a: 1, b: leftBias?[o] ?? 0, relu: relu)
+            }
+        }
+    }
+}
+
+extension LayerGraph {
+    /// The inference path for batches up to `batchCapacity` (`InferencePlan`); freezes the graph.
+    public func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend = .standard,
+                                  foldsBatchNorm: Bool = true) -> InferencePlan {
+        finalize()
+        return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm)
+    }
+}
+
+extension Network {
+    /// The inference path (`InferencePlan`): BN folded (with `foldsBatchNorm`, for eval mode), ReLU
+    /// fused, Winograd 3 × 3 convolutions, no activations kept.
+    public func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend = .standard,
+                                  foldsBatchNorm: Bool = true) -> InferencePlan {
+        graph.makeInferencePlan(batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm)
+    }
+
+    /// Logits `[batch, classes]` of the inference path (owned by `plan`, valid until its next pass).
+    /// Eval mode reads `state`; train mode (a plan that does not fold BN) updates it, as `forward` does.
+    public func infer(parameters: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                      batch: Int, mode: ForwardMode = .eval, plan: InferencePlan) -> UnsafeMutablePointer<Float> {
+        precondition(plan.graph === graph, "inference plan belongs to another network")
+        return plan.run(parameters: parameters, state: state, input: input, batch: batch, mode: mode)
+    }
+}

@@ -1,0 +1,254 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A 3 × 3 stride-1 convolution by Winograd's minimal filtering F(2 × 2, 3 × 3) (Lavin & Gray 2016):
+/// each 2 × 2 block of outputs of one output channel is
+///
+///     Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
+///
+/// with d_c the 4 × 4 input patch of channel c and g_c its 3 × 3 kernel. The 16 elementwise
+/// products (ξ = 0..<16) of all tiles and channels are 16 matrix products
+/// `M[ξ] (out × tiles) = U[ξ] (out × C) · V[ξ] (C × tiles)`: 16 multiply-adds per 4 outputs per
+/// channel pair where the direct sum needs 36, 2.25× less arithmetic. Used by the inference path
+/// only (`InferencePlan`): training keeps the direct kernels, whose bits the chapters' cached
+/// networks were trained with. The rounding differs from the direct sum's by a few ulps of the
+/// partial sums (the transforms' coefficients are ±1 and ½); `InferenceTests` bounds it.
+///
+/// Layout: `U` packed per block of 16 output channels as `[block][ξ][C][16]`, the format of the
+/// AVX2 register tile `DirectConvolution.tile16` (16 channels × 6 positions), which multiplies
+/// `U[ξ]` by `V[ξ]` stored `[ξ][C][tiles]`. Samples are transformed a few at a time (enough tiles
+/// to fill the tile's rows). The input transform runs 8 tiles at a time on a padded copy of the
+/// plane, splitting each 16-float row into its even and odd columns (a tile's 16 inputs are then
+/// 8-lane vectors); the products run over whole rows of tiles; the output transform turns 8 tiles
+/// × 8 channels at a time channel-major in registers (`DirectConvolution.transpose8`), adds the
+/// bias, applies the ReLU and writes whole output rows.
+struct WinogradConvolution {
+    typealias H = SIMD8<Float>
+    typealias V = SIMD16<Float>
+    let geometry: ConvGeometry
+    let outChannels: Int
+    /// Output tiles per row and per column, and per sample.
+    let tileColumns: Int, tileRows: Int
+    var tilesPerSample: Int { tileColumns * tileRows }
+    /// The padded plane: rows (with the extra zero row an odd output height's last tile reads) and
+    /// row width (with the slack the 16-float loads of the last 8 tiles read).
+    let paddedRows: Int, paddedWidth: Int
+    /// Rows of tiles per pass of the products between output transforms: about 48 tiles.
+    let rowsPerPass: Int
+    /// Tiles a pass's products buffer holds: the pass's rows, the last row's 8-tile group's overhang, rounded to 6.
+    let passTiles: Int
+
+    /// 3 × 3, stride 1, at least 32 input channels and a multiple of 16 output channels (the
+    /// register tile's width). With 16 input channels the transforms cost what the products save:
+    /// 16 → 16 at 28 × 28 ran 0.94–1.06× the direct kernel's time (32 → 32 at 14 × 14: 1.2–1.4×
+    /// faster, 64 → 64 at 7 × 7: 1.15–1.25×; batch 128, 2 workers, interleaved).
+    static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
+        g.kernel == 3 && g.stride == 1 && g.channels >= minimumChannels && outChannels % 16 == 0
+    }
+    static let minimumChannels = 32
+
+    init(_ g: ConvGeometry, outChannels: Int) {
+        precondition(Self.supports(g, outChannels: outChannels), "Winograd F(2×2, 3×3) needs 3×3, stride 1, C ≥ 32, out % 16 = 0")
+        geometry = g
+        self.outChannels = outChannels
+        tileColumns = (g.outWidth + 1) / 2
+        tileRows = (g.outHeight + 1) / 2
+        paddedRows = 2 * tileRows + 2
+        paddedWidth = 2 * ((tileColumns + 7) / 8 * 8) + 2 + 8
+        rowsPerPass = max(1, 48 / tileColumns)
+        passTiles = (rowsPerPass * tileColumns + 8 + 5) / 6 * 6
+    }
+
+    /// Samples transformed together: about 6144 / C tiles (the products' operand stays L2-sized).
+    func chunkSamples(_ available: Int) -> Int {
+        max(1, min(available, max(48, 6144 / geometry.channels) / tilesPerSample))
+    }
+    /// `V`'s floats per channel for a chunk of `count` samples: the tiles, the 8-tile groups'
+    /// overhang past the last and the register tile's rounding to 6.
+    func tileStride(_ count: Int) -> Int { (count * tilesPerSample + 8 + passTiles + 5) / 6 * 6 }
+
+    /// Floats of the transformed kernel `U`.
+    var transformedWeightCount: Int { 16 * geometry.channels * outChannels }
+    /// Floats of one worker's scratch for chunks of up to `samples` samples: the padded plane,
+    /// `V`, the products of one pass and the output transform's staging tile.
+    func scratchCount(samples: Int) -> Int {
+        paddedRows * paddedWidth + 16 * geometry.channels * tileStride(chunkSamples(samples)) + 16 * passTiles * 16 + 4 * 64
+    }
+
+    /// U = G g Gᵀ (G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]) of every (o, c), packed `[block][ξ][C][16]`,
+    /// from `weights` `[out, C, 3, 3]`.
+    func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        let c = geometry.channels
+        for o in 0..<outChannels {
+            let block = o / 16, lane = o % 16
+            for ch in 0..<c {
+                let g = weights + (o * c + ch) * 9
+                for i in 0..<4 {
+                    // Row i of G g, then that row times Gᵀ.
+                    func t(_ j: Int) -> Float {
+                        let g0 = g[j], g1 = g[3 + j], g2 = g[6 + j]
+                        switch i {
+                        case 0: return g0
+                        case 1: return 0.5 * (g0 + g1 + g2)
+                        case 2: return 0.5 * (g0 - g1 + g2)
+                        default: return g2
+                        }
+                    }
+                    let r0 = t(0), r1 = t(1), r2 = t(2)
+                    let base = (block * 16 + 4 * i) * c
+                    u[(base + ch) * 16 + lane] = r0
+                    u[(base + c + ch) * 16 + lane] = 0.5 * (r0 + r1 + r2)
+                    u[(base + 2 * c + ch) * 16 + lane] = 0.5 * (r0 - r1 + r2)
+                    u[(base + 3 * c + ch) * 16 + lane] = r2
+                }
+            }
+        }
+    }
+
+    /// y[o, n] = max?(U ⊛ x[n] + bias[o], 0) for the samples `samples`, overwriting `y`. `x`'s element
+    /// (n, c, s) is at `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`.
+    func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
+             bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
+             scratch: UnsafeMutablePointer<Float>) {
+        guard !samples.isEmpty else { return }
+        let c = geometry.channels, chunk = chunkSamples(samples.count)
+        let padded = scratch, v = padded + paddedRows * paddedWidth
+        let stride = tileStride(chunk), m = v + 16 * c * stride, staging = m + 16 * passTiles * 16
+        padded.update(repeating: 0, count: paddedRows * paddedWidth)
+        v.update(repeating: 0, count: 16 * c * stride)
+        let offsets = (0..<c).map { $0 * stride }
+        var n0 = samples.lowerBound
+        while n0 < samples.upperBound {
+            let count = min(chunk, samples.upperBound - n0)
+            for j in 0..<count {
+                for ch in 0..<c {
+                    pad(x + ch * channelStride + (n0 + j) * sampleStride, into: padded)
+                    transformInput(padded, into: v + ch * stride + j * tilesPerSample, xiStride: c * stride)
+                }
+            }
+            offsets.withUnsafeBufferPointer { offsets in
+                let rows = count * tileRows
+                for block in 0..<(outChannels / 16) {
+                    var row0 = 0
+                    while row0 < rows {
+                        let passRows = min(rowsPerPass, rows - row0), t0 = row0 * tileColumns
+                        let width = passRows * tileColumns + (tileColumns % 8 == 0 ? 0 : 8 - tileColumns % 8)
+                        for xi in 0..<16 {
+                            var q = 0
+                            while q < width {
+                                DirectConvolution.tile16(v + xi * c * stride + t0 + q, offsets: offsets.baseAddress!, rows: c,
+                                                         weights: u + (block * 16 + xi) * c * 16, out: m + (xi * passTiles + q) * 16)
+                                q += 6
+                            }
+                        }
+                        for r in 0..<passRows {
+                            let row = row0 + r
+                            transformOutput(m + r * tileColumns * 16, sample: n0 + row / tileRows, tileRow: row % tileRows,
+                                            block: block, bias: bias, relu: relu, y: y, batch: batch, staging: staging)
+                        }
+                        row0 += passRows
+                    }
+                }
+            }
+            n0 += count
+        }
+    }
+
+    /// Copies one input plane into the interior of the zero-padded plane (border and slack stay zero).
+    @inline(__always) private func pad(_ source: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry, p = g.padding
+        for h in 0..<g.height { (padded + (p + h) * paddedWidth + p).update(from: source + h * g.width, count: g.width) }
+    }
+
+    /// V[ξ][tile] = (Bᵀ d B)[ξ] (Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]) for every tile of one
+    /// channel of one sample, 8 tiles at a time; the 8 tiles past a row's end write into the next
+    /// row's places, which that row then overwrites.
+    @inline(__always) private func transformInput(_ padded: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>,
+                                                  xiStride: Int) {
+        for ty in 0..<tileRows {
+            var tx = 0
+            while tx < tileColumns {
+                // Row i of the 8 tiles' patches: columns 2tx.. split into even (d_i0) and odd (d_i1), and
+                // from 2tx + 2 (d_i2, d_i3); across the columns first (d B), then across the rows (Bᵀ ·).
+                @inline(__always) func row(_ i: Int) -> (H, H, H, H) {
+                    let at = padded + (2 * ty + i) * paddedWidth + 2 * tx
+                    let here = load16(at), next = load16(at + 2)
+                    let d0 = here.evenHalf, d1 = here.oddHalf, d2 = next.evenHalf, d3 = next.oddHalf
+                    return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+                }
+                let a = row(0), b = row(1), cc = row(2), d = row(3)
+                let out = v + ty * tileColumns + tx
+                store(a.0 - cc.0, out); store(a.1 - cc.1, out + xiStride)
+                store(a.2 - cc.2, out + 2 * xiStride); store(a.3 - cc.3, out + 3 * xiStride)
+                store(b.0 + cc.0, out + 4 * xiStride); store(b.1 + cc.1, out + 5 * xiStride)
+                store(b.2 + cc.2, out + 6 * xiStride); store(b.3 + cc.3, out + 7 * xiStride)
+                store(cc.0 - b.0, out + 8 * xiStride); store(cc.1 - b.1, out + 9 * xiStride)
+                store(cc.2 - b.2, out + 10 * xiStride); store(cc.3 - b.3, out + 11 * xiStride)
+                store(b.0 - d.0, out + 12 * xiStride); store(b.1 - d.1, out + 13 * xiStride)
+                store(b.2 - d.2, out + 14 * xiStride); store(b.3 - d.3, out + 15 * xiStride)
+                tx += 8
+            }
+        }
+    }
+
+    /// Y = Aᵀ M A (Aᵀ = [1 1 1 0; 0 1 −1 −1]) for one row of tiles and the 16 channels of `block`:
+    /// 8 tiles × 8 channels at a time, turned channel-major through `staging`, then the bias, the
+    /// ReLU and two output rows per channel (interleaving the tiles' left and right columns).
+    @inline(__always) private func transformOutput(_ m: UnsafePointer<Float>, sample: Int, tileRow ty: Int, block: Int,
+                                                   bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>,
+                                                   batch: Int, staging: UnsafeMutablePointer<Float>) {
+        let g = geometry, plane = g.outSpatial, oh = 2 * ty, below = oh + 1 < g.outHeight
+        for half in 0..<2 {
+            let o0 = block * 16 + half * 8
+            var tx = 0
+            while tx < tileColumns {
+                // staging[k][tile][channel] for the 4 outputs k = (row, column) of each of the 8 tiles.
+                for t in 0..<8 {
+                    let at = m + (tx + t) * 16 + half * 8
+                    @inline(__always) func e(_ xi: Int) -> H { load(at + xi * passTiles * 16) }
+                    @inline(__always) func row(_ i: Int) -> (H, H) {
+                        let a = e(4 * i), p = e(4 * i + 1), q = e(4 * i + 2), r = e(4 * i + 3)
+                        return (a + p + q, p - q - r)
+                    }
+                    let s0 = row(0), s1 = row(1), s2 = row(2), s3 = row(3)
+                    store(s0.0 + s1.0 + s2.0, staging + t * 8)
+                    store(s0.1 + s1.1 + s2.1, staging + 64 + t * 8)
+                    store(s1.0 - s2.0 - s3.0, staging + 128 + t * 8)
+                    store(s1.1 - s2.1 - s3.1, staging + 192 + t * 8)
+                }
+                for k in 0..<4 { DirectConvolution.transpose8(staging + 64 * k, stride: 8, to: staging + 64 * k, toStride: 8) }
+                let columns = min(16, g.outWidth - 2 * tx)
+                for lane in 0..<8 {
+                    let o = o0 + lane, shift = H(repeating: bias?[o] ?? 0)
+                    let out = y + (o * batch + sample) * plane + oh * g.outWidth + 2 * tx
+                    writeRow(load(staging + lane * 8) + shift, load(staging + 64 + lane * 8) + shift, relu: relu, to: out, columns)
+                    if below {
+                        writeRow(load(staging + 128 + lane * 8) + shift, load(staging + 192 + lane * 8) + shift, relu: relu,
+                                 to: out + g.outWidth, columns)
+                    }
+                }
+                tx += 8
+            }
+        }
+    }
+
+    /// Writes `left[0], right[0], left[1], right[1], …` (rectified if asked), the first `count` of them.
+    @inline(__always) private func writeRow(_ left: H, _ right: H, relu: Bool, to out: UnsafeMutablePointer<Float>, _ count: Int) {
+        // Three perfect unshuffles of [left | right] rotate the flat index (side, i) into (i, side).
+        var v = V(lowHalf: left, highHalf: right)
+        for _ in 0..<3 { v = V(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
+        if relu { v = v.replacing(with: 0, where: v .< 0) }
+        if count == 16 {
+            UnsafeMutableRawPointer(out).storeBytes(of: v, as: V.self)
+        } else {
+            for j in 0..<count { out[j] = v[j] }
+        }
+    }
+
+    @inline(__always) private func load(_ p: UnsafePointer<Float>) -> H { UnsafeRawPointer(p).loadUnaligned(as: H.self) }
+    @inline(__always) private func load16(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) private func store(_ v: H, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: H.self)
+    }
+}

@@ -1,0 +1,113 @@
+import Networks
+import Tensor
+import Testing
+import TestSupport
+
+/// The inference path (`InferencePlan`: BN folded into its convolution, ReLU fused, Winograd 3 × 3
+/// convolutions, shared buffers) against the graph's own eval- and train-mode forward passes.
+@Suite("Inference path")
+struct InferenceTests {
+    static func gap(_ a: [Float], _ b: [Float]) -> Double { ConvolutionBackendTests.largestRelativeGap(a, b) }
+
+    /// Logits (and the state after the pass) of `plan` on the harness's batch.
+    static func infer(_ h: NetworkHarness, _ plan: InferencePlan, batch: Int? = nil, mode: ForwardMode = .eval) -> (logits: [Float], state: [Float]) {
+        var state = h.state
+        let n = batch ?? h.batch
+        let logits = h.parameters.withUnsafeBufferPointer { p in
+            state.withUnsafeMutableBufferPointer { s in
+                h.images.withUnsafeBufferPointer { x in
+                    let y = h.network.infer(parameters: p.baseAddress!, state: s.baseAddress!, input: x.baseAddress!, batch: n,
+                                            mode: mode, plan: plan)
+                    return Array(UnsafeBufferPointer(start: y, count: n * h.network.classes))
+                }
+            }
+        }
+        return (logits, state)
+    }
+
+    /// The graph's own forward pass: logits and the state after it.
+    static func graphForward(_ h: NetworkHarness, mode: ForwardMode) -> (logits: [Float], state: [Float]) {
+        var state = h.state
+        let logits = h.parameters.withUnsafeBufferPointer { p in
+            state.withUnsafeMutableBufferPointer { s in
+                h.images.withUnsafeBufferPointer { x in
+                    let y = h.network.forward(parameters: p.baseAddress!, state: s.baseAddress!, input: x.baseAddress!, batch: h.batch,
+                                              mode: mode, workspace: h.workspace)
+                    return Array(UnsafeBufferPointer(start: y, count: h.batch * h.network.classes))
+                }
+            }
+        }
+        return (logits, state)
+    }
+
+    @Test(arguments: ModelName.allCases, [ConvolutionBackend.engine, .fastest])
+    func foldedLogitsEqualTheEvalForward(_ model: ModelName, _ backend: ConvolutionBackend) {
+        for (shape, width) in [([1, 28, 28], 1), ([3, 32, 32], 2)] {
+            let h = NetworkHarness(model, width: width, inputShape: shape, batch: 7, mode: .eval, seed: 5, convolutions: backend)
+            let plan = h.network.makeInferencePlan(batchCapacity: 7, convolutions: backend)
+            let reference = Self.graphForward(h, mode: .eval).logits, inferred = Self.infer(h, plan).logits
+            let gap = Self.gap(reference, inferred)
+            #expect(gap <= 1e-4, "\(model) \(shape) w\(width) \(backend): logits differ by \(gap) of their largest")
+            #expect(reference != inferred || model == .mlp, "\(model): the inference path ran the graph's own code")
+            if model != .mlp {
+                #expect(plan.foldedBatchNorms > 0 && plan.winogradConvolutions > 0, "\(model): nothing folded or transformed")
+            }
+            #expect(plan.buffers < h.network.graph.activations.count, "\(model): no activation buffer shared")
+        }
+    }
+
+    @Test(arguments: [ModelName.tinyten, .preresnet20])
+    func trainModePassUpdatesTheStatisticsAsTheGraphDoes(_ model: ModelName) {
+        let h = NetworkHarness(model, batch: 9, mode: .train(momentum: 0.3), seed: 8)
+        let plan = h.network.makeInferencePlan(batchCapacity: 9, foldsBatchNorm: false)
+        #expect(plan.foldedBatchNorms == 0)
+        let reference = Self.graphForward(h, mode: .train(momentum: 0.3)), inferred = Self.infer(h, plan, mode: .train(momentum: 0.3))
+        #expect(Self.gap(reference.logits, inferred.logits) <= 1e-4)
+        #expect(Self.gap(reference.state, inferred.state) <= 1e-4, "\(model): running statistics differ")
+        #expect(reference.state != h.state, "the pass did not update the statistics")
+    }
+
+    @Test func smallerBatchOnTheSamePlan() {
+        let h = NetworkHarness(.preresnet20, batch: 6, mode: .eval, seed: 2)
+        let plan = h.network.makeInferencePlan(batchCapacity: 6)
+        let full = Self.infer(h, plan).logits
+        let first = Self.infer(h, plan, batch: 3).logits
+        #expect(Self.gap(Array(full.prefix(first.count)), first) <= 1e-5)
+        #expect(Self.infer(h, plan).logits == full, "a smaller batch in between changed the next pass")
+    }
+
+    /// One 3 × 3 stride-1 convolution by Winograd against the direct sum, over the geometries
+    /// whose tiles overhang the output (odd sizes), without padding, and from either storage order.
+    @Test(arguments: [(32, 16, 5, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1)])
+    func winogradMatchesTheDirectSum(_ channels: Int, _ out: Int, _ size: Int, _ padding: Int) {
+        for channelMajor in [false, true] {
+            let g = LayerGraph(inputShape: [channels, size, size])
+            // A 1 × 1 convolution first makes the 3 × 3 one read a channel-major map.
+            let x = channelMajor ? g.conv2d(g.input, name: "pre", outChannels: channels, kernel: 1, bias: false) : g.input
+            g.conv2d(x, name: "conv", outChannels: out, kernel: 3, stride: 1, padding: padding, bias: true)
+            var rng = RandomGenerator(seed: UInt64(channels * 100 + size))
+            let p = (0..<g.layout.parameterCount).map { _ in rng.normal() * 0.3 }
+            var s = [Float](repeating: 0, count: max(1, g.layout.stateCount))
+            let batch = 3, input = (0..<(channels * size * size * batch)).map { _ in rng.normal() }
+            let ws = g.makeWorkspace(batchCapacity: batch, convolutions: .engine)
+            let plan = g.makeInferencePlan(batchCapacity: batch, convolutions: .engine)
+            #expect(plan.winogradConvolutions == 1)
+            let outputs = out * (size + 2 * padding - 2) * (size + 2 * padding - 2) * batch
+            let (direct, winograd) = p.withUnsafeBufferPointer { pp in
+                s.withUnsafeMutableBufferPointer { sp in
+                    input.withUnsafeBufferPointer { xp in
+                        let a = Array(UnsafeBufferPointer(start: g.forward(parameters: pp.baseAddress!, state: sp.baseAddress!,
+                                                                           input: xp.baseAddress!, batch: batch, mode: .eval, workspace: ws),
+                                                          count: outputs))
+                        let b = Array(UnsafeBufferPointer(start: plan.run(parameters: pp.baseAddress!, state: sp.baseAddress!,
+                                                                          input: xp.baseAddress!, batch: batch, mode: .eval),
+                                                          count: outputs))
+                        return (a, b)
+                    }
+                }
+            }
+            let gap = Self.gap(direct, winograd)
+            #expect(gap <= 1e-5, "C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
+        }
+    }
+}
