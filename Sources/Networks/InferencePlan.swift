@@ -123,7 +123,9 @@ public final class InferencePlan {
         for case .convolution(let c) in steps {
             let s = summaries[c.index]
             var detail = s.detail
-            if c.winograd != nil, let comma = detail.lastIndex(of: ",") { detail = String(detail[..<comma]) + ", Winograd F(2×2, 3×3)" }
+            if c.winograd != nil, let comma = detail.lastIndex(of: ",") {
+                detail = String(detail[..<comma]) + ", Winograd F(2×2, 3×3)"
+            }
             if let bn = c.batchNorm {
                 detail += bn.relu ? ", BN + ReLU folded in" : ", BN folded in"
                 if let j = graph.nodes.firstIndex(where: { $0 === bn }) {
@@ -209,14 +211,13 @@ final class InferenceConvolution {
             }
             return
         }
-        let ownBias = conv.biasOffset != nil
-        conv.forward(pass, y: y, weights: kernel, bias: ownBias ? shift : nil)
-        let leftBias = ownBias ? nil : shift, relu = relu
-        guard leftBias != nil || relu else { return }
+        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu)
+        let leftBias = done.biased ? nil : shift, rectify = !done.rectified
+        guard leftBias != nil || rectify else { return }
         let plane = n * conv.geometry.outSpatial
         Parallel.run(pass.workers) { worker in
             for o in Parallel.share(worker, of: pass.workers, conv.outChannels) {
-                Kernels.affine(y + o * plane, y + o * plane, plane, a: 1, b: leftBias?[o] ?? 0, relu: relu)
+                Kernels.affine(y + o * plane, y + o * plane, plane, a: 1, b: leftBias?[o] ?? 0, relu: rectify)
             }
         }
     }

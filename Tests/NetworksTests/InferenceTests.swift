@@ -78,7 +78,8 @@ struct InferenceTests {
 
     /// One 3 × 3 stride-1 convolution by Winograd against the direct sum, over the geometries
     /// whose tiles overhang the output (odd sizes), without padding, and from either storage order.
-    @Test(arguments: [(32, 16, 5, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1)])
+    /// A 3 × 3 output (4 tiles for 9 outputs) is left to the direct kernels.
+    @Test(arguments: [(32, 16, 6, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1), (32, 32, 14, 1)])
     func winogradMatchesTheDirectSum(_ channels: Int, _ out: Int, _ size: Int, _ padding: Int) {
         for channelMajor in [false, true] {
             let g = LayerGraph(inputShape: [channels, size, size])
@@ -109,5 +110,13 @@ struct InferenceTests {
             let gap = Self.gap(direct, winograd)
             #expect(gap <= 1e-5, "C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
         }
+    }
+}
+
+extension InferenceTests {
+    @Test func winogradLeavesOutputsItsTilesOverhang() {
+        let g = LayerGraph(inputShape: [32, 5, 5])
+        g.conv2d(g.input, name: "conv", outChannels: 16, kernel: 3, padding: 0)
+        #expect(g.makeInferencePlan(batchCapacity: 1).winogradConvolutions == 0, "3×3 output: 4 tiles for 9 outputs")
     }
 }

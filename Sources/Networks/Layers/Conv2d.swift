@@ -112,9 +112,12 @@ final class Conv2d: LayerNode {
         forward(pass, y: pass.value(output), weights: pass.parameters + weightOffset, bias: biasOffset.map { pass.parameters + $0 })
     }
 
-    /// y = W ⋆ x (+ bias) into `y` `[out, N, Ho, Wo]`, with the given kernel `[out, C, k, k]` and bias
-    /// (given exactly when the layer has one: oneDNN's primitive was made for it).
-    func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
+    /// y = W ⋆ x (+ bias) into `y` `[out, N, Ho, Wo]`, with the given kernel `[out, C, k, k]` and
+    /// bias; with `relu` the direct kernel rectifies as it writes. Returns what it left undone: a
+    /// oneDNN primitive takes a bias only if the layer has one, and rectifies nothing.
+    @discardableResult
+    func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 relu: Bool = false) -> (biased: Bool, rectified: Bool) {
         let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
         let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
         let strides = inputInfo.strides(batch: n)
@@ -125,10 +128,10 @@ final class Conv2d: LayerNode {
             Parallel.run(pass.workers) { worker in
                 let samples = Parallel.share(worker, of: pass.workers, n)
                 guard let c = fast[worker] else { return }
-                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: bias,
+                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: biasOffset == nil ? nil : bias,
                           y: y + samples.lowerBound * s, arena: onednn.arena(worker))
             }
-            return
+            return (bias == nil || biasOffset != nil, !relu)
         }
         Parallel.run(pass.workers) { worker in
             let samples = Parallel.share(worker, of: pass.workers, n)
@@ -136,7 +139,7 @@ final class Conv2d: LayerNode {
             let first = samples.lowerBound * s, width = samples.count * s
             if let direct {
                 direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w,
-                           bias: bias, y: y, batch: n, samples: samples, accumulate: false,
+                           bias: bias, y: y, batch: n, samples: samples, accumulate: false, relu: relu,
                            scratch: pass.columns(worker))
                 return
             }
@@ -155,6 +158,7 @@ final class Conv2d: LayerNode {
                           beta: beta, c: y + n0 * s, ldc: ld)
             }
         }
+        return (true, !relu || direct != nil)
     }
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {

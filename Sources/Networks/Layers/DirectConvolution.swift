@@ -95,7 +95,8 @@ struct DirectConvolution {
     /// overwrites `y` (plus `bias[o]` when given).
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
-             accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
+             accumulate: Bool, relu: Bool = false, scratch: UnsafeMutablePointer<Float>) {
+        precondition(!(relu && accumulate), "a rectified output cannot accumulate")
         let g = geometry, c = g.channels, wq = paddedWidth
         let padded = scratch, tile = scratch + c * paddedPlane
         let outPlane = g.outSpatial, taps = g.kernel * g.kernel, k = c * taps
@@ -117,7 +118,7 @@ struct DirectConvolution {
                         let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
                         let b = bias?[o0 + i] ?? 0
                         for oh in 0..<g.outHeight {
-                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate)
+                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate, relu: relu)
                         }
                     }
                     o0 += Self.channelBlock
@@ -168,7 +169,7 @@ struct DirectConvolution {
                         let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
                         let b = bias?[o0 + i] ?? 0
                         for oh in 0..<g.outHeight {
-                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate)
+                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate, relu: relu)
                         }
                     }
                     o0 += width
@@ -333,13 +334,17 @@ struct DirectConvolution {
         while j < count { to[j] = from[j]; j += 1 }
     }
 
-    /// t = f + bias, or t += f with `accumulate`, over one output row.
+    /// t = f + bias (rectified with `relu`), or t += f with `accumulate`, over one output row.
     @inline(__always) private static func write(_ f: UnsafePointer<Float>, to t: UnsafeMutablePointer<Float>, _ count: Int,
-                                                bias: Float, accumulate: Bool) {
+                                                bias: Float, accumulate: Bool, relu: Bool) {
         var j = 0
         if accumulate {
             while j + 16 <= count { store(load(t + j) + load(f + j), t + j); j += 16 }
             while j < count { t[j] += f[j]; j += 1 }
+        } else if relu {
+            let b = V(repeating: bias), zero = V()
+            while j + 16 <= count { var v = load(f + j) + b; v.replace(with: zero, where: v .< zero); store(v, t + j); j += 16 }
+            while j < count { let v = f[j] + bias; t[j] = v > 0 ? v : 0; j += 1 }
         } else {
             let b = V(repeating: bias)
             while j + 16 <= count { store(load(f + j) + b, t + j); j += 16 }

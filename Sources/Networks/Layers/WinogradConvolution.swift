@@ -39,12 +39,18 @@ struct WinogradConvolution {
     /// Tiles a pass's products buffer holds: the pass's rows, the last row's 8-tile group's overhang, rounded to 6.
     let passTiles: Int
 
-    /// 3 × 3, stride 1, at least 32 input channels and a multiple of 16 output channels (the
-    /// register tile's width). With 16 input channels the transforms cost what the products save:
-    /// 16 → 16 at 28 × 28 ran 0.94–1.06× the direct kernel's time (32 → 32 at 14 × 14: 1.2–1.4×
-    /// faster, 64 → 64 at 7 × 7: 1.15–1.25×; batch 128, 2 workers, interleaved).
+    /// 3 × 3, stride 1, at least 32 input channels, a multiple of 16 output channels (the register
+    /// tile's width), and tiles that cover the output with little overhang (at least 75 % of the
+    /// outputs they compute kept: a 5 × 5 output is 9 tiles of 4, 31 % dropped). Measured against
+    /// the direct and oneDNN kernels (batch 128, 2 workers, interleaved; tools/bench/HISTORY.md):
+    /// with 16 input channels the transforms cost what the products save (16 → 16 at 28 × 28:
+    /// 0.94–1.06× the direct kernel's time; 32 → 32 at 14 × 14: 1.2–1.4× faster, 64 → 64 at 7 × 7:
+    /// 1.15–1.25×; 64 → 64 at 7 × 7 unpadded, 5 × 5 out: 46 % of the sgemm ceiling where oneDNN
+    /// reaches 70 %).
     static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
-        g.kernel == 3 && g.stride == 1 && g.channels >= minimumChannels && outChannels % 16 == 0
+        let tiles = (g.outHeight + 1) / 2 * ((g.outWidth + 1) / 2)
+        return g.kernel == 3 && g.stride == 1 && g.channels >= minimumChannels && outChannels % 16 == 0
+            && Double(g.outSpatial) >= 0.75 * Double(4 * tiles)
     }
     static let minimumChannels = 32
 
