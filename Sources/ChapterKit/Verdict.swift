@@ -67,12 +67,17 @@ public struct Verdict: Sendable {
         return held || undecidable != nil ? word : "**\(word)**"
     }
 
+    /// A test's outcome as the tables show it, in bold unless the claim held (the why-not tables).
+    public static func outcomeCell(of e: Evidence) -> String { e.outcome == .held ? e.outcome.rawValue : "**\(e.outcome.rawValue)**" }
+
     public var untestedStatistics: String { undecidable != nil ? "—" : "exact check, no sampling" }
     public var untestedOutcome: String { undecidable != nil ? "not decidable here" : held ? "held" : "did not hold" }
 
     /// "n = 3, −0.090 [−0.526, 0.300], p = 0.18 (paired t)": what the test saw.
-    public var statistics: String? {
-        guard let e = evidence else { return nil }
+    public var statistics: String? { evidence.map(Self.statistics(of:)) }
+
+    /// What a test saw, as the verdict tables print it.
+    public static func statistics(of e: Evidence) -> String {
         func number(_ v: Double) -> String { String(format: "%.3f", v).replacingOccurrences(of: "-", with: "−") }
         let interval = e.interval.map { " [\(number($0.lowerBound)), \(number($0.upperBound))]" } ?? ""
         func pValue(_ p: Double) -> String { p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", p) }

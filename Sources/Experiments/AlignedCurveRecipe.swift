@@ -92,7 +92,8 @@ public struct PairAligner {
     public let b: TrainedNetwork
     public let data: TrainingData
     public let cache: ArtifactCache
-    public let settings: AlignmentSettings
+    /// What the alignments depend on; a copy with other PAM settings reuses the correlations and the matching.
+    public var settings: AlignmentSettings
     /// Correlation matrices of A's and B's units per group, before any permutation.
     public let correlations: [[[Double]]]
     public let matching: WeightMatching.Result

@@ -9,7 +9,10 @@ import Testing
         let report = try runner.runExpectingCompleteReport(linking: ["curves.png", "curves.svg", "curves.csv"])
         // The table has a row per path and the claims were computed.
         for row in ["| Endpoints |", "| Segment |", "| Bezier |", "| PolyChain |"] { #expect(report.contains(row)) }
-        #expect(report.contains("| outcome |") && report.components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        #expect(report.contains("| outcome |") && ChapterRunner.claimSection(report).components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        // Why not: Bezier against PolyChain at the configured (1 epoch at smoke) and at twice the curve budget.
+        let whyNot = try #require(ChapterRunner.whyNotSection(report, "the curves' training budget"), "\(report)")
+        #expect(whyNot.contains("| 1 | ") && whyNot.contains("| 2 | "), "\(whyNot)")
         // 5 points × 3 paths in the CSV, plus the header.
         #expect(try runner.table("curves.csv").split(separator: "\n").count == 1 + 15)
         try runner.expectSecondRunTrainsNothingAndReplotReproduces("curves.csv")

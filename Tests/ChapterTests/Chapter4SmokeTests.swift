@@ -7,11 +7,16 @@ import Testing
     @Test func writesACompleteReportWhoseLinksResolve() throws {
         let runner = ChapterRunner("chapter4")
         let report = try runner.runExpectingCompleteReport(linking: [
-            "rays.png", "rays.svg", "segment.png", "segment.svg", "solutions.csv", "rays.csv", "segment.csv", "summary.json",
+            "rays.png", "rays.svg", "segment.png", "segment.svg", "solutions.csv", "rays.csv", "segment.csv", "sweep.csv", "summary.json",
         ])
         #expect(report.contains("| test: n, estimate [95 % interval], p | outcome |") && report.contains("| SGD, 1 B |"))
         // Every claim states its n (one seed at smoke: no test but the rays', paired over 2 rays).
-        #expect(report.components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        #expect(ChapterRunner.claimSection(report).components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        // Why not: every swa_lr of the sweep in both tables, each with its tests.
+        let whyNot = try #require(ChapterRunner.whyNotSection(report, "SWA's learning rate"), "\(report)")
+        for rate in ["0.01", "0.02", "0.05"] { #expect(whyNot.components(separatedBy: "| \(rate) |").count - 1 == 2, "\(whyNot)") }
+        // Per swa_lr on the one smoke seed: its solution, 2 rays × 3 distances and 5 segment points.
+        #expect(try runner.table("sweep.csv").split(separator: "\n").count == 1 + 3 * (1 + 6 + 5))
         #expect(report.contains("(paired t) |"), "\(report)")
         // Smoke: 2 rays × 3 distances × 2 solutions, plus the header.
         #expect(try runner.table("rays.csv").split(separator: "\n").count == 1 + 12)

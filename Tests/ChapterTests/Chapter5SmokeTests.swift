@@ -12,6 +12,9 @@ import Testing
         for row in ["| outcome |", "| weight matching |", "| correlation |", "| PAM from unaligned |", "| PAM from correlation |"] {
             #expect(report.contains(row), "report lacks \(row)")
         }
+        // Why not: PAM from unaligned at the configured (1 epoch at smoke) and a 3× longer permutation step.
+        let whyNot = try #require(ChapterRunner.whyNotSection(report, "PAM's permutation step at a longer budget"), "\(report)")
+        #expect(whyNot.contains("| 1 epoch(s) (configured) |") && whyNot.contains("| 3 epochs |"), "\(whyNot)")
         // 5 methods × (curve + segment) × 3 points, plus the header.
         #expect(try runner.table("paths.csv").split(separator: "\n").count == 1 + 30)
         // Endpoints, aligned curves and points come from the cache the second time.

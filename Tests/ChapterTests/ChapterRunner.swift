@@ -96,6 +96,16 @@ struct ChapterRunner {
     }
 
     /// `file` (a table the run wrote) as text.
+    /// The report's Claim section (its verdict table), without the sections after it.
+    static func claimSection(_ report: String) -> String { report.components(separatedBy: "## Setup").first ?? report }
+
+    /// The report's why-not section under `heading` (up to the next link list), or nil.
+    static func whyNotSection(_ report: String, _ heading: String) -> String? {
+        guard let start = report.range(of: "### Why not: " + heading) else { return nil }
+        let rest = report[start.lowerBound...]
+        return String(rest.components(separatedBy: "Data behind").first ?? String(rest))
+    }
+
     func table(_ file: String) throws -> String { try String(contentsOfFile: output + "/" + file, encoding: .utf8) }
 
     /// A second run over the same cache trains nothing and writes `file` again unchanged; then

@@ -14,6 +14,9 @@ struct PairResult: Codable {
     let segment: CurveEvaluation
     let bezier: CurveEvaluation
     let polychain: CurveEvaluation
+    /// Why not: both curves trained `Chapter2Report.longerCurveFactor` times as long (nil in records from before it).
+    var longerBezier: CurveEvaluation?
+    var longerPolychain: CurveEvaluation?
 
     var methods: [(name: String, evaluation: CurveEvaluation)] {
         [("Segment", segment), ("Bezier", bezier), ("PolyChain", polychain)]
@@ -41,12 +44,19 @@ struct Experiment {
         let ts = plan.evaluationGrid
         let segment = evaluator.evaluateCurve(Curve.segment, bendVector: a.parameters + b.parameters, state: a.state,
                                               at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "segment")
-        var curves: [CurveKind: CurveEvaluation] = [:]
+        var curves: [CurveKind: CurveEvaluation] = [:], longer: [CurveKind: CurveEvaluation] = [:]
         for kind in CurvePlan.trainedKinds {
             let trained = try cache.trainedCurve(plan.curveRecipe(kind, a.recipe, b.recipe), start: a, end: b, data: data)
             curves[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: kind.rawValue)
         }
-        return PairResult(seedPair: SeedPair(seeds), segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!)
+        // Why not: the same curves trained longer, evaluated at the same t.
+        for kind in CurvePlan.trainedKinds {
+            let trained = try cache.trainedCurve(plan.longerCurveRecipe(kind, a.recipe, b.recipe), start: a, end: b, data: data)
+            longer[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
+                                                   at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "\(kind.rawValue), longer")
+        }
+        return PairResult(seedPair: SeedPair(seeds), segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!,
+                          longerBezier: longer[.bezier], longerPolychain: longer[.polychain])
     }
 }

@@ -89,3 +89,28 @@ extension Chapter2Report {
         ]
     }
 }
+
+/// Bezier against PolyChain at one curve budget: max test error over the path (points), paired over pairs.
+struct CurveBudgetComparison {
+    let epochs: Int
+    let bezier: MeanStd, polychain: MeanStd
+    let test: Evidence
+}
+
+extension Chapter2Report {
+    /// Why not: the comparison at the configured and at the longer curve budget (one row when the
+    /// record predates the longer curves).
+    var curveBudgetComparisons: [CurveBudgetComparison] {
+        func compare(_ epochs: Int, _ bezier: [CurveEvaluation], _ polychain: [CurveEvaluation]) -> CurveBudgetComparison {
+            let b = bezier.map { 100 * $0.summary(\.testError).max }, p = polychain.map { 100 * $0.summary(\.testError).max }
+            return CurveBudgetComparison(epochs: epochs, bezier: MeanStd(b), polychain: MeanStd(p),
+                                         test: .difference(b, p, paired: true, claim: .less))
+        }
+        var out = [compare(plan.curveEpochs, pairs.map(\.bezier), pairs.map(\.polychain))]
+        let longB = pairs.compactMap(\.longerBezier), longP = pairs.compactMap(\.longerPolychain)
+        if longB.count == pairs.count, longP.count == pairs.count {
+            out.append(compare(plan.curveEpochs * CurvePlan.longerCurveFactor, longB, longP))
+        }
+        return out
+    }
+}

@@ -1,4 +1,5 @@
 import Experiments
+import Training
 import WeightSpace
 
 /// Chapter 2 runs `CurvePlan` (Experiments), which chapters 1 and 5 share so that equal budgets
@@ -11,4 +12,25 @@ extension CurvePlan {
     /// The points t at which the segment and both curves are evaluated: `points` evenly spaced
     /// from 0 to 1.
     var evaluationGrid: [Double] { CurveEvaluation.grid(points: points) }
+
+    /// Why not (issue 29): the curves trained this many times as many epochs.
+    static let longerCurveFactor = 2
+
+    /// `curveRecipe` with `longerCurveFactor` times the epochs (its own cache entry).
+    func longerCurveRecipe(_ kind: CurveKind, _ a: TrainingRecipe, _ b: TrainingRecipe) -> CurveRecipe {
+        var r = curveRecipe(kind, a, b)
+        r.epochs *= Self.longerCurveFactor
+        return r
+    }
+
+    /// Chapter 2's trainings for `--plan`: endpoints, both curves, and both curves trained longer.
+    func chapterJobs(data: TrainingData) -> JobPlan {
+        var jobs = self.jobs(data: data, kinds: Self.trainedKinds)
+        for (a, b) in seedPairs {
+            for kind in Self.trainedKinds {
+                jobs.add(.curve(longerCurveRecipe(kind, endpointRecipe(seed: a, data: data), endpointRecipe(seed: b, data: data))), data: data)
+            }
+        }
+        return jobs
+    }
 }

@@ -100,9 +100,27 @@ struct Chapter2Report: ChapterReport {
             summaryRows.append([name, "train loss"] + [l.start, l.end, l.min, l.max, l.mean, l.integral].map { String(format: "%.4f", $0) })
         }
         doc.table(header: ["path", "series", "start", "end", "min", "max", "avg", "int"], rows: summaryRows)
+        fillWhyNot(&doc)
         doc.paragraph("Data behind the figure and tables:")
         doc.fileLink("every evaluated point (CSV)", to: csv)
         doc.fileLink("summaries (JSON)", to: json)
+    }
+
+    /// Why not: Bezier against PolyChain with the curves trained longer.
+    func fillWhyNot(_ doc: inout MarkdownDocument) {
+        let rows = curveBudgetComparisons
+        guard rows.count > 1 else { return }
+        doc.heading("Why not: the curves' training budget", level: 3)
+        doc.paragraph("""
+            Which curve is better can depend on how far their training got: GAR trains curves as long as the \
+            endpoints (here \(plan.curveEpochs) epochs), and either curve may still be improving when its \
+            training stops. Both curves of every pair trained again for \(plan.curveEpochs * CurvePlan.longerCurveFactor) \
+            epochs (same recipe otherwise), evaluated at the same t; Bezier − PolyChain max test error, paired over \
+            \(pairs.count) pair(s). The verdict above stays that of the configured budget.
+            """)
+        doc.table(header: ["curve epochs", "Bezier max test error (%)", "PolyChain max test error (%)", "Bezier − PolyChain: test",
+                           "outcome (Bezier at least as good)"],
+                  rows: rows.map { [String($0.epochs), $0.bezier.formatted(2), $0.polychain.formatted(2), Verdict.statistics(of: $0.test), Verdict.outcomeCell(of: $0.test)] })
     }
 
     func fillPaperVsHere(_ doc: inout MarkdownDocument) {

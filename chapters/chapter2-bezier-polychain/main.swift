@@ -46,7 +46,7 @@ struct Chapter2: Chapter {
 
     func data(for plan: CurvePlan) throws -> TrainingData { try plan.loadData(options.engine.dataSource) }
 
-    func jobs(for plan: CurvePlan, data: TrainingData) -> JobPlan { plan.jobs(data: data, kinds: CurvePlan.trainedKinds) }
+    func jobs(for plan: CurvePlan, data: TrainingData) -> JobPlan { plan.chapterJobs(data: data) }
 
     // The experiment (Experiment.swift), pair by pair: endpoints, a Bezier and a PolyChain curve
     // between them, and the segment, each evaluated at the same points t.

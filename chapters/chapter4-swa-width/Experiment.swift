@@ -23,10 +23,22 @@ struct SeedResult: Codable {
     let separation: Double
 }
 
-/// What a run measured (its run record): every seed's results and the ray distances.
+/// One swa_lr setting of the sweep on one seed: its largest-budget average, that average's first
+/// rays (the seed's own, as the primary run's) and its segment to the seed's SGD solution.
+struct SweepResult: Codable {
+    let swaLR: Double
+    let seed: UInt64
+    let swa: PointMetrics
+    let rays: [[PointMetrics]]
+    let segment: [PointMetrics]
+}
+
+/// What a run measured (its run record): every seed's results, the ray distances and the swa_lr
+/// sweep (nil in records from before it).
 struct WidthMeasurements: Codable {
     let seeds: [SeedResult]
     let distances: [Double]
+    var sweep: [SweepResult]?
 }
 
 /// Trains (or fetches) each seed's SGD run and SWA continuation and measures them; every point
@@ -49,11 +61,11 @@ struct WidthSurvey {
         table = PointProbe(cache: cache, evaluator: evaluator, data: plan.tableData(data), weightDecay: 5e-4, state: state, context: context)
     }
 
-    /// The SGD baseline and SWA run of `seed`.
-    func solutions(_ seed: UInt64) throws -> (sgd: TrainedNetwork, swa: WeightAveragingRun) {
+    /// The SGD baseline and SWA run (at `swaLR`, default the plan's) of `seed`.
+    func solutions(_ seed: UInt64, swaLR: Double? = nil) throws -> (sgd: TrainedNetwork, swa: WeightAveragingRun) {
         let base = plan.ensemble.baseRecipe(seed: seed, data: data)
         let sgd = try cache.trainedNetwork(base, data: data, keepEpochs: [plan.startEpoch])
-        return (sgd, try cache.weightAveraging(plan.recipe(base: base), data: data))
+        return (sgd, try cache.weightAveraging(plan.recipe(base: base, swaLR: swaLR), data: data))
     }
 
     /// How far the rays reach: from distance 1, doubled until SGD's test error on the first ray
@@ -98,5 +110,29 @@ struct WidthSurvey {
         return SeedResult(seed: seed, sgd: sgdMetrics, swa: swaMetrics, members: plan.budgetTotals.map { $0 - plan.startEpoch + 1 },
                           sgdRays: try probeRays("sgd", from: sgd.parameters), swaRays: try probeRays("swa", from: widest),
                           segment: segment, separation: WeightVector.distance(sgd.parameters, widest))
+    }
+
+    /// The sweep's setting `swaLR` on `seed`: the primary rate's from `primary`, every other from its
+    /// own SWA run, probed along the seed's first `plan.sweepRays` rays and the same segment.
+    func sweep(_ seed: UInt64, swaLR: Double, distances: [Double], primary: SeedResult) throws -> SweepResult {
+        if swaLR == plan.swaLR {
+            return SweepResult(swaLR: swaLR, seed: seed, swa: primary.swa.last!, rays: Array(primary.swaRays.prefix(plan.sweepRays)),
+                               segment: primary.segment)
+        }
+        let (sgd, swa) = try solutions(seed, swaLR: swaLR)
+        let w = swa.averages[plan.budgetTotals.last!]!, key = "\(sgd.recipe.cacheKey) \(swa.recipe.cacheKey)"
+        let metrics = try table.metrics("sweep-table-\(seed)-\(swaLR)", identity: "swa \(swa.recipe.cacheKey) at \(plan.budgetTotals.last!)",
+                                        count: 1) { _ in w }[0]
+        let rays = rays(seed, dimension: w.count), count = plan.sweepRays
+        let flat = try probe.metrics("sweep-rays-\(seed)-\(swaLR)", identity: "swa \(key) rays \(count) of \(plan.rays) at \(distances)",
+                                     count: count * distances.count) { k in
+            rays.point(from: w, ray: k / distances.count, distance: distances[k % distances.count])
+        }
+        let segment = try probe.metrics("sweep-segment-\(seed)-\(swaLR)", identity: "segment \(key) at \(plan.segment)",
+                                        count: plan.segment.count) { k in
+            WeightVector.interpolation(from: w, to: sgd.parameters, at: plan.segment[k])
+        }
+        return SweepResult(swaLR: swaLR, seed: seed, swa: metrics,
+                           rays: (0..<count).map { Array(flat[($0 * distances.count)..<(($0 + 1) * distances.count)]) }, segment: segment)
     }
 }

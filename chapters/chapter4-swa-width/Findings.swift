@@ -10,6 +10,8 @@ struct Findings {
     let seeds: [SeedResult]
     /// Distances probed along every ray.
     let distances: [Double]
+    /// The swa_lr sweep (why not): every setting on the sweep's seeds.
+    let sweep: [SweepResult]
 
     var sgdError: MeanStd { MeanStd(seeds.map(\.sgd.testError)) }
     func swaError(_ budget: Int) -> MeanStd { MeanStd(seeds.map { $0.swa[budget].testError }) }
@@ -18,15 +20,17 @@ struct Findings {
     /// `AveragingPlan.widthRise` points above the solution's own; rays that never rise that far
     /// count at the largest distance probed (a lower bound), and are counted in `censored`.
     func widths(_ rays: KeyPath<SeedResult, [[PointMetrics]]>) -> (values: [Double], censored: Int) {
+        widths(of: seeds.flatMap { $0[keyPath: rays] })
+    }
+
+    func widths(of rays: [[PointMetrics]]) -> (values: [Double], censored: Int) {
         var values: [Double] = [], censored = 0
-        for seed in seeds {
-            for ray in seed[keyPath: rays] {
-                if let w = RandomRays.width(distances: distances, values: ray.map(\.testError), rise: AveragingPlan.widthRise / 100) {
-                    values.append(w)
-                } else {
-                    values.append(distances.last!)
-                    censored += 1
-                }
+        for ray in rays {
+            if let w = RandomRays.width(distances: distances, values: ray.map(\.testError), rise: AveragingPlan.widthRise / 100) {
+                values.append(w)
+            } else {
+                values.append(distances.last!)
+                censored += 1
             }
         }
         return (values, censored)
@@ -40,6 +44,12 @@ struct Findings {
     /// Mean and std over seeds at each λ of the segment.
     func segmentProfile(_ series: KeyPath<PointMetrics, Double>) -> [MeanStd] {
         plan.segment.indices.map { k in MeanStd(seeds.map { $0.segment[k][keyPath: series] }) }
+    }
+
+    /// Per segment (one per seed), its values at λ = 0 (SWA) and λ = 1 (SGD), × `scale`.
+    func ends(_ segments: [[PointMetrics]], _ series: KeyPath<PointMetrics, Double>, scale: Double) -> (swa: [Double], sgd: [Double]) {
+        let i0 = plan.segment.firstIndex { abs($0) < 1e-9 }!, i1 = plan.segment.firstIndex { abs($0 - 1) < 1e-9 }!
+        return (segments.map { scale * $0[i0][keyPath: series] }, segments.map { scale * $0[i1][keyPath: series] })
     }
 
     /// The segment's values at λ = 0 (SWA) and λ = 1 (SGD), per seed.
@@ -71,11 +81,7 @@ struct Findings {
                            measured: "mean width SWA \(swaWidth.formatted(2)) vs SGD \(sgdWidth.formatted(2)) (over \(sgdWidth.count) rays)",
                            evidence: .difference(swaWidths, sgdWidths, paired: true, claim: .greater)))
         let loss = segmentEnds(\.trainLoss), error = segmentEnds(\.testError)
-        let i0 = plan.segment.firstIndex { abs($0) < 1e-9 }!, i1 = plan.segment.firstIndex { abs($0 - 1) < 1e-9 }!
-        func ends(_ series: KeyPath<PointMetrics, Double>, scale: Double) -> (swa: [Double], sgd: [Double]) {
-            (seeds.map { scale * $0.segment[i0][keyPath: series] }, seeds.map { scale * $0.segment[i1][keyPath: series] })
-        }
-        let lossEnds = ends(\.trainLoss, scale: 1), errorEnds = ends(\.testError, scale: 100)
+        let lossEnds = ends(seeds.map(\.segment), \.trainLoss, scale: 1), errorEnds = ends(seeds.map(\.segment), \.testError, scale: 100)
         out.append(Verdict(claim: "on the segment, SGD's train loss is below SWA's",
                            measured: "SGD \(loss.sgd.formatted(4)) vs SWA \(loss.swa.formatted(4))",
                            evidence: .difference(lossEnds.sgd, lossEnds.swa, paired: true, claim: .less)))
@@ -83,5 +89,40 @@ struct Findings {
                            measured: "SGD \(percent(error.sgd)) vs SWA \(percent(error.swa))",
                            evidence: .difference(errorEnds.sgd, errorEnds.swa, paired: true, claim: .greater)))
         return out
+    }
+}
+
+/// One swa_lr setting of the sweep, tested as the primary claims are (paired over the sweep's
+/// seeds; widths paired over their rays), against the same SGD solutions.
+struct SweepSetting {
+    let swaLR: Double
+    let seeds: Int
+    let swaError: MeanStd, sgdError: MeanStd
+    let errorTest: Evidence
+    let swaWidth: MeanStd, sgdWidth: MeanStd
+    let widthTest: Evidence
+    let lossTest: Evidence
+    let segmentErrorTest: Evidence
+}
+
+extension Findings {
+    /// Every swa_lr of the sweep, in increasing order.
+    var sweepSettings: [SweepSetting] {
+        let rates = Array(Set(sweep.map(\.swaLR))).sorted()
+        return rates.map { rate in
+            let runs = sweep.filter { $0.swaLR == rate }
+            let base = runs.map { run in seeds.first { $0.seed == run.seed }! }
+            let swa = runs.map { 100 * $0.swa.testError }, sgd = base.map { 100 * $0.sgd.testError }
+            let rays = runs.first?.rays.count ?? 0
+            let swaWidths = widths(of: runs.flatMap(\.rays)).values
+            let sgdWidths = widths(of: base.flatMap { Array($0.sgdRays.prefix(rays)) }).values
+            let loss = ends(runs.map(\.segment), \.trainLoss, scale: 1), error = ends(runs.map(\.segment), \.testError, scale: 100)
+            return SweepSetting(swaLR: rate, seeds: runs.count, swaError: MeanStd(swa), sgdError: MeanStd(sgd),
+                                errorTest: .difference(swa, sgd, paired: true, claim: .less),
+                                swaWidth: MeanStd(swaWidths), sgdWidth: MeanStd(sgdWidths),
+                                widthTest: .difference(swaWidths, sgdWidths, paired: true, claim: .greater),
+                                lossTest: .difference(loss.sgd, loss.swa, paired: true, claim: .less),
+                                segmentErrorTest: .difference(error.sgd, error.swa, paired: true, claim: .greater))
+        }
     }
 }

@@ -23,6 +23,12 @@ struct AveragingPlan {
     /// Fixed training subset train metrics are measured on; test images for rays and the segment.
     let trainEvaluationImages: Int
     let probeTestImages: Int
+    /// Why not (issue 29): swa_lr values swept (the SWA repository uses 0.2–0.5× the initial rate
+    /// depending on the network), each with test error, width along the first `sweepRays` rays of
+    /// the same seeds and the segment, on the first `sweepSeedCount` seeds.
+    let sweepRates: [Double]
+    let sweepSeedCount: Int
+    let sweepRays: Int
 
     init(budget: Budget, model: ModelName, seeds: [UInt64]?, swaLR: Double?, anneal: AnnealShape?) {
         ensemble = EnsemblePlan(budget: budget, model: model, seeds: seeds)
@@ -34,6 +40,8 @@ struct AveragingPlan {
         case .quick: (rays, rayPoints, segmentPoints, trainEvaluationImages, probeTestImages) = (4, 7, 9, 2_000, 2_000)
         case .full: (rays, rayPoints, segmentPoints, trainEvaluationImages, probeTestImages) = (10, 11, 21, 2_000, 5_000)
         }
+        sweepRates = Array(Set([0.01, 0.02, 0.05, self.swaLR])).sorted()
+        (sweepSeedCount, sweepRays) = budget == .full ? (3, 3) : (1, min(rays, 2))
         segment = (0..<segmentPoints).map { -0.5 + 2 * Double($0) / Double(segmentPoints - 1) }
     }
 
@@ -47,9 +55,13 @@ struct AveragingPlan {
     static let budgetFactors = [1.0, 1.25, 1.5]
     var budgetTotals: [Int] { Self.budgetFactors.map { Int(($0 * Double(budgetEpochs)).rounded()) } }
 
-    func recipe(base: TrainingRecipe) -> WeightAveragingRecipe {
-        WeightAveragingRecipe(base: base, startEpoch: startEpoch, epochs: budgetTotals.last! - startEpoch, swaLR: swaLR, anneal: anneal)
+    func recipe(base: TrainingRecipe, swaLR rate: Double? = nil) -> WeightAveragingRecipe {
+        WeightAveragingRecipe(base: base, startEpoch: startEpoch, epochs: budgetTotals.last! - startEpoch, swaLR: rate ?? swaLR,
+                              anneal: anneal)
     }
+
+    /// The seeds the swa_lr sweep runs on.
+    var sweepSeeds: [UInt64] { Array(seeds.prefix(sweepSeedCount)) }
 
     /// Every seed's SGD baseline and SWA run, for `--plan`.
     func jobs(data: TrainingData) -> JobPlan {
@@ -58,6 +70,9 @@ struct AveragingPlan {
             let base = ensemble.baseRecipe(seed: seed, data: data)
             jobs.add(.train(base), data: data)
             jobs.add(.weightAveraging(recipe(base: base)), data: data)
+            if sweepSeeds.contains(seed) {
+                for rate in sweepRates where rate != swaLR { jobs.add(.weightAveraging(recipe(base: base, swaLR: rate)), data: data) }
+            }
         }
         return jobs
     }

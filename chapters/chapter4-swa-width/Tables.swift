@@ -43,12 +43,30 @@ struct AveragingData {
         return table
     }
 
+    /// Every point of the swa_lr sweep: each setting's solution, ray points and segment points.
+    func sweepTable() -> CSVTable {
+        var table = CSVTable(header: ["swa_lr", "seed", "probe", "ray", "distance_or_lambda"] + Self.metricColumns)
+        for r in findings.sweep {
+            let lr = CSVTable.format(r.swaLR)
+            table.append([lr, "\(r.seed)", "solution", "", ""] + Self.cells(r.swa))
+            for (k, ray) in r.rays.enumerated() {
+                for (d, m) in ray.enumerated() { table.append([lr, "\(r.seed)", "ray", "\(k)", CSVTable.format(findings.distances[d])] + Self.cells(m)) }
+            }
+            for (k, m) in r.segment.enumerated() {
+                table.append([lr, "\(r.seed)", "segment", "", CSVTable.format(findings.plan.segment[k])] + Self.cells(m))
+            }
+        }
+        return table
+    }
+
     struct Summary: Encodable {
         let budget: String, budgetEpochs: Int, swaStartEpoch: Int, budgetTotals: [Int], swaLR: Double
         let sgdTestError: [Double], swaTestError: [[Double]]
         let widthRisePoints: Double, sgdWidths: [Double], swaWidths: [Double], distances: [Double]
         let separation: [Double]
         let verdicts: [[String: String]]
+        /// Per swa_lr of the sweep: its tests, as the report's why-not tables print them.
+        let sweep: [[String: String]]
     }
 
     func summary() -> Summary {
@@ -61,6 +79,14 @@ struct AveragingData {
                        verdicts: findings.verdicts.map {
                            ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? ($0.held ? "held" : "no"),
                             "test": $0.statistics ?? ""]
+                       },
+                       sweep: findings.sweepSettings.map { s in
+                           ["swa_lr": CSVTable.format(s.swaLR), "seeds": "\(s.seeds)",
+                            "test_error": Verdict.statistics(of: s.errorTest), "test_error_outcome": s.errorTest.outcome.rawValue,
+                            "width": Verdict.statistics(of: s.widthTest), "width_outcome": s.widthTest.outcome.rawValue,
+                            "segment_train_loss": Verdict.statistics(of: s.lossTest), "segment_train_loss_outcome": s.lossTest.outcome.rawValue,
+                            "segment_test_error": Verdict.statistics(of: s.segmentErrorTest),
+                            "segment_test_error_outcome": s.segmentErrorTest.outcome.rawValue]
                        })
     }
 }

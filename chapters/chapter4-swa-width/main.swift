@@ -48,17 +48,23 @@ struct Chapter4: Chapter {
     func jobs(for plan: AveragingPlan, data: TrainingData) -> JobPlan { plan.jobs(data: data) }
 
     // The experiment (Experiment.swift): how far the rays must reach, then every seed's SGD and
-    // SWA solutions, their rays and the segment between them.
+    // SWA solutions, their rays and the segment between them; then, for the claims that do not
+    // hold at swa_lr 0.01, the same at other swa_lr.
     func measure(_ plan: AveragingPlan, data: TrainingData, cache: ArtifactCache) throws -> WidthMeasurements {
         let survey = WidthSurvey(plan: plan, data: data, cache: cache)
         let reach = try survey.reach(seed: plan.seeds[0])
         let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
-        return WidthMeasurements(seeds: try plan.seeds.map { try survey.measure($0, distances: distances) }, distances: distances)
+        let seeds = try plan.seeds.map { try survey.measure($0, distances: distances) }
+        // Why not: the same measurements at other swa_lr, on the first seeds.
+        let sweep = try zip(plan.sweepSeeds, seeds).flatMap { seed, primary in
+            try plan.sweepRates.map { try survey.sweep(seed, swaLR: $0, distances: distances, primary: primary) }
+        }
+        return WidthMeasurements(seeds: seeds, distances: distances, sweep: sweep)
     }
 
     // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
     func report(_ plan: AveragingPlan, measured: WidthMeasurements, data: TrainingData, run: ChapterRun) -> AveragingReport {
-        let findings = Findings(plan: plan, seeds: measured.seeds, distances: measured.distances)
+        let findings = Findings(plan: plan, seeds: measured.seeds, distances: measured.distances, sweep: measured.sweep ?? [])
         return AveragingReport(findings: findings, data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }

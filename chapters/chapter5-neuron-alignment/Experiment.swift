@@ -39,6 +39,10 @@ struct PairAlignment: Codable {
     let pam: [ProximalAlignment.Outcome]
     /// `[method][kind: curve, segment]`.
     let paths: [[PathResult]]
+    /// Why not: PAM from the unaligned start with a longer permutation step, and its curve and
+    /// segment (nil in records from before it).
+    var longerPAM: ProximalAlignment.Outcome?
+    var longerPAMPaths: [PathResult]?
 
     /// Mean correlation of matched units per group under method m.
     func matchedCorrelation(_ m: Int) -> [Double] { zip(correlations, permutations[m]).map { NeuronAlignment.meanMatched($0, $1) } }
@@ -78,8 +82,18 @@ struct AlignmentSurvey {
             paths.append([try path(method.name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
                           try path(method.name, isCurve: false, key: key, Curve.segment, bends: a.parameters + end.parameters)])
         }
+        // Why not: PAM from the unaligned start with its permutation step longer, and its curve.
+        var longer = aligner
+        longer.settings = plan.longerAlignment
+        let recipe = plan.longerAlignment.curveRecipe(plan.curves.curveRecipe(.bezier, a.recipe, b.recipe), method: .pamFromUnaligned)
+        let (pi, outcome) = try longer.permutations(.pamFromUnaligned, recipe: recipe, start: permutations[0])
+        let end = aligner.permuted(by: pi), trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
+        let key = "\(recipe.cacheKey) perm \(PairAligner.hash(pi))", name = "longer PAM from unaligned"
+        let longerPaths = [try path(name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
+                           try path(name, isCurve: false, key: key, Curve.segment, bends: a.parameters + end.parameters)]
         return PairAlignment(seedPair: SeedPair(seeds), groups: a.network.unitGroups.map(\.name), correlations: aligner.correlations,
-                             permutations: permutations, matchingObjective: aligner.matching.objective, pam: pam, paths: paths)
+                             permutations: permutations, matchingObjective: aligner.matching.objective, pam: pam, paths: paths,
+                             longerPAM: outcome, longerPAMPaths: longerPaths)
     }
 
     /// Evaluates `curve` through `bends` at the plan's t (cached point by point).

@@ -68,3 +68,32 @@ struct AlignmentFindings {
         return out
     }
 }
+
+/// PAM from the unaligned start at one length of its permutation step: its diagnostics, and its
+/// curve's minimum and segment's barrier tested against the unaligned ones (paired over pairs).
+struct PAMStep {
+    let label: String
+    let diagonal: MeanStd, moved: MeanStd
+    let minimum: MeanStd, raises: Evidence
+    let barrier: MeanStd, shrinks: Evidence
+}
+
+extension AlignmentFindings {
+    /// Why not: the configured permutation step and the longer one (empty in records from before it).
+    var longerPAMSteps: [PAMStep] {
+        let longer = pairs.compactMap(\.longerPAM), paths = pairs.compactMap(\.longerPAMPaths)
+        guard !pairs.isEmpty, longer.count == pairs.count, paths.count == pairs.count else { return [] }
+        let m = index(.pamFromUnaligned)
+        let unaligned = pairs.map { 100 * $0.paths[0][0].minimumAccuracy }, unalignedBarrier = pairs.map { 100 * $0.paths[0][1].barrier(\.testError) }
+        func step(_ label: String, _ outcomes: [ProximalAlignment.Outcome], curves: [PathResult], segments: [PathResult]) -> PAMStep {
+            let minimum = curves.map { 100 * $0.minimumAccuracy }, barrier = segments.map { 100 * $0.barrier(\.testError) }
+            return PAMStep(label: label, diagonal: MeanStd(outcomes.map { $0.diagonalMass.reduce(0, +) / Double(max($0.diagonalMass.count, 1)) }),
+                           moved: MeanStd(outcomes.map { Double($0.movedUnits.reduce(0, +)) }),
+                           minimum: MeanStd(minimum), raises: .difference(minimum, unaligned, paired: true, claim: .greater),
+                           barrier: MeanStd(barrier), shrinks: .difference(barrier, unalignedBarrier, paired: true, claim: .less))
+        }
+        return [step("\(plan.pam.epochs) epoch(s) (configured)", pairs.map { $0.pam[0] }, curves: pairs.map { $0.paths[m][0] },
+                     segments: pairs.map { $0.paths[m][1] }),
+                step("\(plan.longerAlignment.pam.epochs) epochs", longer, curves: paths.map { $0[0] }, segments: paths.map { $0[1] })]
+    }
+}

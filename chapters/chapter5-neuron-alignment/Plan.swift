@@ -17,6 +17,8 @@ struct AlignmentPlan {
     let pam: ProximalAlignment.Settings
     /// Training images (a fixed subset) on which PAM scores its rounding candidates.
     let pamScoringImages: Int
+    /// Why not (issue 29): PAM from the unaligned start with its permutation step this many times longer.
+    static let longerPAMFactor = 3
 
     init(budget: Budget, model: ModelName, seeds: [UInt64]?) {
         curves = CurvePlan(budget: budget, model: model, seeds: seeds, quick: .lighterEvaluation)
@@ -37,6 +39,13 @@ struct AlignmentPlan {
 
     var budget: Budget { curves.budget }
     var pairs: [(UInt64, UInt64)] { curves.seedPairs }
+
+    /// The same alignment settings with PAM's permutation step `longerPAMFactor` times as many epochs.
+    var longerAlignment: AlignmentSettings {
+        var s = alignment
+        s.pam.epochs *= Self.longerPAMFactor
+        return s
+    }
 
     /// The alignments compared, in table order.
     static let methods: [Method] = [.unaligned, .correlation, .weightMatching, .pamFromUnaligned, .pamFromCorrelation]
@@ -65,6 +74,8 @@ struct AlignmentPlan {
             for method in Self.methods where method != .unaligned {
                 jobs.add(.alignedCurve(AlignedCurveRecipe(curve: curveRecipe(ra, rb, method: method), method: method, settings: alignment)), data: data)
             }
+            let longer = longerAlignment.curveRecipe(curves.curveRecipe(.bezier, ra, rb), method: .pamFromUnaligned)
+            jobs.add(.alignedCurve(AlignedCurveRecipe(curve: longer, method: .pamFromUnaligned, settings: longerAlignment)), data: data)
         }
         return jobs
     }

@@ -17,10 +17,22 @@ struct RunResult: Codable {
     let sharpness: SharpnessResult?
 }
 
-/// What a run measured (its run record): the schedule comparison and the explore-density sweep.
+/// The sharpness of one network measured again: on other fixed training subsets (the ascent's
+/// order kept) and with other ascent orders (the subset kept); `primary` is the density run's own.
+struct SharpnessNoise: Codable {
+    let fraction: Double
+    let seed: UInt64
+    let primary: SharpnessResult
+    let subsets: [SharpnessResult]
+    let orders: [SharpnessResult]
+}
+
+/// What a run measured (its run record): the schedule comparison, the explore-density sweep and the
+/// sharpness measurement's noise (nil in records from before it).
 struct KneeMeasurements: Codable {
     let comparison: [[RunResult]]
     let density: [[RunResult]]
+    var noise: SharpnessNoise?
 }
 
 /// Trains (or fetches) every run through the artifact cache and measures it.
@@ -39,18 +51,35 @@ struct KneeSurvey {
                                                   identity: recipe.cacheKey + " test \(data.test.count)", count: 1, label: "test \(name)") { _ in
             evaluator.evaluate(parameters: trained.parameters, state: trained.state, on: data.test).accuracy
         }[0]
-        var measured: SharpnessResult?
-        if spec.sharpness {
-            let identity = "sharpness \(recipe.cacheKey) \(plan.sharpness) on \(plan.sharpnessImages)"
-            measured = try cache.pointEvaluations(key: ArtifactCache.pointsKey("sharpness-\(seed)", identity: identity), identity: identity,
-                                                  count: 1, label: "sharpness \(name) seed \(seed)") { _ in
-                KeskarSharpness.measure(network: trained.network, parameters: trained.parameters, state: trained.state, ascent: data.train,
-                                        evaluation: data.train.fixedSubset(count: min(plan.sharpnessImages, data.train.count), seed: 29),
-                                        options: plan.sharpness, seed: RandomGenerator.derive(seed: seed, "sharpness"),
-                                        label: "sharpness \(name) seed \(seed)")
-            }[0]
-        }
+        let measured = spec.sharpness ? try sharpness(trained, name: name, subset: 29, order: RandomGenerator.derive(seed: seed, "sharpness")) : nil
         return RunResult(name: name, recipe: recipe, accuracy: accuracy, history: trained.history, sharpness: measured)
+    }
+
+    /// Keskar sharpness of `trained` with L0 and L1 on the fixed training subset drawn with `subset`
+    /// and the ascent's batches in the order drawn with `order`, through the cache.
+    func sharpness(_ trained: TrainedNetwork, name: String, subset: UInt64, order: UInt64) throws -> SharpnessResult {
+        let recipe = trained.recipe, seed = recipe.seed
+        // The primary measurement (subset 29, the seed's own order) keeps the identity it always had.
+        let variant = subset == 29 && order == RandomGenerator.derive(seed: seed, "sharpness") ? "" : " subset \(subset) order \(order)"
+        let identity = "sharpness \(recipe.cacheKey) \(plan.sharpness) on \(plan.sharpnessImages)\(variant)"
+        return try cache.pointEvaluations(key: ArtifactCache.pointsKey("sharpness-\(seed)", identity: identity), identity: identity,
+                                          count: 1, label: "sharpness \(name) seed \(seed)\(variant)") { _ in
+            KeskarSharpness.measure(network: trained.network, parameters: trained.parameters, state: trained.state, ascent: data.train,
+                                    evaluation: data.train.fixedSubset(count: min(plan.sharpnessImages, data.train.count), seed: subset),
+                                    options: plan.sharpness, seed: order, label: "sharpness \(name) seed \(seed)\(variant)")
+        }[0]
+    }
+
+    /// Why not: the noise of the sharpness measurement itself (`KneePlan.noiseRepeats`).
+    func noise(primary: RunResult) throws -> SharpnessNoise {
+        let trained = try cache.trainedNetwork(primary.recipe, data: plan.trainingData(data)), seed = primary.recipe.seed
+        let order = RandomGenerator.derive(seed: seed, "sharpness")
+        let repeats = 1...plan.noiseRepeats
+        return SharpnessNoise(fraction: plan.noiseFraction, seed: seed, primary: primary.sharpness!,
+                              subsets: try repeats.map { try sharpness(trained, name: primary.name, subset: 29 + UInt64($0), order: order) },
+                              orders: try repeats.map {
+                                  try sharpness(trained, name: primary.name, subset: 29, order: RandomGenerator.derive(seed: seed, "sharpness order \($0)"))
+                              })
     }
 
     /// The schedule comparison (`KneePlan.comparisonRuns`).

@@ -12,6 +12,8 @@ struct KneeFindings {
     let comparison: [[RunResult]]
     /// `[fraction][seed]`.
     let density: [[RunResult]]
+    /// The sharpness measurement measured again (why not); nil in records from before it.
+    let noise: SharpnessNoise?
 
     var scheduleCount: Int { KneePlan.schedules.count }
     /// Runs of schedule s at budget b (0 long, 1 short).
@@ -57,5 +59,40 @@ struct KneeFindings {
         out.append(trend("sharpness falls as the explore fraction grows", sharpnessCorrelation, densityPoints.map(\.sharpness), .less))
         out.append(trend("test accuracy rises as the explore fraction grows", accuracyCorrelation, densityPoints.map(\.accuracy), .greater))
         return out
+    }
+}
+
+/// Why not: is the explore-fraction trend larger than the two noises it is read against?
+struct TrendAgainstNoise {
+    /// Mean at the largest explore fraction minus mean at the smallest (over the density seeds).
+    let trend: Double
+    /// Std over the density seeds at the noise fraction.
+    let seedSpread: MeanStd
+    /// Std of the same network's measurement over training subsets and over ascent orders (the
+    /// primary measurement included); nil for test accuracy, measured on every test image.
+    let subsetSpread: MeanStd?
+    let orderSpread: MeanStd?
+
+    /// Whether |trend| exceeds every spread measured.
+    var exceedsNoise: Bool { [seedSpread.std, subsetSpread?.std, orderSpread?.std].compactMap { $0 }.allSatisfy { abs(trend) > $0 } }
+}
+
+extension KneeFindings {
+    /// Per fraction, the mean ± std over seeds of `value`.
+    func byFraction(_ value: (RunResult) -> Double) -> [MeanStd] { density.map { MeanStd($0.map(value)) } }
+
+    /// Sharpness and test accuracy (points) against their noises.
+    var trendsAgainstNoise: (sharpness: TrendAgainstNoise, accuracy: TrendAgainstNoise)? {
+        guard let noise, let f = plan.fractions.firstIndex(of: noise.fraction) else { return nil }
+        func trend(_ value: (RunResult) -> Double) -> Double {
+            let means = byFraction(value)
+            return means.last!.mean - means.first!.mean
+        }
+        let sharpness = TrendAgainstNoise(trend: trend { $0.sharpness!.sharpness }, seedSpread: MeanStd(density[f].map { $0.sharpness!.sharpness }),
+                                          subsetSpread: MeanStd(([noise.primary] + noise.subsets).map(\.sharpness)),
+                                          orderSpread: MeanStd(([noise.primary] + noise.orders).map(\.sharpness)))
+        let accuracy = TrendAgainstNoise(trend: trend { 100 * $0.accuracy }, seedSpread: MeanStd(density[f].map { 100 * $0.accuracy }),
+                                         subsetSpread: nil, orderSpread: nil)
+        return (sharpness, accuracy)
     }
 }

@@ -116,8 +116,38 @@ struct KneeReport: ChapterReport {
             fraction; the line joins the means over seeds.
             """)
         doc.vectorLinks(svg: density.svg)
+        fillWhyNot(&doc)
         doc.paragraph("Data behind the figures and tables:")
         for (text, file) in files { doc.fileLink(text, to: file) }
+    }
+
+    /// Why not: the explore-fraction trends against the spread between seeds and the measurement's own noise.
+    func fillWhyNot(_ doc: inout MarkdownDocument) {
+        guard let noise = findings.noise, let trends = findings.trendsAgainstNoise else { return }
+        doc.heading("Why not: the trend against its noise", level: 3)
+        let n = plan.densitySeeds.count, f = "\(Int((100 * noise.fraction).rounded())) %"
+        doc.paragraph("""
+            A trend over explore fractions can only be seen if it is larger than the noise it is read against: \
+            the spread between seeds at one fraction (\(n) seeds at \(f)), and for sharpness the measurement's \
+            own — the same network (seed \(noise.seed) at \(f)) measured again on \(noise.subsets.count) other \
+            fixed \(min(plan.sharpnessImages, data.train.count))-image training subsets (same ascent order) and with \
+            \(noise.orders.count) other ascent orders (same subset). The trend is the mean at the largest fraction \
+            minus the mean at the smallest. The trend verdicts above stay as they are.
+            """)
+        func row(_ name: String, _ t: TrendAgainstNoise, digits: Int) -> [String] {
+            func std(_ m: MeanStd?) -> String { m.map { String(format: "%.\(digits)f (n = \($0.count))", $0.std) } ?? "— (every test image)" }
+            return [name, String(format: "%+.\(digits)f", t.trend), std(t.seedSpread), std(t.subsetSpread), std(t.orderSpread),
+                    t.exceedsNoise ? "yes" : "**no**"]
+        }
+        doc.table(header: ["quantity", "trend (largest − smallest fraction)", "std over seeds at \(f)", "std over training subsets",
+                           "std over ascent orders", "trend larger than every std?"],
+                  rows: [row("Keskar sharpness", trends.sharpness, digits: 3), row("test accuracy (points)", trends.accuracy, digits: 2)])
+        doc.paragraph("""
+            The repeated measurements (sharpness): subsets \
+            \(noise.subsets.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); orders \
+            \(noise.orders.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); the run's own \
+            \(String(format: "%.3f", noise.primary.sharpness)).
+            """)
     }
 
     func fillPaperVsHere(_ doc: inout MarkdownDocument) {

@@ -39,6 +39,10 @@ struct KneeData {
         let densityFractions: [Double], densitySharpness: [[Double]], densityAccuracy: [[Double]]
         let sharpnessSpearman: Double?, accuracySpearman: Double?
         let verdicts: [[String: String]]
+        /// The sharpness measured again (why not): per repeat, and the trends against the noises.
+        let noiseSubsets: [Double]?, noiseOrders: [Double]?
+        let sharpnessTrend: Double?, sharpnessSeedStd: Double?, sharpnessSubsetStd: Double?, sharpnessOrderStd: Double?
+        let accuracyTrend: Double?, accuracySeedStd: Double?
     }
 
     func summary() -> Summary {
@@ -47,6 +51,7 @@ struct KneeData {
         for (s, schedule) in KneePlan.schedules.enumerated() {
             accuracy[schedule.name] = ["\(plan.budgetEpochs)": f.runs(s, budget: 0).map(\.accuracy), "\(plan.shortEpochs)": f.runs(s, budget: 1).map(\.accuracy)]
         }
+        let trends = f.trendsAgainstNoise
         return Summary(budget: plan.budget.rawValue, budgetEpochs: plan.budgetEpochs, shortEpochs: plan.shortEpochs, sharpness: plan.sharpness,
                        accuracy: accuracy, densityFractions: plan.fractions,
                        densitySharpness: f.density.map { $0.map { $0.sharpness!.sharpness } }, densityAccuracy: f.density.map { $0.map(\.accuracy) },
@@ -54,6 +59,10 @@ struct KneeData {
                        verdicts: f.verdicts.map {
                            ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? $0.cell,
                             "test": $0.statistics ?? ""]
-                       })
+                       },
+                       noiseSubsets: f.noise?.subsets.map(\.sharpness), noiseOrders: f.noise?.orders.map(\.sharpness),
+                       sharpnessTrend: trends?.sharpness.trend, sharpnessSeedStd: trends?.sharpness.seedSpread.std,
+                       sharpnessSubsetStd: trends?.sharpness.subsetSpread?.std, sharpnessOrderStd: trends?.sharpness.orderSpread?.std,
+                       accuracyTrend: trends?.accuracy.trend, accuracySeedStd: trends?.accuracy.seedSpread.std)
     }
 }

@@ -55,12 +55,15 @@ struct Chapter6: Chapter {
     // at each explore fraction with its Keskar sharpness.
     func measure(_ plan: KneePlan, data: TrainingData, cache: ArtifactCache) throws -> KneeMeasurements {
         let survey = KneeSurvey(plan: plan, data: data, cache: cache)
-        return KneeMeasurements(comparison: try survey.comparison(), density: try survey.density())
+        let comparison = try survey.comparison(), density = try survey.density()
+        // Why not: the same network's sharpness measured again, against the trend and the seeds' spread.
+        let middle = density[plan.fractions.firstIndex(of: plan.noiseFraction)!].first { $0.recipe.seed == plan.noiseSeed }!
+        return KneeMeasurements(comparison: comparison, density: density, noise: try survey.noise(primary: middle))
     }
 
     // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
     func report(_ plan: KneePlan, measured: KneeMeasurements, data: TrainingData, run: ChapterRun) -> KneeReport {
-        let findings = KneeFindings(plan: plan, comparison: measured.comparison, density: measured.density)
+        let findings = KneeFindings(plan: plan, comparison: measured.comparison, density: measured.density, noise: measured.noise)
         return KneeReport(findings: findings, data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
