@@ -20,6 +20,8 @@ public final class Workspace {
     let maxWorkers: Int
     /// When set, every forward and backward adds each operation's wall time to it.
     public var layerTimes: LayerTimes?
+    /// When set, the rectifiers record their masks or impose the recorded ones (`ActivationMasks`).
+    public var activationMasks: ActivationMasks?
     /// Batch size and mode of the last forward (backward replays them).
     public internal(set) var lastBatch = 0
     public internal(set) var lastMode: ForwardMode?

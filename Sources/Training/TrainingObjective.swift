@@ -39,6 +39,20 @@ public final class NetworkObjective: TrainingObjective {
 
     public var parameterCount: Int { network.layout.parameterCount }
 
+    /// When set, the rectifiers record or impose their masks (`ActivationMasks`; the Hessian's products).
+    public var activationMasks: ActivationMasks? {
+        get { workspace.activationMasks }
+        set { workspace.activationMasks = newValue }
+    }
+
+    /// A forward pass only (for recording activation masks), in the objective's BN mode.
+    public func forward(parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, batch: Int) {
+        let mode: ForwardMode = frozenBatchNorm ? .eval : .train(momentum: bnMomentum)
+        state.withUnsafeMutableBufferPointer { s in
+            _ = network.forward(parameters: parameters, state: s.baseAddress!, input: images, batch: batch, mode: mode, workspace: workspace)
+        }
+    }
+
     /// When set, every step adds each operation's wall time to it (`bench --layers`).
     public var layerTimes: LayerTimes? {
         get { workspace.layerTimes }

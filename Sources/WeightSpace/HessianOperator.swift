@@ -13,23 +13,33 @@ import Training
 /// `H v` is the central difference of gradients `(∇L(θ + h v̂) − ∇L(θ − h v̂)) / 2h · ‖v‖` along the
 /// unit direction `v̂`, with the step `h = relativeStep · max(‖θ‖, 1)` the same for every direction:
 /// its truncation error is O(h²) (exact for a quadratic loss) and its rounding error O(ε·‖∇L‖/h).
-/// `CurvatureTests` bounds the whole error against a Hessian of known spectrum and checks that
-/// the products are symmetric (uᵀHv = vᵀHu) to that error; the spectra the chapters report are
-/// orders of magnitude above it.
+/// For a network, both gradients are taken with every ReLU's mask frozen at θ, batch by batch
+/// (`ActivationMasks`): the difference then measures the Hessian automatic differentiation gives
+/// (rectifiers have zero second derivative almost everywhere) rather than the gradient's jumps
+/// where a unit changes sign between θ − h v̂ and θ + h v̂. `CurvatureTests` bounds the error
+/// against Hessians of known spectrum and checks that the products are symmetric (uᵀHv = vᵀHu)
+/// and linear to it, on a ReLU network as well as on its smooth twin.
 public final class HessianOperator {
     public let parameters: [Float]
     /// `h = relativeStep · max(‖θ‖, 1)` along a unit direction.
     public let relativeStep: Double
-    /// The loss's gradient at a point, accumulated in double precision.
-    private let gradient: ([Float]) -> [Double]
+    /// ∇L(θ₊) − ∇L(θ₋) for (θ, θ₊, θ₋), accumulated in double precision.
+    private let difference: ([Float], [Float], [Float]) -> [Double]
     /// Gradient evaluations made so far (two per product).
     public private(set) var gradientCount = 0
 
-    /// The Hessian at `parameters` of the loss whose gradient `gradient` computes.
-    public init(parameters: [Float], relativeStep: Double = 1e-3, gradient: @escaping ([Float]) -> [Double]) {
+    /// The Hessian at `parameters` of the (smooth) loss whose gradient `gradient` computes.
+    public convenience init(parameters: [Float], relativeStep: Double = 1e-3, gradient: @escaping ([Float]) -> [Double]) {
+        self.init(parameters: parameters, relativeStep: relativeStep, difference: { _, plus, minus in
+            zip(gradient(plus), gradient(minus)).map { $0 - $1 }
+        })
+    }
+
+    /// The Hessian at `parameters` from `difference(θ, θ₊, θ₋) = ∇L(θ₊) − ∇L(θ₋)`.
+    public init(parameters: [Float], relativeStep: Double = 1e-3, difference: @escaping ([Float], [Float], [Float]) -> [Double]) {
         self.parameters = parameters
         self.relativeStep = relativeStep
-        self.gradient = gradient
+        self.difference = difference
     }
 
     /// The Hessian of `network`'s mean cross-entropy on `data` (BN in eval mode on `state`) at `parameters`.
@@ -37,7 +47,7 @@ public final class HessianOperator {
                             relativeStep: Double = 1e-3) {
         precondition(parameters.count == network.layout.parameterCount, "parameters do not fit \(network.model)")
         let loss = NetworkLoss(network: network, state: state, data: data, batchSize: batchSize)
-        self.init(parameters: parameters, relativeStep: relativeStep) { loss.lossAndGradient(at: $0).gradient }
+        self.init(parameters: parameters, relativeStep: relativeStep, difference: loss.gradientDifference)
     }
 
     public var dimension: Int { parameters.count }
@@ -50,10 +60,10 @@ public final class HessianOperator {
         let thetaNorm = parameters.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let h = relativeStep * max(thetaNorm, 1)
         func shifted(_ sign: Double) -> [Float] { (0..<dimension).map { Float(Double(parameters[$0]) + sign * h * v[$0] / norm) } }
-        let plus = gradient(shifted(1)), minus = gradient(shifted(-1))
+        let d = difference(parameters, shifted(1), shifted(-1))
         gradientCount += 2
         let scale = norm / (2 * h)
-        return (0..<dimension).map { scale * (plus[$0] - minus[$0]) }
+        return d.map { scale * $0 }
     }
 }
 
@@ -72,6 +82,39 @@ public final class NetworkLoss {
         self.batchSize = batchSize
         objective = NetworkObjective(network: network, state: state, batchCapacity: batchSize)
         objective.frozenBatchNorm = true
+    }
+
+    /// ∇L(plus) − ∇L(minus), batch by batch with every ReLU's mask frozen at `center` (recorded by a
+    /// forward pass at `center` on the batch, then imposed on both gradients).
+    public func gradientDifference(center: [Float], plus: [Float], minus: [Float]) -> [Double] {
+        var total = [Double](repeating: 0, count: center.count)
+        var gp = [Float](repeating: 0, count: center.count), gm = gp, rng = RandomGenerator(seed: 0)
+        let size = data.sampleSize, masks = ActivationMasks(batchCapacity: batchSize)
+        objective.activationMasks = masks
+        defer { objective.activationMasks = nil }
+        center.withUnsafeBufferPointer { c in plus.withUnsafeBufferPointer { p in minus.withUnsafeBufferPointer { m in
+            data.images.withUnsafeBufferPointer { x in data.labels.withUnsafeBufferPointer { y in
+                var start = 0
+                while start < data.count {
+                    let n = min(batchSize, data.count - start), weight = Double(n) / Double(data.count)
+                    let images = x.baseAddress! + start * size, labels = y.baseAddress! + start
+                    masks.mode = .record
+                    objective.forward(parameters: c.baseAddress!, images: images, batch: n)
+                    masks.mode = .impose
+                    gp.withUnsafeMutableBufferPointer { g in
+                        _ = objective.lossAndGradient(parameters: p.baseAddress!, gradient: g.baseAddress!, images: images, labels: labels,
+                                                      batch: n, rng: &rng)
+                    }
+                    gm.withUnsafeMutableBufferPointer { g in
+                        _ = objective.lossAndGradient(parameters: m.baseAddress!, gradient: g.baseAddress!, images: images, labels: labels,
+                                                      batch: n, rng: &rng)
+                    }
+                    for i in total.indices { total[i] += weight * (Double(gp[i]) - Double(gm[i])) }
+                    start += n
+                }
+            } }
+        } } }
+        return total
     }
 
     public func lossAndGradient(at theta: [Float]) -> (loss: Double, gradient: [Double]) {

@@ -84,14 +84,15 @@ struct CurvatureTests {
         #expect(h.gradientCount == 6)
     }
 
-    /// A small network's Hessian: products against the matrix assembled from them column by column.
-    /// The network is the mlp's smooth twin (identity activations): a ReLU network's loss has kinks,
-    /// and a central difference across one measures the jump of the gradient, not the curvature
-    /// (docs/algorithms.md, "Curvature").
-    @Test func networkHessianProductsAreSymmetricAndTheirSpectrumMatches() throws {
+    /// A small network's Hessian: products against the matrix assembled from them column by column,
+    /// on the mlp and on its smooth twin (identity activations). With the rectifiers' masks frozen at
+    /// θ (`ActivationMasks`), the ReLU network's products are as symmetric and linear as the smooth one's.
+    @Test(arguments: [true, false])
+    func networkHessianProductsAreSymmetricAndTheirSpectrumMatches(_ smooth: Bool) throws {
         // The mlp on 3 × 3 inputs (9 → 512 → 512 → 3: 268 k parameters) is too big to assemble whole; its Hessian
         // restricted to 16 random directions, Bᵀ H B, is assembled from 16 products instead.
-        let g = Network.makeSmoothTwin(.mlp, inputShape: [1, 3, 3], classes: 3, width: 1)
+        let g = smooth ? Network.makeSmoothTwin(.mlp, inputShape: [1, 3, 3], classes: 3, width: 1)
+            : Network.make(.mlp, inputShape: [1, 3, 3], classes: 3, width: 1)
         var rng = RandomGenerator(seed: 9)
         let (theta, state) = g.initialParameters(seed: 4)
         let data = SyntheticData.gaussianBlobs(count: 64, classes: 3, dimensions: 9, shape: [1, 3, 3], seed: 5)
@@ -124,5 +125,33 @@ struct CurvatureTests {
         let trace = (0..<k).reduce(0.0) { $0 + restricted[$1 * k + $1] }
         let t = HessianSpectrum.trace(CurvatureTests.product(restricted, n: k), dimension: k, probes: 200, seed: 4)
         #expect(abs(t.estimate - trace) < 4 * t.standardError, "Hutchinson \(t.estimate) ± \(t.standardError), exact \(trace)")
+    }
+
+    /// BN's fused ReLU frozen too: TinyTen's Hessian restricted to a few directions is symmetric; and
+    /// without the masks the same differences are not (they measure the gradient's jumps).
+    @Test func frozenMasksMakeAReLUNetworksProductsSymmetric() {
+        let g = Network.make(.tinyten, inputShape: [1, 12, 12], classes: 3, width: 1)
+        let (theta, state) = g.initialParameters(seed: 6)
+        let data = SyntheticData.gaussianBlobs(count: 32, classes: 3, dimensions: 144, shape: [1, 12, 12], seed: 7)
+        let loss = NetworkLoss(network: g, state: state, data: data, batchSize: 32)
+        let frozen = HessianOperator(parameters: theta, difference: loss.gradientDifference)
+        let plain = HessianOperator(parameters: theta) { loss.lossAndGradient(at: $0).gradient }
+        var rng = RandomGenerator(seed: 1)
+        let k = 6, basis = (0..<k).map { _ in (0..<theta.count).map { _ in Double(rng.normal()) } }
+        func asymmetry(_ h: HessianOperator) -> (gap: Double, largest: Double) {
+            let products = basis.map(h.product)
+            var gap = 0.0, largest = 0.0
+            for i in 0..<k {
+                for j in 0..<k {
+                    let a = HessianSpectrum.dot(basis[i], products[j]), b = HessianSpectrum.dot(basis[j], products[i])
+                    gap = max(gap, abs(a - b))
+                    largest = max(largest, abs(a), abs(b))
+                }
+            }
+            return (gap, largest)
+        }
+        let f = asymmetry(frozen), p = asymmetry(plain)
+        #expect(f.gap <= 1e-3 * f.largest, "frozen masks: uᵀHv − vᵀHu up to \(f.gap) of \(f.largest)")
+        #expect(p.gap > 10 * f.gap, "without frozen masks the differences should be visibly less symmetric: \(p.gap) vs \(f.gap)")
     }
 }

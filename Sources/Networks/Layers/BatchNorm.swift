@@ -56,6 +56,8 @@ final class BatchNorm: LayerNode {
         if case .train = pass.mode {
             precondition(count > 1, "BatchNorm in train mode needs more than 1 value per channel, got \(count)")
         }
+        let frozen = relu ? pass.workspace.activationMasks : nil
+        let masks = frozen.map { $0.buffer(output, perSample: info.perSample) }, imposing = frozen?.mode == .impose
         Parallel.run(pass.workers) { worker in for c in Parallel.share(worker, of: pass.workers, channels) {
             let r = runs(channel: c, batch: n)
             switch pass.mode {
@@ -77,7 +79,13 @@ final class BatchNorm: LayerNode {
             let a = gamma[c] * invStd[c], b = beta[c] - a * mean[c]
             for j in 0..<r.segments {
                 let o = r.start + j * r.step
-                Kernels.affine(x + o, y + o, r.length, a: a, b: b, relu: relu)
+                if let m = masks {
+                    // Frozen rectifier: record [y > 0], or impose the recorded mask on the affine map.
+                    Kernels.affine(x + o, y + o, r.length, a: a, b: b, relu: imposing ? false : relu)
+                    if imposing { ActivationMasks.impose(y + o, m + o, into: y + o, r.length) } else { ActivationMasks.record(y + o, into: m + o, r.length) }
+                } else {
+                    Kernels.affine(x + o, y + o, r.length, a: a, b: b, relu: relu)
+                }
             }
         } }
     }
@@ -90,11 +98,18 @@ final class BatchNorm: LayerNode {
         let dGamma = pass.gradient + gammaOffset, dBeta = pass.gradient + betaOffset
         let dx: UnsafeMutablePointer<Float>? = needsInputGradient[0] ? pass.gradientOf(inputs[0]) : nil
         let training = pass.mode != .eval
+        // A frozen rectifier's mask is applied to dy first (in place: this BN is its last reader); then no ReLU.
+        let frozen = relu ? pass.workspace.activationMasks.flatMap { $0.mode == .impose ? $0.buffer(output, perSample: info.perSample) : nil } : nil
+        if let frozen {
+            precondition(pass.workspace.graph.gradientAlias[output] == nil && !pass.workspace.graph.gradientAlias.values.contains(output),
+                         "a frozen BN + ReLU's output gradient must be its own buffer")
+            ActivationMasks.impose(dy, frozen, into: dy, n * info.perSample)
+        }
         Parallel.run(pass.workers) { worker in for c in Parallel.share(worker, of: pass.workers, channels) {
             let r = runs(channel: c, batch: n)
             // The ReLU mask is recomputed from x with the forward pass's affine (a, b): y is not read.
             let a = gamma[c] * invStd[c], b = beta[c] - a * mean[c]
-            let mask: (a: Float, b: Float)? = relu ? (a, b) : nil
+            let mask: (a: Float, b: Float)? = relu && frozen == nil ? (a, b) : nil
             var sg = 0.0, sgx = 0.0
             for j in 0..<r.segments {
                 let o = r.start + j * r.step

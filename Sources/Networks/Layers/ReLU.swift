@@ -5,11 +5,28 @@ final class ReLU: LayerNode {
     init(input: Int, output: Int, perSample: Int) { count = perSample; super.init(inputs: [input], output: output) }
 
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
-        Kernels.affine(pass.value(inputs[0]), pass.value(output), count * pass.batch, a: 1, b: 0, relu: true)
+        let n = count * pass.batch
+        if let masks = pass.workspace.activationMasks {
+            let m = masks.buffer(output, perSample: count)
+            switch masks.mode {
+            case .record:
+                Kernels.affine(pass.value(inputs[0]), pass.value(output), n, a: 1, b: 0, relu: true)
+                ActivationMasks.record(pass.value(output), into: m, n)
+            case .impose:
+                ActivationMasks.impose(pass.value(inputs[0]), m, into: pass.value(output), n)
+            }
+            return
+        }
+        Kernels.affine(pass.value(inputs[0]), pass.value(output), n, a: 1, b: 0, relu: true)
     }
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         guard needsInputGradient[0] else { return }
+        if let masks = pass.workspace.activationMasks, masks.mode == .impose {
+            ActivationMasks.impose(pass.gradientOf(output), masks.buffer(output, perSample: count), into: pass.gradientOf(inputs[0]),
+                                   count * pass.batch, accumulate: !firstWrite[0])
+            return
+        }
         let y = pass.value(output)
         // y > 0 exactly where 1·y + 0 > 0: the mask read off y.
         Kernels.affineBackward(dy: pass.gradientOf(output), x: y, dx: pass.gradientOf(inputs[0]), count * pass.batch,
