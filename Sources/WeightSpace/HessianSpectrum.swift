@@ -156,3 +156,46 @@ public enum HessianSpectrum {
         (0..<n).map { _ in rng.uniformFloat() < 0.5 ? -1 : 1 }
     }
 }
+
+/// What a chapter asks of a Hessian: how many top eigenvalues and how hard to look for them,
+/// Hutchinson's probes and the density's Lanczos runs.
+public struct CurvatureSettings: Codable, Sendable, Equatable, CustomStringConvertible {
+    public var topK: Int
+    public var tolerance: Double
+    public var maxSteps: Int
+    public var probes: Int
+    public var densityRuns: Int
+    public var densitySteps: Int
+
+    public init(topK: Int = 1, tolerance: Double = 1e-3, maxSteps: Int = 40, probes: Int = 20, densityRuns: Int = 2, densitySteps: Int = 20) {
+        (self.topK, self.tolerance, self.maxSteps, self.probes, self.densityRuns, self.densitySteps) =
+            (topK, tolerance, maxSteps, probes, densityRuns, densitySteps)
+    }
+
+    public var description: String {
+        "top \(topK) by Lanczos (tolerance \(tolerance), at most \(maxSteps) products), trace from \(probes) Rademacher probes, "
+            + "density from \(densityRuns) × \(densitySteps) Lanczos steps"
+    }
+}
+
+/// The Hessian's top eigenvalues, trace and density at one point (`HessianSpectrum.measure`).
+public struct CurvatureResult: Codable, Sendable, Equatable {
+    public let top: HessianSpectrum.TopEigenvalues
+    public let trace: HessianSpectrum.Trace
+    public let density: HessianSpectrum.Density
+    /// Products spent in all.
+    public let products: Int
+}
+
+extension HessianSpectrum {
+    /// Top eigenvalues, trace and density of `hessian` with `settings`, every draw from `seed`.
+    public static func measure(_ hessian: HessianOperator, settings: CurvatureSettings, seed: UInt64) -> CurvatureResult {
+        let n = hessian.dimension, before = hessian.gradientCount
+        let top = topEigenvalues(hessian.product, dimension: n, k: settings.topK, tolerance: settings.tolerance,
+                                 maxSteps: settings.maxSteps, seed: RandomGenerator.derive(seed: seed, "top"))
+        let trace = trace(hessian.product, dimension: n, probes: settings.probes, seed: RandomGenerator.derive(seed: seed, "trace"))
+        let density = density(hessian.product, dimension: n, runs: settings.densityRuns, steps: settings.densitySteps,
+                              seed: RandomGenerator.derive(seed: seed, "density"))
+        return CurvatureResult(top: top, trace: trace, density: density, products: (hessian.gradientCount - before) / 2)
+    }
+}

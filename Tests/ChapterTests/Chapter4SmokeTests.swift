@@ -7,11 +7,16 @@ import Testing
     @Test func writesACompleteReportWhoseLinksResolve() throws {
         let runner = ChapterRunner("chapter4")
         let report = try runner.runExpectingCompleteReport(linking: [
-            "rays.png", "rays.svg", "segment.png", "segment.svg", "solutions.csv", "rays.csv", "segment.csv", "sweep.csv", "summary.json",
+            "rays.png", "rays.svg", "segment.png", "segment.svg", "solutions.csv", "rays.csv", "segment.csv", "sweep.csv", "curvature.csv",
+            "hessian-density.png", "hessian-density.csv", "summary.json",
         ])
         #expect(report.contains("| test: n, estimate [95 % interval], p | outcome |") && report.contains("| SGD, 1 B |"))
         // Every claim states its n (one seed at smoke: no test but the rays', paired over 2 rays).
-        #expect(ChapterRunner.claimSection(report).components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        // Six claims of the paper and two of curvature (the Hessian's top eigenvalue and trace).
+        #expect(ChapterRunner.claimSection(report).components(separatedBy: "| n = ").count - 1 == 8, "\(report)")
+        #expect(report.contains("### Curvature") && report.contains("the Hessian's top eigenvalue is lower at SWA"), "\(report)")
+        // One curvature seed at smoke: its SGD and SWA solutions.
+        #expect(try runner.table("curvature.csv").split(separator: "\n").count == 1 + 2)
         // Why not: every swa_lr of the sweep in both tables, each with its tests.
         let whyNot = try #require(ChapterRunner.whyNotSection(report, "SWA's learning rate"), "\(report)")
         for rate in ["0.01", "0.02", "0.05"] { #expect(whyNot.components(separatedBy: "| \(rate) |").count - 1 == 2, "\(whyNot)") }

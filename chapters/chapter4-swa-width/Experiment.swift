@@ -33,12 +33,20 @@ struct SweepResult: Codable {
     let segment: [PointMetrics]
 }
 
-/// What a run measured (its run record): every seed's results, the ray distances and the swa_lr
-/// sweep (nil in records from before it).
+/// The Hessian of one seed's SGD and SWA (largest budget) solutions.
+struct CurvaturePair: Codable {
+    let seed: UInt64
+    let sgd: CurvatureResult
+    let swa: CurvatureResult
+}
+
+/// What a run measured (its run record): every seed's results, the ray distances, the swa_lr
+/// sweep and the curvature (nil in records from before them).
 struct WidthMeasurements: Codable {
     let seeds: [SeedResult]
     let distances: [Double]
     var sweep: [SweepResult]?
+    var curvature: [CurvaturePair]?
 }
 
 /// Trains (or fetches) each seed's SGD run and SWA continuation and measures them; every point
@@ -110,6 +118,25 @@ struct WidthSurvey {
         return SeedResult(seed: seed, sgd: sgdMetrics, swa: swaMetrics, members: plan.budgetTotals.map { $0 - plan.startEpoch + 1 },
                           sgdRays: try probeRays("sgd", from: sgd.parameters), swaRays: try probeRays("swa", from: widest),
                           segment: segment, separation: WeightVector.distance(sgd.parameters, widest))
+    }
+
+    /// The Hessian at `seed`'s SGD and SWA solutions, each with its BN statistics recomputed on the
+    /// probes' BN subset, through the cache.
+    func curvature(_ seed: UInt64) throws -> CurvaturePair {
+        let (sgd, swa) = try solutions(seed)
+        let widest = swa.averages[plan.budgetTotals.last!]!, network = sgd.network
+        let evaluator = Evaluator(network: network), subset = plan.curvatureData(data)
+        func measure(_ name: String, _ recipeKey: String, _ w: [Float]) throws -> CurvatureResult {
+            let identity = "hessian \(name) \(recipeKey) \(plan.curvature) on \(subset.count) images"
+            return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)-\(seed)", identity: identity), identity: identity,
+                                              count: 1, label: "Hessian \(name) seed \(seed)") { _ in
+                let state = evaluator.recalibrateBatchNorm(parameters: w, state: sgd.state, on: plan.ensemble.batchNormData(data))
+                let hessian = HessianOperator(network: network, parameters: w, state: state, data: subset)
+                return HessianSpectrum.measure(hessian, settings: plan.curvature, seed: RandomGenerator.derive(seed: seed, "hessian \(name)"))
+            }[0]
+        }
+        return CurvaturePair(seed: seed, sgd: try measure("sgd", sgd.recipe.cacheKey, sgd.parameters),
+                             swa: try measure("swa", swa.recipe.cacheKey + " at \(plan.budgetTotals.last!)", widest))
     }
 
     /// The sweep's setting `swaLR` on `seed`: the primary rate's from `primary`, every other from its

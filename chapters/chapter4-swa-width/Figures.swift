@@ -51,4 +51,19 @@ struct AveragingFigures {
         loss.text("SGD", at: 1, findings.segmentProfile(\.trainLoss).map(\.mean).max()!, anchor: .left, offset: (3, -4))
         return figure
     }
+
+    /// The Hessian's eigenvalue density (stochastic Lanczos quadrature) at SGD and SWA, first curvature seed.
+    func densityFigure() -> Figure? {
+        guard let pair = findings.curvature.first else { return nil }
+        let figure = Figure(size: .singleColumn(aspect: 0.75))
+        let panel = figure[0, 0]
+        // Densities below a millionth of their peak are drawn at that floor (the log axis has no zero).
+        for (name, result, style) in [("SGD", pair.sgd, Self.sgdStyle), ("SWA", pair.swa, Self.swaStyle)] {
+            let peak = result.density.density.max() ?? 1
+            panel.line(x: result.density.grid, y: result.density.density.map { max($0, peak * 1e-6) }, label: name, style: style)
+        }
+        panel.xAxis = Axis(label: "eigenvalue of the Hessian")
+        panel.yAxis = Axis(label: "density (log scale)", scale: .log)
+        return figure
+    }
 }

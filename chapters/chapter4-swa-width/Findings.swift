@@ -12,6 +12,8 @@ struct Findings {
     let distances: [Double]
     /// The swa_lr sweep (why not): every setting on the sweep's seeds.
     let sweep: [SweepResult]
+    /// The Hessian at both solutions of the curvature seeds (empty in records from before it).
+    let curvature: [CurvaturePair]
 
     var sgdError: MeanStd { MeanStd(seeds.map(\.sgd.testError)) }
     func swaError(_ budget: Int) -> MeanStd { MeanStd(seeds.map { $0.swa[budget].testError }) }
@@ -88,6 +90,16 @@ struct Findings {
         out.append(Verdict(claim: "while SGD's test error on the segment is higher than SWA's (points)",
                            measured: "SGD \(percent(error.sgd)) vs SWA \(percent(error.swa))",
                            evidence: .difference(errorEnds.sgd, errorEnds.swa, paired: true, claim: .greater)))
+        if !curvature.isEmpty {
+            let sgdTop = curvature.map { $0.sgd.top.values[0] }, swaTop = curvature.map { $0.swa.top.values[0] }
+            let sgdTrace = curvature.map(\.sgd.trace.estimate), swaTrace = curvature.map(\.swa.trace.estimate)
+            out.append(Verdict(claim: "SWA's optimum is flatter: the Hessian's top eigenvalue is lower at SWA than at SGD",
+                               measured: "λ_max SWA \(MeanStd(swaTop).formatted(3)) vs SGD \(MeanStd(sgdTop).formatted(3))",
+                               evidence: .difference(swaTop, sgdTop, paired: true, claim: .less)))
+            out.append(Verdict(claim: "SWA's optimum is flatter: the Hessian's trace is lower at SWA than at SGD",
+                               measured: "trace SWA \(MeanStd(swaTrace).formatted(1)) vs SGD \(MeanStd(sgdTrace).formatted(1))",
+                               evidence: .difference(swaTrace, sgdTrace, paired: true, claim: .less)))
+        }
         return out
     }
 }

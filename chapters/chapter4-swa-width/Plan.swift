@@ -29,6 +29,12 @@ struct AveragingPlan {
     let sweepRates: [Double]
     let sweepSeedCount: Int
     let sweepRays: Int
+    /// Curvature (issue 32): the Hessian of the training loss (mean cross-entropy on a fixed
+    /// `curvatureImages`-image training subset, BN in eval mode) at the SGD and the SWA solution of
+    /// the first `curvatureSeedCount` seeds.
+    let curvature: CurvatureSettings
+    let curvatureImages: Int
+    let curvatureSeedCount: Int
 
     init(budget: Budget, model: ModelName, seeds: [UInt64]?, swaLR: Double?, anneal: AnnealShape?) {
         ensemble = EnsemblePlan(budget: budget, model: model, seeds: seeds)
@@ -42,6 +48,11 @@ struct AveragingPlan {
         }
         sweepRates = Array(Set([0.01, 0.02, 0.05, self.swaLR])).sorted()
         (sweepSeedCount, sweepRays) = budget == .full ? (3, 3) : (1, min(rays, 2))
+        switch budget {
+        case .smoke: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 1, densitySteps: 5), 64, 1)
+        case .quick: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(probes: 10, densitySteps: 15), 500, 1)
+        case .full: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(), 500, 3)
+        }
         segment = (0..<segmentPoints).map { -0.5 + 2 * Double($0) / Double(segmentPoints - 1) }
     }
 
@@ -58,6 +69,14 @@ struct AveragingPlan {
     func recipe(base: TrainingRecipe, swaLR rate: Double? = nil) -> WeightAveragingRecipe {
         WeightAveragingRecipe(base: base, startEpoch: startEpoch, epochs: budgetTotals.last! - startEpoch, swaLR: rate ?? swaLR,
                               anneal: anneal)
+    }
+
+    /// The seeds whose solutions' Hessians are measured.
+    var curvatureSeeds: [UInt64] { Array(seeds.prefix(curvatureSeedCount)) }
+
+    /// The fixed training subset the Hessian's loss is taken on.
+    func curvatureData(_ data: TrainingData) -> Dataset {
+        data.train.fixedSubset(count: min(curvatureImages, data.train.count), seed: 31)
     }
 
     /// The seeds the swa_lr sweep runs on.

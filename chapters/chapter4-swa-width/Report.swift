@@ -25,14 +25,17 @@ struct AveragingReport: ChapterReport {
         let figures = AveragingFigures(findings: findings)
         let rays = try folder.write(figures.raysFigure(), name: "rays")
         let segment = try folder.write(figures.segmentFigure(), name: "segment")
+        let density = try figures.densityFigure().map { try folder.write($0, name: "hessian-density") }
         let tables = AveragingData(findings: findings)
         let files = [("test error of every solution (CSV)", try folder.write(tables.solutionsTable(), name: "solutions")),
                      ("every ray point of both solutions (CSV)", try folder.write(tables.raysTable(), name: "rays")),
                      ("every segment point (CSV)", try folder.write(tables.segmentTable(), name: "segment")),
                      ("every point of the swa_lr sweep (CSV)", try folder.write(tables.sweepTable(), name: "sweep")),
+                     ("the Hessian at both solutions: top eigenvalues, trace (CSV)", try folder.write(tables.curvatureTable(), name: "curvature")),
+                     ("the Hessian's eigenvalue densities (CSV)", try folder.write(tables.densityTable(), name: "hessian-density")),
                      ("summaries, widths and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
-        fillResults(&section, rays: rays, segment: segment, files: files)
+        fillResults(&section, rays: rays, segment: segment, density: density, files: files)
         return try write(results: section, to: folder)
     }
 
@@ -103,7 +106,8 @@ struct AveragingReport: ChapterReport {
         ])
     }
 
-    func fillResults(_ doc: inout MarkdownDocument, rays: (png: String, svg: String), segment: (png: String, svg: String), files: [(String, String)]) {
+    func fillResults(_ doc: inout MarkdownDocument, rays: (png: String, svg: String), segment: (png: String, svg: String),
+                     density: (png: String, svg: String)?, files: [(String, String)]) {
         doc.paragraph("Test error (%) at equal and longer budgets (\(spread)):")
         var header = ["SGD, 1 B"], row = [findings.sgdError.formatted(2, scale: 100)]
         for (k, f) in AveragingPlan.budgetFactors.enumerated() {
@@ -129,9 +133,39 @@ struct AveragingReport: ChapterReport {
         doc.vectorLinks(svg: segment.svg)
         let sep = MeanStd(findings.seeds.map(\.separation))
         doc.paragraph("Distance ‖w_SGD − w_SWA‖: \(sep.formatted(2)).")
+        fillCurvature(&doc, density: density)
         fillWhyNot(&doc)
         doc.paragraph("Data behind the figures and tables:")
         for (text, file) in files { doc.fileLink(text, to: file) }
+    }
+
+    /// Curvature: the Hessian at both solutions, beside the rays.
+    func fillCurvature(_ doc: inout MarkdownDocument, density: (png: String, svg: String)?) {
+        guard !findings.curvature.isEmpty else { return }
+        doc.heading("Curvature", level: 3)
+        doc.paragraph("""
+            A second measure of width: the Hessian of the training loss (mean cross-entropy on a fixed \
+            \(min(plan.curvatureImages, data.train.count))-image training subset, BN in eval mode on statistics recomputed as \
+            for every other point, no weight decay) at the SGD and the SWA solution of seed(s) \
+            \(plan.curvatureSeeds.map(String.init).joined(separator: ", ")): \(plan.curvature). Products by central \
+            differences of gradients with every ReLU's mask frozen at the solution (docs/algorithms.md, "Curvature").
+            """)
+        var rows: [[String]] = []
+        for pair in findings.curvature {
+            for (name, r) in [("SGD", pair.sgd), ("SWA", pair.swa)] {
+                rows.append(["\(pair.seed)", name, r.top.values.map { String(format: "%.3f", $0) }.joined(separator: ", "),
+                             "\(r.top.steps)\(r.top.converged ? "" : " (not converged)")",
+                             String(format: "%.1f ± %.1f", r.trace.estimate, r.trace.standardError), "\(r.products)"])
+            }
+        }
+        doc.table(header: ["seed", "solution", "top eigenvalue(s)", "Lanczos products", "trace ± standard error", "products in all"], rows: rows)
+        if let density {
+            doc.figure(density.png, caption: """
+                The Hessian's eigenvalue density at the SGD and the SWA solution of seed \(findings.curvature[0].seed) \
+                (stochastic Lanczos quadrature, Gaussian smoothing; log scale).
+                """)
+            doc.vectorLinks(svg: density.svg)
+        }
     }
 
     /// Why not: the claims at SWA's rate, swept. The primary verdicts stay those at swa_lr = \(plan.swaLR).

@@ -59,6 +59,31 @@ struct AveragingData {
         return table
     }
 
+    /// Per curvature seed and solution: the top eigenvalues, the trace and the work spent.
+    func curvatureTable() -> CSVTable {
+        var table = CSVTable(header: ["seed", "solution", "top_eigenvalues", "lanczos_products", "lanczos_change", "converged",
+                                      "trace", "trace_standard_error", "probes", "products"])
+        for pair in findings.curvature {
+            for (name, r) in [("sgd", pair.sgd), ("swa", pair.swa)] {
+                table.append(["\(pair.seed)", name, r.top.values.map(CSVTable.format).joined(separator: " "), "\(r.top.steps)",
+                              CSVTable.format(r.top.change), "\(r.top.converged)", CSVTable.format(r.trace.estimate),
+                              CSVTable.format(r.trace.standardError), "\(r.trace.samples.count)", "\(r.products)"])
+            }
+        }
+        return table
+    }
+
+    /// Every density: seed, solution, eigenvalue, density.
+    func densityTable() -> CSVTable {
+        var table = CSVTable(header: ["seed", "solution", "eigenvalue", "density"])
+        for pair in findings.curvature {
+            for (name, r) in [("sgd", pair.sgd), ("swa", pair.swa)] {
+                for (x, y) in zip(r.density.grid, r.density.density) { table.append(["\(pair.seed)", name, CSVTable.format(x), CSVTable.format(y)]) }
+            }
+        }
+        return table
+    }
+
     struct Summary: Encodable {
         let budget: String, budgetEpochs: Int, swaStartEpoch: Int, budgetTotals: [Int], swaLR: Double
         let sgdTestError: [Double], swaTestError: [[Double]]

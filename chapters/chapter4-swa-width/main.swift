@@ -59,12 +59,15 @@ struct Chapter4: Chapter {
         let sweep = try zip(plan.sweepSeeds, seeds).flatMap { seed, primary in
             try plan.sweepRates.map { try survey.sweep(seed, swaLR: $0, distances: distances, primary: primary) }
         }
-        return WidthMeasurements(seeds: seeds, distances: distances, sweep: sweep)
+        // Curvature: the Hessian's top eigenvalue, trace and density at both solutions, a second measure of width.
+        let curvature = try plan.curvatureSeeds.map { try survey.curvature($0) }
+        return WidthMeasurements(seeds: seeds, distances: distances, sweep: sweep, curvature: curvature)
     }
 
     // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
     func report(_ plan: AveragingPlan, measured: WidthMeasurements, data: TrainingData, run: ChapterRun) -> AveragingReport {
-        let findings = Findings(plan: plan, seeds: measured.seeds, distances: measured.distances, sweep: measured.sweep ?? [])
+        let findings = Findings(plan: plan, seeds: measured.seeds, distances: measured.distances, sweep: measured.sweep ?? [],
+                                curvature: measured.curvature ?? [])
         return AveragingReport(findings: findings, data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
