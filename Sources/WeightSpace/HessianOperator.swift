@@ -50,6 +50,16 @@ public final class HessianOperator {
         self.init(parameters: parameters, relativeStep: relativeStep, difference: loss.gradientDifference)
     }
 
+    /// The same at a point whose BN statistics are first recomputed on `batchNorm` (as every curve,
+    /// ray and average is measured: `Evaluator.recalibrateBatchNorm`).
+    public convenience init(network: Network, parameters: [Float], recalibratingOn batchNorm: Dataset, data: Dataset,
+                            batchSize: Int = 250, relativeStep: Double = 1e-3) {
+        let evaluator = Evaluator(network: network)
+        let state = evaluator.recalibrateBatchNorm(parameters: parameters, state: [Float](repeating: 0, count: network.layout.stateCount),
+                                                   on: batchNorm)
+        self.init(network: network, parameters: parameters, state: state, data: data, batchSize: batchSize, relativeStep: relativeStep)
+    }
+
     public var dimension: Int { parameters.count }
 
     /// H v by the central difference of gradients along `v`'s direction.

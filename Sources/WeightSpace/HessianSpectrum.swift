@@ -173,8 +173,8 @@ public struct CurvatureSettings: Codable, Sendable, Equatable, CustomStringConve
     }
 
     public var description: String {
-        "top \(topK) by Lanczos (tolerance \(tolerance), at most \(maxSteps) products), trace from \(probes) Rademacher probes, "
-            + "density from \(densityRuns) × \(densitySteps) Lanczos steps"
+        "top \(topK) by Lanczos (tolerance \(tolerance), at most \(maxSteps) products), trace from \(probes) Rademacher probes"
+            + (densityRuns == 0 ? "" : ", density from \(densityRuns) × \(densitySteps) Lanczos steps")
     }
 }
 
@@ -182,7 +182,8 @@ public struct CurvatureSettings: Codable, Sendable, Equatable, CustomStringConve
 public struct CurvatureResult: Codable, Sendable, Equatable {
     public let top: HessianSpectrum.TopEigenvalues
     public let trace: HessianSpectrum.Trace
-    public let density: HessianSpectrum.Density
+    /// Nil when the settings ask for no density runs.
+    public let density: HessianSpectrum.Density?
     /// Products spent in all.
     public let products: Int
 }
@@ -194,8 +195,9 @@ extension HessianSpectrum {
         let top = topEigenvalues(hessian.product, dimension: n, k: settings.topK, tolerance: settings.tolerance,
                                  maxSteps: settings.maxSteps, seed: RandomGenerator.derive(seed: seed, "top"))
         let trace = trace(hessian.product, dimension: n, probes: settings.probes, seed: RandomGenerator.derive(seed: seed, "trace"))
-        let density = density(hessian.product, dimension: n, runs: settings.densityRuns, steps: settings.densitySteps,
-                              seed: RandomGenerator.derive(seed: seed, "density"))
+        let density = settings.densityRuns == 0 ? nil
+            : density(hessian.product, dimension: n, runs: settings.densityRuns, steps: settings.densitySteps,
+                      seed: RandomGenerator.derive(seed: seed, "density"))
         return CurvatureResult(top: top, trace: trace, density: density, products: (hessian.gradientCount - before) / 2)
     }
 }

@@ -6,10 +6,13 @@ import Testing
 
     @Test func writesACompleteReportWhoseLinksResolve() throws {
         let runner = ChapterRunner("chapter2")
-        let report = try runner.runExpectingCompleteReport(linking: ["curves.png", "curves.svg", "curves.csv"])
+        let report = try runner.runExpectingCompleteReport(linking: ["curves.png", "curves.svg", "curves.csv", "curvature.png", "curvature.csv"])
         // The table has a row per path and the claims were computed.
         for row in ["| Endpoints |", "| Segment |", "| Bezier |", "| PolyChain |"] { #expect(report.contains(row)) }
         #expect(report.contains("| outcome |") && ChapterRunner.claimSection(report).components(separatedBy: "| n = ").count - 1 == 6, "\(report)")
+        // Curvature along the paths: the endpoints and t = 0.5 of the segment and the Bezier curve (one pair at smoke).
+        #expect(report.contains("### Curvature along the paths") && report.contains("| Bezier | "), "\(report)")
+        #expect(try runner.table("curvature.csv").split(separator: "\n").count == 1 + 2 * 3)
         // Why not: Bezier against PolyChain at the configured (1 epoch at smoke) and at twice the curve budget.
         let whyNot = try #require(ChapterRunner.whyNotSection(report, "the curves' training budget"), "\(report)")
         #expect(whyNot.contains("| 1 | ") && whyNot.contains("| 2 | "), "\(whyNot)")

@@ -10,6 +10,9 @@ import Testing
             "schedules.png", "schedules.svg", "density.png", "density.svg", "runs.csv", "curves.csv", "summary.json",
         ])
         #expect(report.contains("| Knee (50 %) |") && report.contains("Spearman ρ") && report.contains("(Spearman, exact) |"), "\(report)")
+        // Curvature: the Hessian's trends and its rank correlations with test accuracy, as claims.
+        #expect(report.contains("| the Hessian's top eigenvalue falls as the explore fraction grows |")
+                && report.contains("| networks with a smaller Hessian trace test better"), "\(report)")
         // Why not: the trends against the seeds' spread and the measurement's own (2 subsets, 2 orders at smoke).
         let whyNot = try #require(ChapterRunner.whyNotSection(report, "the trend against its noise"), "\(report)")
         #expect(whyNot.contains("| Keskar sharpness |") && whyNot.contains("(n = 3)") && whyNot.contains("| test accuracy (points) |"), "\(whyNot)")

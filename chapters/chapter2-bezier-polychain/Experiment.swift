@@ -4,6 +4,7 @@ import Foundation
 import Networks
 import Plotting
 import Reporting
+import Tensor
 import Training
 import WeightSpace
 
@@ -14,6 +15,8 @@ struct PairResult: Codable {
     let segment: CurveEvaluation
     let bezier: CurveEvaluation
     let polychain: CurveEvaluation
+    /// The Hessian's top eigenvalue along the Bezier curve and the segment (nil in records from before it).
+    var curvature: PathCurvature?
     /// Why not: both curves trained `Chapter2Report.longerCurveFactor` times as long (nil in records from before it).
     var longerBezier: CurveEvaluation?
     var longerPolychain: CurveEvaluation?
@@ -26,6 +29,19 @@ struct PairResult: Codable {
     func endpoints(_ series: KeyPath<CurvePoint, Double>) -> [Double] {
         [segment.points.first![keyPath: series], segment.points.last![keyPath: series]]
     }
+}
+
+/// The Hessian's top eigenvalue at t = 0 and 1 (the endpoints) and at `ts` inside the Bezier curve
+/// and the segment.
+struct PathCurvature: Codable {
+    let ts: [Double]
+    let start: HessianSpectrum.TopEigenvalues
+    let end: HessianSpectrum.TopEigenvalues
+    let bezier: [HessianSpectrum.TopEigenvalues]
+    let segment: [HessianSpectrum.TopEigenvalues]
+
+    /// λ_max along a path at 0, ts…, 1.
+    func profile(_ inside: [HessianSpectrum.TopEigenvalues]) -> [Double] { [start.values[0]] + inside.map { $0.values[0] } + [end.values[0]] }
 }
 
 /// The experiment of one pair of seeds: train (or fetch) the endpoints and the two curves, then
@@ -44,9 +60,10 @@ struct Experiment {
         let ts = plan.evaluationGrid
         let segment = evaluator.evaluateCurve(Curve.segment, bendVector: a.parameters + b.parameters, state: a.state,
                                               at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "segment")
-        var curves: [CurveKind: CurveEvaluation] = [:], longer: [CurveKind: CurveEvaluation] = [:]
+        var curves: [CurveKind: CurveEvaluation] = [:], longer: [CurveKind: CurveEvaluation] = [:], trainedCurves: [CurveKind: TrainedCurve] = [:]
         for kind in CurvePlan.trainedKinds {
             let trained = try cache.trainedCurve(plan.curveRecipe(kind, a.recipe, b.recipe), start: a, end: b, data: data)
+            trainedCurves[kind] = trained
             curves[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: kind.rawValue)
         }
@@ -57,6 +74,30 @@ struct Experiment {
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "\(kind.rawValue), longer")
         }
         return PairResult(seedPair: SeedPair(seeds), segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!,
-                          longerBezier: longer[.bezier], longerPolychain: longer[.polychain])
+                          curvature: try curvature(a, b, trainedCurves[.bezier]!), longerBezier: longer[.bezier], longerPolychain: longer[.polychain])
+    }
+
+    /// The Hessian's top eigenvalue at the pair's endpoints and inside its Bezier curve and segment, through the cache.
+    func curvature(_ a: TrainedNetwork, _ b: TrainedNetwork, _ bezier: TrainedCurve) throws -> PathCurvature {
+        let subset = plan.curvatureData(data), bn = plan.evaluationData(data).batchNorm, p = a.parameters.count
+        func top(_ name: String, _ identity: String, _ theta: [Float]) throws -> HessianSpectrum.TopEigenvalues {
+            let full = "hessian top \(identity) \(plan.curvature) on \(subset.count) images, BN on \(bn.count)"
+            return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)", identity: full), identity: full, count: 1,
+                                              label: "Hessian \(name)") { _ in
+                let hessian = HessianOperator(network: a.network, parameters: theta, recalibratingOn: bn, data: subset)
+                return HessianSpectrum.topEigenvalues(hessian.product, dimension: p, k: plan.curvature.topK, tolerance: plan.curvature.tolerance,
+                                                      maxSteps: plan.curvature.maxSteps, seed: RandomGenerator.derive(seed: a.recipe.seed, "hessian"))
+            }[0]
+        }
+        let segmentBends = a.parameters + b.parameters
+        return PathCurvature(
+            ts: plan.curvatureTs, start: try top("start", a.recipe.cacheKey, a.parameters), end: try top("end", b.recipe.cacheKey, b.parameters),
+            bezier: try plan.curvatureTs.map { t in
+                try top("bezier-\(t)", "\(bezier.recipe.cacheKey) at \(t)", bezier.recipe.curve.point(at: t, bendVector: bezier.bendVector, parameterCount: p))
+            },
+            segment: try plan.curvatureTs.map { t in
+                try top("segment-\(t)", "segment \(a.recipe.cacheKey) \(b.recipe.cacheKey) at \(t)",
+                        Curve.segment.point(at: t, bendVector: segmentBends, parameterCount: p))
+            })
     }
 }

@@ -33,4 +33,26 @@ extension Chapter2Report {
         for panel in [loss, error] { panel.xAxis = Axis(label: "t", limits: 0...1) }
         return figure
     }
+
+    /// The Hessian's top eigenvalue along t for the segment and the Bezier curve (mean ± std over pairs).
+    func curvatureFigure() -> Figure? {
+        let curvature = pairs.compactMap(\.curvature)
+        guard curvature.count == pairs.count, let first = curvature.first else { return nil }
+        let figure = Figure(size: .singleColumn(aspect: 0.75))
+        let panel = figure[0, 0], ts = [0] + first.ts + [1]
+        for (index, name, inside) in [(0, "Segment", \PathCurvature.segment), (1, "Bezier", \PathCurvature.bezier)] {
+            var style = LineStyle.automatic(index)
+            style.dash = index == 0 ? .dashed : .solid
+            let values = curvature.map { $0.profile($0[keyPath: inside]) }
+            let stats = ts.indices.map { k in MeanStd(values.map { $0[k] }) }
+            if curvature.count > 1 {
+                panel.meanAndSpread(x: ts, mean: stats.map(\.mean), std: stats.map(\.std), label: name, style: style)
+            } else {
+                panel.line(x: ts, y: stats.map(\.mean), label: name, style: style)
+            }
+        }
+        panel.xAxis = Axis(label: "t", limits: 0...1)
+        panel.yAxis = Axis(label: "top Hessian eigenvalue")
+        return figure
+    }
 }

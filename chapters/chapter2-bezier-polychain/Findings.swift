@@ -114,3 +114,17 @@ extension Chapter2Report {
         return out
     }
 }
+
+extension Chapter2Report {
+    /// Is the middle of a path flatter or sharper than its ends? Per path, λ_max at t = 0.5 minus the
+    /// mean of the endpoints' (paired over pairs; tested for "sharper", reported both ways).
+    var middleAgainstEnds: [(path: String, middle: MeanStd, ends: MeanStd, test: Evidence)] {
+        let curvature = pairs.compactMap(\.curvature)
+        guard curvature.count == pairs.count, let k = curvature.first?.ts.firstIndex(of: 0.5) else { return [] }
+        let ends = curvature.map { ($0.start.values[0] + $0.end.values[0]) / 2 }
+        return [("Segment", \PathCurvature.segment), ("Bezier", \PathCurvature.bezier)].map { name, inside in
+            let middle = curvature.map { $0[keyPath: inside][k].values[0] }
+            return (name, MeanStd(middle), MeanStd(ends), Evidence.difference(middle, ends, paired: true, claim: .greater))
+        }
+    }
+}

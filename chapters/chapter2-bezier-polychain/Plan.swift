@@ -1,3 +1,4 @@
+import Datasets
 import Experiments
 import Training
 import WeightSpace
@@ -12,6 +13,17 @@ extension CurvePlan {
     /// The points t at which the segment and both curves are evaluated: `points` evenly spaced
     /// from 0 to 1.
     var evaluationGrid: [Double] { CurveEvaluation.grid(points: points) }
+
+    /// Curvature (issue 32): the Hessian's top eigenvalue at the endpoints and at these t inside the
+    /// Bezier curve and the segment, on a fixed training subset (BN recomputed as for every point).
+    var curvatureTs: [Double] { budget == .smoke ? [0.5] : [0.25, 0.5, 0.75] }
+    var curvatureImages: Int { budget == .smoke ? 64 : 500 }
+    var curvature: CurvatureSettings { CurvatureSettings(maxSteps: budget == .smoke ? 10 : 30) }
+
+    /// The fixed training subset the Hessian's loss is taken on.
+    func curvatureData(_ data: TrainingData) -> Dataset {
+        data.train.fixedSubset(count: min(curvatureImages, data.train.count), seed: 31)
+    }
 
     /// Why not (issue 29): the curves trained this many times as many epochs.
     static let longerCurveFactor = 2

@@ -25,8 +25,9 @@ struct Chapter2Report: ChapterReport {
         let figure = try folder.write(curvesFigure(), name: "curves")
         let csv = try folder.write(pointsTable(), name: "curves")
         let json = try folder.write(json: summaryJSON(), name: "summary")
+        let curvature = try curvatureFigure().map { (figure: try folder.write($0, name: "curvature"), csv: try folder.write(curvatureTable(), name: "curvature")) }
         var section = MarkdownDocument()
-        fillResults(&section, figure: figure.png, svg: figure.svg, csv: csv, json: json)
+        fillResults(&section, figure: figure.png, svg: figure.svg, csv: csv, json: json, curvature: curvature)
         return try write(results: section, to: folder)
     }
 
@@ -73,7 +74,8 @@ struct Chapter2Report: ChapterReport {
         ])
     }
 
-    func fillResults(_ doc: inout MarkdownDocument, figure: String, svg: String, csv: String, json: String) {
+    func fillResults(_ doc: inout MarkdownDocument, figure: String, svg: String, csv: String, json: String,
+                     curvature: (figure: (png: String, svg: String), csv: String)? = nil) {
         let caption = pairs.count > 1
             ? "Train loss (log scale) and test error along t, mean ± std over \(pairs.count) endpoint pairs."
             : "Train loss (log scale) and test error along t for one endpoint pair."
@@ -100,10 +102,33 @@ struct Chapter2Report: ChapterReport {
             summaryRows.append([name, "train loss"] + [l.start, l.end, l.min, l.max, l.mean, l.integral].map { String(format: "%.4f", $0) })
         }
         doc.table(header: ["path", "series", "start", "end", "min", "max", "avg", "int"], rows: summaryRows)
+        if let curvature { fillCurvature(&doc, figure: curvature.figure) }
         fillWhyNot(&doc)
         doc.paragraph("Data behind the figure and tables:")
+        if let curvature { doc.fileLink("the Hessian's top eigenvalue at every point (CSV)", to: curvature.csv) }
         doc.fileLink("every evaluated point (CSV)", to: csv)
         doc.fileLink("summaries (JSON)", to: json)
+    }
+
+    /// Curvature along the paths: is a low-loss curve's middle flatter or sharper than its ends?
+    func fillCurvature(_ doc: inout MarkdownDocument, figure: (png: String, svg: String)) {
+        doc.heading("Curvature along the paths", level: 3)
+        doc.paragraph("""
+            The Hessian of the training loss (mean cross-entropy on a fixed \(min(plan.curvatureImages, data.train.count))-image \
+            training subset, BN recomputed as for every point and in eval mode, no weight decay) at the endpoints and at t = \
+            \(plan.curvatureTs.map { $0.formatted() }.joined(separator: ", ")) of the segment and the Bezier curve: its top \
+            eigenvalue by Lanczos (tolerance \(plan.curvature.tolerance), at most \(plan.curvature.maxSteps) products), products \
+            by central differences of gradients with every ReLU's mask frozen at the point (docs/algorithms.md, "Curvature").
+            """)
+        doc.figure(figure.png, caption: "The Hessian's top eigenvalue along t, \(pairs.count > 1 ? "mean ± std over \(pairs.count) pairs" : "one pair"); t = 0 and 1 are the endpoints.")
+        doc.vectorLinks(svg: figure.svg)
+        let rows = middleAgainstEnds.map { r in
+            [r.path, r.middle.formatted(3), r.ends.formatted(3), Verdict.statistics(of: r.test)]
+        }
+        if !rows.isEmpty {
+            doc.paragraph("At the middle (t = 0.5) against the endpoints' mean, paired over pairs; the test asks whether the middle is sharper (its p) and its \"against\" p whether it is flatter:")
+            doc.table(header: ["path", "λ_max at t = 0.5", "λ_max at the endpoints (mean)", "middle − ends: test"], rows: rows)
+        }
     }
 
     /// Why not: Bezier against PolyChain with the curves trained longer.

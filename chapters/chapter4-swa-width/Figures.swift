@@ -59,8 +59,9 @@ struct AveragingFigures {
         let panel = figure[0, 0]
         // Densities below a millionth of their peak are drawn at that floor (the log axis has no zero).
         for (name, result, style) in [("SGD", pair.sgd, Self.sgdStyle), ("SWA", pair.swa, Self.swaStyle)] {
-            let peak = result.density.density.max() ?? 1
-            panel.line(x: result.density.grid, y: result.density.density.map { max($0, peak * 1e-6) }, label: name, style: style)
+            guard let density = result.density else { continue }
+            let peak = density.density.max() ?? 1
+            panel.line(x: density.grid, y: density.density.map { max($0, peak * 1e-6) }, label: name, style: style)
         }
         panel.xAxis = Axis(label: "eigenvalue of the Hessian")
         panel.yAxis = Axis(label: "density (log scale)", scale: .log)

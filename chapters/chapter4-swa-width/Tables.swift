@@ -78,7 +78,7 @@ struct AveragingData {
         var table = CSVTable(header: ["seed", "solution", "eigenvalue", "density"])
         for pair in findings.curvature {
             for (name, r) in [("sgd", pair.sgd), ("swa", pair.swa)] {
-                for (x, y) in zip(r.density.grid, r.density.density) { table.append(["\(pair.seed)", name, CSVTable.format(x), CSVTable.format(y)]) }
+                for (x, y) in zip(r.density?.grid ?? [], r.density?.density ?? []) { table.append(["\(pair.seed)", name, CSVTable.format(x), CSVTable.format(y)]) }
             }
         }
         return table

@@ -15,6 +15,8 @@ struct RunResult: Codable {
     /// Per-epoch test error on the curve subset, as the run recorded it.
     let history: [EpochRecord]
     let sharpness: SharpnessResult?
+    /// The Hessian's top eigenvalue and trace (density runs of the curvature seeds; nil otherwise and in older records).
+    var curvature: CurvatureResult?
 }
 
 /// The sharpness of one network measured again: on other fixed training subsets (the ascent's
@@ -52,7 +54,8 @@ struct KneeSurvey {
             evaluator.evaluate(parameters: trained.parameters, state: trained.state, on: data.test).accuracy
         }[0]
         let measured = spec.sharpness ? try sharpness(trained, name: name, subset: 29, order: RandomGenerator.derive(seed: seed, "sharpness")) : nil
-        return RunResult(name: name, recipe: recipe, accuracy: accuracy, history: trained.history, sharpness: measured)
+        let curvature = spec.sharpness && plan.curvatureSeeds.contains(seed) ? try hessian(trained, name: name) : nil
+        return RunResult(name: name, recipe: recipe, accuracy: accuracy, history: trained.history, sharpness: measured, curvature: curvature)
     }
 
     /// Keskar sharpness of `trained` with L0 and L1 on the fixed training subset drawn with `subset`
@@ -67,6 +70,17 @@ struct KneeSurvey {
             KeskarSharpness.measure(network: trained.network, parameters: trained.parameters, state: trained.state, ascent: data.train,
                                     evaluation: data.train.fixedSubset(count: min(plan.sharpnessImages, data.train.count), seed: subset),
                                     options: plan.sharpness, seed: order, label: "sharpness \(name) seed \(seed)\(variant)")
+        }[0]
+    }
+
+    /// The Hessian of `trained`'s training loss on the curvature subset (its own BN statistics, eval mode), through the cache.
+    func hessian(_ trained: TrainedNetwork, name: String) throws -> CurvatureResult {
+        let recipe = trained.recipe, subset = data.train.fixedSubset(count: min(plan.curvatureImages, data.train.count), seed: 31)
+        let identity = "hessian \(recipe.cacheKey) \(plan.curvature) on \(subset.count) images"
+        return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(recipe.seed)", identity: identity), identity: identity,
+                                          count: 1, label: "Hessian \(name) seed \(recipe.seed)") { _ in
+            let hessian = HessianOperator(network: trained.network, parameters: trained.parameters, state: trained.state, data: subset)
+            return HessianSpectrum.measure(hessian, settings: plan.curvature, seed: RandomGenerator.derive(seed: recipe.seed, "hessian"))
         }[0]
     }
 

@@ -58,6 +58,7 @@ struct KneeFindings {
         }
         out.append(trend("sharpness falls as the explore fraction grows", sharpnessCorrelation, densityPoints.map(\.sharpness), .less))
         out.append(trend("test accuracy rises as the explore fraction grows", accuracyCorrelation, densityPoints.map(\.accuracy), .greater))
+        out += curvatureVerdicts
         return out
     }
 }
@@ -94,5 +95,35 @@ extension KneeFindings {
         let accuracy = TrendAgainstNoise(trend: trend { 100 * $0.accuracy }, seedSpread: MeanStd(density[f].map { 100 * $0.accuracy }),
                                          subsetSpread: nil, orderSpread: nil)
         return (sharpness, accuracy)
+    }
+}
+
+extension KneeFindings {
+    /// Every density run with a Hessian: (fraction, top eigenvalue, trace, test accuracy).
+    var curvaturePoints: [(fraction: Double, top: Double, trace: Double, accuracy: Double)] {
+        zip(plan.fractions, density).flatMap { f, runs in
+            runs.compactMap { r in r.curvature.map { (f, $0.top.values[0], $0.trace.estimate, r.accuracy) } }
+        }
+    }
+
+    /// Wide minima in the Hessian's terms: its top eigenvalue and trace fall as the explore fraction
+    /// grows, and the flatter networks test better (Spearman's ρ, permutation tests as the trends above).
+    var curvatureVerdicts: [Verdict] {
+        let points = curvaturePoints
+        guard points.count >= 3 else { return [] }
+        func verdict(_ claim: String, _ x: [Double], _ y: [Double], _ direction: Alternative) -> Verdict {
+            let r = RankCorrelation.spearman(x, y)
+            let measured = (r.map { String(format: "Spearman ρ = %+.3f", $0) } ?? "ρ undefined (a constant series)") + " over \(points.count) runs"
+            var generator = RandomGenerator(seed: Self.permutationSeed)
+            guard let evidence = Evidence.trend(x, y, claim: direction, draws: Self.permutationDraws, generator: &generator) else {
+                return Verdict(claim: claim, undecidable: measured)
+            }
+            return Verdict(claim: claim, measured: measured, evidence: evidence)
+        }
+        let f = points.map(\.fraction), top = points.map(\.top), trace = points.map(\.trace), accuracy = points.map(\.accuracy)
+        return [verdict("the Hessian's top eigenvalue falls as the explore fraction grows", f, top, .less),
+                verdict("the Hessian's trace falls as the explore fraction grows", f, trace, .less),
+                verdict("networks with a smaller top eigenvalue test better (ρ of λ_max with test accuracy)", top, accuracy, .less),
+                verdict("networks with a smaller Hessian trace test better (ρ of the trace with test accuracy)", trace, accuracy, .less)]
     }
 }

@@ -27,6 +27,12 @@ struct KneePlan {
     /// seed's network at the middle explore fraction, `noiseRepeats` times on other training
     /// subsets and as many times with other ascent orders.
     let noiseRepeats: Int
+    /// Curvature (issue 32): the Hessian's top eigenvalue and trace (no density) of the density
+    /// runs of the first `curvatureSeedCount` seeds at every fraction, on a fixed
+    /// `curvatureImages`-image training subset with BN in eval mode.
+    let curvature: CurvatureSettings
+    let curvatureImages: Int
+    let curvatureSeedCount: Int
     /// The peak (and initial) rate every schedule shares.
     let peak = 0.05
     /// The comparison's schedules; linear decay is the Knee schedule with no explore phase.
@@ -52,6 +58,11 @@ struct KneePlan {
             // 1 000 ascent steps. The 40 runs and 16 measurements of three and four seeds took 29 minutes.
             (budgetEpochs, trainLimit, testLimit, curveTestImages, sharpnessImages, steps) = (10, 5_000, nil, 2_000, 2_000, 1_000)
             (comparison, density, fractions, noiseRepeats) = ([1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6], [0, 0.15, 0.3, 0.5], 3)
+        }
+        switch budget {
+        case .smoke: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 0), 64, 2)
+        case .quick: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 0), 500, 2)
+        case .full: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 0), 500, 3)
         }
         comparisonSeeds = seeds ?? comparison
         densitySeeds = seeds ?? density
@@ -101,6 +112,9 @@ struct KneePlan {
         }
         return jobs
     }
+
+    /// The density seeds whose networks' Hessians are measured.
+    var curvatureSeeds: [UInt64] { Array(densitySeeds.prefix(curvatureSeedCount)) }
 
     /// The explore fraction and network the sharpness noise is measured at.
     var noiseFraction: Double { fractions[fractions.count / 2] }

@@ -107,10 +107,24 @@ struct KneeReport: ChapterReport {
             """)
         doc.vectorLinks(svg: schedules.svg)
         doc.paragraph("Density experiment (\(plan.densitySeeds.count) seeds per fraction; mean ± std):")
-        doc.table(header: ["explore", "sharpness", "L0", "L1", "test accuracy (%)"], rows: zip(plan.fractions, findings.density).map { f, runs in
-            ["\(Int((100 * f).rounded())) %", MeanStd(runs.map { $0.sharpness!.sharpness }).formatted(3), MeanStd(runs.map { $0.sharpness!.l0 }).formatted(4),
-             MeanStd(runs.map { $0.sharpness!.l1 }).formatted(4), MeanStd(runs.map(\.accuracy)).formatted(2, scale: 100)]
+        doc.table(header: ["explore", "sharpness", "L0", "L1", "test accuracy (%)", "Hessian λ_max", "Hessian trace"],
+                  rows: zip(plan.fractions, findings.density).map { f, runs in
+            let curvature = runs.compactMap(\.curvature)
+            return ["\(Int((100 * f).rounded())) %", MeanStd(runs.map { $0.sharpness!.sharpness }).formatted(3), MeanStd(runs.map { $0.sharpness!.l0 }).formatted(4),
+                    MeanStd(runs.map { $0.sharpness!.l1 }).formatted(4), MeanStd(runs.map(\.accuracy)).formatted(2, scale: 100),
+                    curvature.isEmpty ? "—" : MeanStd(curvature.map { $0.top.values[0] }).formatted(3),
+                    curvature.isEmpty ? "—" : MeanStd(curvature.map(\.trace.estimate)).formatted(1)]
         })
+        if !findings.curvaturePoints.isEmpty {
+            doc.paragraph("""
+                The Hessian columns: the training loss's Hessian (mean cross-entropy on a fixed \
+                \(min(plan.curvatureImages, data.train.count))-image training subset, BN in eval mode on the network's own \
+                statistics, no weight decay) of the density runs of seed(s) \(plan.curvatureSeeds.map(String.init).joined(separator: ", ")) \
+                (\(findings.curvaturePoints.count) networks): \(plan.curvature); products by central differences of gradients with \
+                every ReLU's mask frozen at the network (docs/algorithms.md, "Curvature"). Their trends and their rank \
+                correlations with test accuracy are the last four claims above.
+                """)
+        }
         doc.figure(density.png, caption: """
             Keskar sharpness (left) and test accuracy (right) of every density run against its explore \
             fraction; the line joins the means over seeds.

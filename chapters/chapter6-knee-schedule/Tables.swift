@@ -12,12 +12,14 @@ struct KneeData {
     }
 
     func runsTable() -> CSVTable {
-        var table = CSVTable(header: ["experiment", "schedule", "explore_fraction", "epochs", "seed", "test_accuracy", "sharpness", "l0", "l1", "l1_step"])
+        var table = CSVTable(header: ["experiment", "schedule", "explore_fraction", "epochs", "seed", "test_accuracy", "sharpness", "l0", "l1", "l1_step",
+                                      "hessian_top_eigenvalue", "hessian_trace", "hessian_trace_standard_error"])
         for (experiment, r) in allRuns {
             let s = r.sharpness
             table.append([experiment, r.name, r.recipe.exploreFraction.map(CSVTable.format) ?? "", "\(r.recipe.epochs)", "\(r.recipe.seed)", CSVTable.format(r.accuracy),
                           s.map { CSVTable.format($0.sharpness) } ?? "", s.map { CSVTable.format($0.l0) } ?? "", s.map { CSVTable.format($0.l1) } ?? "",
-                          s.map { "\($0.step)" } ?? ""])
+                          s.map { "\($0.step)" } ?? "", r.curvature.map { CSVTable.format($0.top.values[0]) } ?? "",
+                          r.curvature.map { CSVTable.format($0.trace.estimate) } ?? "", r.curvature.map { CSVTable.format($0.trace.standardError) } ?? ""])
         }
         return table
     }
