@@ -102,23 +102,22 @@ struct BenchReportWriter {
         }
         doc.paragraph("Issue 17's targets: the engine trains `mlp` at least 2× as fast as PyTorch, `tinyten` and `preresnet20` at "
                       + "least 1.5× (median of the interleaved rounds, wall clock, same batch, threads and optimizer). Decided on this run:")
-        doc.verdicts(report.networks.compactMap { n -> Verdict? in
-            guard let p = n.pytorch, let target = Self.targets[n.model] else { return nil }
-            let r = p.trainRatio
-            return Verdict(claim: String(format: "`%@` trains ≥ %.1f× PyTorch", n.model, target),
-                           measured: r.formatted() + "×", held: r.median >= target,
-                           beyondSpread: r.min >= target || r.max < target, spreadOf: "rounds")
-        })
+        doc.verdicts(ratioVerdicts(Self.targets, \.trainRatio, verb: "trains"))
         doc.paragraph("Issue 34's targets: the engine's evaluation (the inference path) at least 1.8× PyTorch's eval-mode forward "
                       + "under `torch.inference_mode` on `tinyten` and `preresnet20` (median of the interleaved rounds, wall clock). "
                       + "Decided on this run:")
-        doc.verdicts(report.networks.compactMap { n -> Verdict? in
-            guard let p = n.pytorch, let target = Self.evaluationTargets[n.model] else { return nil }
-            let r = p.evalRatio
-            return Verdict(claim: String(format: "`%@` evaluates ≥ %.1f× PyTorch", n.model, target),
+        doc.verdicts(ratioVerdicts(Self.evaluationTargets, \.evalRatio, verb: "evaluates"))
+    }
+
+    /// "`model` <verb> ≥ target× PyTorch", decided on the median of the rounds' ratios.
+    private func ratioVerdicts(_ targets: [String: Double], _ ratio: KeyPath<PyTorchComparison, Spread>, verb: String) -> [Verdict] {
+        report.networks.compactMap { n -> Verdict? in
+            guard let p = n.pytorch, let target = targets[n.model] else { return nil }
+            let r = p[keyPath: ratio]
+            return Verdict(claim: String(format: "`%@` %@ ≥ %.1f× PyTorch", n.model, verb, target),
                            measured: r.formatted() + "×", held: r.median >= target,
                            beyondSpread: r.min >= target || r.max < target, spreadOf: "rounds")
-        })
+        }
     }
 
     private func fillSetup(_ doc: inout MarkdownDocument) {

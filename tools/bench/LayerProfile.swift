@@ -18,12 +18,18 @@ struct LayerSpeed: Codable, Sendable {
 }
 
 extension EngineBenchmark {
-    /// Times every operation of `model`'s training step for `minimumSeconds`.
-    func layerProfile(_ model: ModelName) -> (layers: [LayerSpeed], stepMilliseconds: Double) {
-        let network = Network.make(model)
-        var (parameters, state) = network.initialParameters(seed: 7)
+    /// A profile's network, its initial parameters and state, and one synthetic batch.
+    func profileSubject(_ model: ModelName) -> (Network, [Float], [Float], Dataset) {
+        let network = Network.make(model), (parameters, state) = network.initialParameters(seed: 7)
         let data = SyntheticData.gaussianBlobs(count: batchSize, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
                                               shape: network.inputShape, seed: 3)
+        return (network, parameters, state, data)
+    }
+
+    /// Times every operation of `model`'s training step for `minimumSeconds`.
+    func layerProfile(_ model: ModelName) -> (layers: [LayerSpeed], stepMilliseconds: Double) {
+        let (network, initial, state, data) = profileSubject(model)
+        var parameters = initial
         let objective = NetworkObjective(network: network, state: state, batchCapacity: batchSize)
         var gradient = parameters, rng = RandomGenerator(seed: 7)
         let step = { _ = EngineBenchmark.step(objective, &parameters, &gradient, data.images, data.labels, &rng) }
@@ -90,10 +96,8 @@ extension EngineBenchmark {
     /// batch for `minimumSeconds`; GFLOP/s count the direct convolution's multiply-adds, so a
     /// Winograd layer's rate can exceed the sgemm ceiling.
     func evaluationProfile(_ model: ModelName) -> (layers: [LayerSpeed], batchMilliseconds: Double) {
-        let network = Network.make(model)
-        var (parameters, state) = network.initialParameters(seed: 7)
-        let data = SyntheticData.gaussianBlobs(count: batchSize, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
-                                              shape: network.inputShape, seed: 3)
+        let (network, parameters, initialState, data) = profileSubject(model)
+        var state = initialState
         let plan = network.makeInferencePlan(batchCapacity: batchSize)
         let pass = {
             parameters.withUnsafeBufferPointer { w in state.withUnsafeMutableBufferPointer { s in data.images.withUnsafeBufferPointer { x in
