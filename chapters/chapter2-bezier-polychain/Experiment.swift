@@ -68,7 +68,7 @@ struct Experiment {
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: kind.rawValue)
         }
         // Why not: the same curves trained longer, evaluated at the same t.
-        for kind in CurvePlan.trainedKinds {
+        for kind in CurvePlan.trainedKinds where plan.trainsLongerCurves {
             let trained = try cache.trainedCurve(plan.longerCurveRecipe(kind, a.recipe, b.recipe), start: a, end: b, data: data)
             longer[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
                                                    at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "\(kind.rawValue), longer")

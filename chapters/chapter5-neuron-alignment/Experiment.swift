@@ -83,14 +83,18 @@ struct AlignmentSurvey {
                           try path(method.name, isCurve: false, key: key, Curve.segment, bends: a.parameters + end.parameters)])
         }
         // Why not: PAM from the unaligned start with its permutation step longer, and its curve.
-        var longer = aligner
-        longer.settings = plan.longerAlignment
-        let recipe = plan.longerAlignment.curveRecipe(plan.curves.curveRecipe(.bezier, a.recipe, b.recipe), method: .pamFromUnaligned)
-        let (pi, outcome) = try longer.permutations(.pamFromUnaligned, recipe: recipe, start: permutations[0])
-        let end = aligner.permuted(by: pi), trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
-        let key = "\(recipe.cacheKey) perm \(PairAligner.hash(pi))", name = "longer PAM from unaligned"
-        let longerPaths = [try path(name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
+        var outcome: ProximalAlignment.Outcome?, longerPaths: [PathResult]?
+        if plan.trainsLongerPAM {
+            var longer = aligner
+            longer.settings = plan.longerAlignment
+            let recipe = plan.longerAlignment.curveRecipe(plan.curves.curveRecipe(.bezier, a.recipe, b.recipe), method: .pamFromUnaligned)
+            let (pi, learned) = try longer.permutations(.pamFromUnaligned, recipe: recipe, start: permutations[0])
+            let end = aligner.permuted(by: pi), trained = try cache.trainedCurve(recipe, start: a, end: end, data: data)
+            let key = "\(recipe.cacheKey) perm \(PairAligner.hash(pi))", name = "longer PAM from unaligned"
+            outcome = learned
+            longerPaths = [try path(name, isCurve: true, key: key, trained.recipe.curve, bends: trained.bendVector),
                            try path(name, isCurve: false, key: key, Curve.segment, bends: a.parameters + end.parameters)]
+        }
         return PairAlignment(seedPair: SeedPair(seeds), groups: a.network.unitGroups.map(\.name), correlations: aligner.correlations,
                              permutations: permutations, matchingObjective: aligner.matching.objective, pam: pam, paths: paths,
                              longerPAM: outcome, longerPAMPaths: longerPaths)
