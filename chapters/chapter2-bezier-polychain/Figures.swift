@@ -50,8 +50,10 @@ extension Chapter2Report {
             } else {
                 panel.line(x: ts, y: stats.map(\.mean), label: name, style: style)
             }
+            // The measured t, marked (the line only joins them).
+            panel.scatter(x: ts, y: stats.map(\.mean), style: MarkerStyle(shape: .circle, size: 3.5, fill: style.color))
         }
-        panel.xAxis = Axis(label: "t", limits: 0...1)
+        panel.xAxis = Axis(label: "t (dots: the measured points)", limits: 0...1)
         panel.yAxis = Axis(label: "top Hessian eigenvalue")
         return figure
     }
