@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Tensor
 
@@ -200,4 +201,23 @@ extension HessianSpectrum {
                       seed: RandomGenerator.derive(seed: seed, "density"))
         return CurvatureResult(top: top, trace: trace, density: density, products: (hessian.gradientCount - before) / 2)
     }
+}
+
+/// What a chapter measures the Hessian on: the spectral settings, the size of the fixed training
+/// subset the loss is taken on (drawn with one seed everywhere, so chapters share it), and how
+/// many of the chapter's seeds get a measurement.
+public struct CurvaturePlan: Sendable, Equatable {
+    public var settings: CurvatureSettings
+    public var images: Int
+    public var seedCount: Int
+
+    public init(settings: CurvatureSettings, images: Int, seedCount: Int = .max) {
+        (self.settings, self.images, self.seedCount) = (settings, images, seedCount)
+    }
+
+    /// The first `seedCount` of `seeds`.
+    public func seeds(from seeds: [UInt64]) -> [UInt64] { Array(seeds.prefix(seedCount)) }
+
+    /// The fixed subset of `train` the Hessian's loss is taken on.
+    public func subset(of train: Dataset) -> Dataset { train.fixedSubset(count: min(images, train.count), seed: 31) }
 }

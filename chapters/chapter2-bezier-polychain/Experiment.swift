@@ -79,14 +79,14 @@ struct Experiment {
 
     /// The Hessian's top eigenvalue at the pair's endpoints and inside its Bezier curve and segment, through the cache.
     func curvature(_ a: TrainedNetwork, _ b: TrainedNetwork, _ bezier: TrainedCurve) throws -> PathCurvature {
-        let subset = plan.curvatureData(data), bn = plan.evaluationData(data).batchNorm, p = a.parameters.count
+        let subset = plan.curvature.subset(of: data.train), bn = plan.evaluationData(data).batchNorm, p = a.parameters.count
         func top(_ name: String, _ identity: String, _ theta: [Float]) throws -> HessianSpectrum.TopEigenvalues {
-            let full = "hessian top \(identity) \(plan.curvature) on \(subset.count) images, BN on \(bn.count)"
+            let full = "hessian top \(identity) \(plan.curvature.settings) on \(subset.count) images, BN on \(bn.count)"
             return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)", identity: full), identity: full, count: 1,
                                               label: "Hessian \(name)") { _ in
                 let hessian = HessianOperator(network: a.network, parameters: theta, recalibratingOn: bn, data: subset)
-                return HessianSpectrum.topEigenvalues(hessian.product, dimension: p, k: plan.curvature.topK, tolerance: plan.curvature.tolerance,
-                                                      maxSteps: plan.curvature.maxSteps, seed: RandomGenerator.derive(seed: a.recipe.seed, "hessian"))
+                return HessianSpectrum.topEigenvalues(hessian.product, dimension: p, k: plan.curvature.settings.topK, tolerance: plan.curvature.settings.tolerance,
+                                                      maxSteps: plan.curvature.settings.maxSteps, seed: RandomGenerator.derive(seed: a.recipe.seed, "hessian"))
             }[0]
         }
         let segmentBends = a.parameters + b.parameters

@@ -1,4 +1,3 @@
-import Datasets
 import Experiments
 import Training
 import WeightSpace
@@ -17,12 +16,8 @@ extension CurvePlan {
     /// Curvature (issue 32): the Hessian's top eigenvalue at the endpoints and at these t inside the
     /// Bezier curve and the segment, on a fixed training subset (BN recomputed as for every point).
     var curvatureTs: [Double] { budget == .smoke ? [0.5] : [0.25, 0.5, 0.75] }
-    var curvatureImages: Int { budget == .smoke ? 64 : 500 }
-    var curvature: CurvatureSettings { CurvatureSettings(maxSteps: budget == .smoke ? 10 : 30) }
-
-    /// The fixed training subset the Hessian's loss is taken on.
-    func curvatureData(_ data: TrainingData) -> Dataset {
-        data.train.fixedSubset(count: min(curvatureImages, data.train.count), seed: 31)
+    var curvature: CurvaturePlan {
+        CurvaturePlan(settings: CurvatureSettings(maxSteps: budget == .smoke ? 10 : 30), images: budget == .smoke ? 64 : 500)
     }
 
     /// Why not (issue 29): the curves trained this many times as many epochs, at the full budget

@@ -114,10 +114,10 @@ struct Chapter2Report: ChapterReport {
     func fillCurvature(_ doc: inout MarkdownDocument, figure: (png: String, svg: String)) {
         doc.heading("Curvature along the paths", level: 3)
         doc.paragraph("""
-            The Hessian of the training loss (mean cross-entropy on a fixed \(min(plan.curvatureImages, data.train.count))-image \
+            The Hessian of the training loss (mean cross-entropy on a fixed \(min(plan.curvature.images, data.train.count))-image \
             training subset, BN recomputed as for every point and in eval mode, no weight decay) at the endpoints and at t = \
             \(plan.curvatureTs.map { $0.formatted() }.joined(separator: ", ")) of the segment and the Bezier curve: its top \
-            eigenvalue by Lanczos (tolerance \(plan.curvature.tolerance), at most \(plan.curvature.maxSteps) products), products \
+            eigenvalue by Lanczos (tolerance \(plan.curvature.settings.tolerance), at most \(plan.curvature.settings.maxSteps) products), products \
             by central differences of gradients with every ReLU's mask frozen at the point (docs/algorithms.md, "Curvature").
             """)
         doc.figure(figure.png, caption: "The Hessian's top eigenvalue along t, \(pairs.count > 1 ? "mean ± std over \(pairs.count) pairs" : "one pair"); t = 0 and 1 are the endpoints.")

@@ -124,13 +124,13 @@ struct WidthSurvey {
     /// probes' BN subset, through the cache.
     func curvature(_ seed: UInt64) throws -> CurvaturePair {
         let (sgd, swa) = try solutions(seed)
-        let widest = swa.averages[plan.budgetTotals.last!]!, network = sgd.network, subset = plan.curvatureData(data)
+        let widest = swa.averages[plan.budgetTotals.last!]!, network = sgd.network, subset = plan.curvature.subset(of: data.train)
         func measure(_ name: String, _ recipeKey: String, _ w: [Float]) throws -> CurvatureResult {
-            let identity = "hessian \(name) \(recipeKey) \(plan.curvature) on \(subset.count) images"
+            let identity = "hessian \(name) \(recipeKey) \(plan.curvature.settings) on \(subset.count) images"
             return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)-\(seed)", identity: identity), identity: identity,
                                               count: 1, label: "Hessian \(name) seed \(seed)") { _ in
                 let hessian = HessianOperator(network: network, parameters: w, recalibratingOn: plan.ensemble.batchNormData(data), data: subset)
-                return HessianSpectrum.measure(hessian, settings: plan.curvature, seed: RandomGenerator.derive(seed: seed, "hessian \(name)"))
+                return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: RandomGenerator.derive(seed: seed, "hessian \(name)"))
             }[0]
         }
         return CurvaturePair(seed: seed, sgd: try measure("sgd", sgd.recipe.cacheKey, sgd.parameters),

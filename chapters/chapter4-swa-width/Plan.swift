@@ -31,10 +31,8 @@ struct AveragingPlan {
     let sweepRays: Int
     /// Curvature (issue 32): the Hessian of the training loss (mean cross-entropy on a fixed
     /// `curvatureImages`-image training subset, BN in eval mode) at the SGD and the SWA solution of
-    /// the first `curvatureSeedCount` seeds.
-    let curvature: CurvatureSettings
-    let curvatureImages: Int
-    let curvatureSeedCount: Int
+    /// its first seeds.
+    let curvature: CurvaturePlan
 
     init(budget: Budget, model: ModelName, seeds: [UInt64]?, swaLR: Double?, anneal: AnnealShape?) {
         ensemble = EnsemblePlan(budget: budget, model: model, seeds: seeds)
@@ -49,11 +47,11 @@ struct AveragingPlan {
         sweepRates = Array(Set([0.01, 0.02, 0.05, self.swaLR])).sorted()
         (sweepSeedCount, sweepRays) = budget == .full ? (3, 3) : (1, min(rays, 2))
         switch budget {
-        case .smoke: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 1, densitySteps: 5), 64, 1)
-        case .quick: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(probes: 10, densitySteps: 15), 500, 1)
+        case .smoke: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 1, densitySteps: 5), images: 64, seedCount: 1)
+        case .quick: curvature = CurvaturePlan(settings: CurvatureSettings(probes: 10, densitySteps: 15), images: 500, seedCount: 1)
         // At most 30 + 10 + 20 products per solution, about a second each on 500 images: the five seeds'
         // probes and the swa_lr sweep already take most of the hour.
-        case .full: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 1), 500, 3)
+        case .full: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 1), images: 500, seedCount: 3)
         }
         segment = (0..<segmentPoints).map { -0.5 + 2 * Double($0) / Double(segmentPoints - 1) }
     }
@@ -74,12 +72,7 @@ struct AveragingPlan {
     }
 
     /// The seeds whose solutions' Hessians are measured.
-    var curvatureSeeds: [UInt64] { Array(seeds.prefix(curvatureSeedCount)) }
-
-    /// The fixed training subset the Hessian's loss is taken on.
-    func curvatureData(_ data: TrainingData) -> Dataset {
-        data.train.fixedSubset(count: min(curvatureImages, data.train.count), seed: 31)
-    }
+    var curvatureSeeds: [UInt64] { curvature.seeds(from: seeds) }
 
     /// The seeds the swa_lr sweep runs on.
     var sweepSeeds: [UInt64] { Array(seeds.prefix(sweepSeedCount)) }

@@ -145,9 +145,9 @@ struct AveragingReport: ChapterReport {
         doc.heading("Curvature", level: 3)
         doc.paragraph("""
             A second measure of width: the Hessian of the training loss (mean cross-entropy on a fixed \
-            \(min(plan.curvatureImages, data.train.count))-image training subset, BN in eval mode on statistics recomputed as \
+            \(min(plan.curvature.images, data.train.count))-image training subset, BN in eval mode on statistics recomputed as \
             for every other point, no weight decay) at the SGD and the SWA solution of seed(s) \
-            \(plan.curvatureSeeds.map(String.init).joined(separator: ", ")): \(plan.curvature). Products by central \
+            \(plan.curvatureSeeds.map(String.init).joined(separator: ", ")): \(plan.curvature.settings). Products by central \
             differences of gradients with every ReLU's mask frozen at the solution (docs/algorithms.md, "Curvature").
             """)
         var rows: [[String]] = []

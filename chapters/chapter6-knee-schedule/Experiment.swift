@@ -75,12 +75,12 @@ struct KneeSurvey {
 
     /// The Hessian of `trained`'s training loss on the curvature subset (its own BN statistics, eval mode), through the cache.
     func hessian(_ trained: TrainedNetwork, name: String) throws -> CurvatureResult {
-        let recipe = trained.recipe, subset = data.train.fixedSubset(count: min(plan.curvatureImages, data.train.count), seed: 31)
-        let identity = "hessian \(recipe.cacheKey) \(plan.curvature) on \(subset.count) images"
+        let recipe = trained.recipe, subset = plan.curvature.subset(of: data.train)
+        let identity = "hessian \(recipe.cacheKey) \(plan.curvature.settings) on \(subset.count) images"
         return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(recipe.seed)", identity: identity), identity: identity,
                                           count: 1, label: "Hessian \(name) seed \(recipe.seed)") { _ in
             let hessian = HessianOperator(network: trained.network, parameters: trained.parameters, state: trained.state, data: subset)
-            return HessianSpectrum.measure(hessian, settings: plan.curvature, seed: RandomGenerator.derive(seed: recipe.seed, "hessian"))
+            return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: RandomGenerator.derive(seed: recipe.seed, "hessian"))
         }[0]
     }
 

@@ -30,9 +30,7 @@ struct KneePlan {
     /// Curvature (issue 32): the Hessian's top eigenvalue and trace (no density) of the density
     /// runs of the first `curvatureSeedCount` seeds at every fraction, on a fixed
     /// `curvatureImages`-image training subset with BN in eval mode.
-    let curvature: CurvatureSettings
-    let curvatureImages: Int
-    let curvatureSeedCount: Int
+    let curvature: CurvaturePlan
     /// The peak (and initial) rate every schedule shares.
     let peak = 0.05
     /// The comparison's schedules; linear decay is the Knee schedule with no explore phase.
@@ -60,9 +58,9 @@ struct KneePlan {
             (comparison, density, fractions, noiseRepeats) = ([1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6], [0, 0.15, 0.3, 0.5], 3)
         }
         switch budget {
-        case .smoke: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 0), 64, 2)
-        case .quick: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 0), 500, 2)
-        case .full: (curvature, curvatureImages, curvatureSeedCount) = (CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 0), 500, 3)
+        case .smoke: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 0), images: 64, seedCount: 2)
+        case .quick: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 0), images: 500, seedCount: 2)
+        case .full: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 30, probes: 10, densityRuns: 0), images: 500, seedCount: 3)
         }
         comparisonSeeds = seeds ?? comparison
         densitySeeds = seeds ?? density
@@ -114,7 +112,7 @@ struct KneePlan {
     }
 
     /// The density seeds whose networks' Hessians are measured.
-    var curvatureSeeds: [UInt64] { Array(densitySeeds.prefix(curvatureSeedCount)) }
+    var curvatureSeeds: [UInt64] { curvature.seeds(from: densitySeeds) }
 
     /// The explore fraction and network the sharpness noise is measured at.
     var noiseFraction: Double { fractions[fractions.count / 2] }

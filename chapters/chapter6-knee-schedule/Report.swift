@@ -118,9 +118,9 @@ struct KneeReport: ChapterReport {
         if !findings.curvaturePoints.isEmpty {
             doc.paragraph("""
                 The Hessian columns: the training loss's Hessian (mean cross-entropy on a fixed \
-                \(min(plan.curvatureImages, data.train.count))-image training subset, BN in eval mode on the network's own \
+                \(min(plan.curvature.images, data.train.count))-image training subset, BN in eval mode on the network's own \
                 statistics, no weight decay) of the density runs of seed(s) \(plan.curvatureSeeds.map(String.init).joined(separator: ", ")) \
-                (\(findings.curvaturePoints.count) networks): \(plan.curvature); products by central differences of gradients with \
+                (\(findings.curvaturePoints.count) networks): \(plan.curvature.settings); products by central differences of gradients with \
                 every ReLU's mask frozen at the network (docs/algorithms.md, "Curvature"). Their trends and their rank \
                 correlations with test accuracy are the last four claims above.
                 """)
