@@ -46,7 +46,7 @@ let package = Package(
     name: "LossSurfaces",
     platforms: [.macOS(.v13)],
     products: libraries.map { .library(name: $0, targets: [$0]) }
-        + (chapters.map(\.name) + ["book", "train", "job", "bench", "gallery"]).map { .executable(name: $0, targets: [$0]) },
+        + (chapters.map(\.name) + ["book", "train", "surface", "job", "bench", "gallery"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -86,7 +86,8 @@ let package = Package(
         // The small kit the executables share: options, budgets on the command line, the BLAS
         // runtime, the report skeleton, verdicts, run records, provenance and the run pipeline.
         .target(name: "ChapterKit", dependencies: [
-            "Experiments", "Statistics", "AtomicFile", "Tensor", "Networks", "Datasets", "Plotting", "Reporting", argumentParser,
+            "Experiments", "Statistics", "AtomicFile", "Tensor", "Networks", "Datasets", "Plotting", "Reporting", "Safetensors",
+            "Training", "WeightSpace", argumentParser,
         ]),
 
         // The book and the tools.
@@ -96,6 +97,10 @@ let package = Package(
         .executableTarget(name: "train", dependencies: [
             "ChapterKit", "Experiments", "Networks", "Training", "Datasets", argumentParser,
         ], path: "tools/train"),
+        .executableTarget(name: "surface", dependencies: [
+            "ChapterKit", "Experiments", "Datasets", "Networks", "Training", "WeightSpace", "Tensor", "Safetensors", "Plotting", "Reporting",
+            argumentParser,
+        ], path: "tools/surface"),
         .executableTarget(name: "job", dependencies: ["ChapterKit", "Experiments", "Networks", argumentParser], path: "tools/job"),
         .executableTarget(name: "bench", dependencies: [
             "ChapterKit", "Experiments", "Tensor", "Networks", "Datasets", "Training", "WeightSpace", "AtomicFile", "Plotting",

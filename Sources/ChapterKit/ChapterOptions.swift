@@ -31,12 +31,7 @@ public struct ChapterOptions: ParsableArguments {
         """)
     public var plan: String?
 
-    @Option(help: "Figure formats besides the PNG the report embeds: comma-separated from png, svg, pdf (default: all three).",
-            transform: ChapterOptions.parseFormats)
-    public var formats: Set<FigureFormat> = Set(FigureFormat.allCases)
-
-    @Option(help: "Resolution of the PNG figures, dots per inch (default: 200).")
-    public var dpi: Double = 200
+    @OptionGroup public var figures: FigureOptions
 
     @OptionGroup public var engine: EngineOptions
 
@@ -44,26 +39,13 @@ public struct ChapterOptions: ParsableArguments {
 
     /// Picks BLAS kernels and threads and sets the figure output; call before any other work.
     public func prepare() {
-        _ = Provenance.startingGitState
+        Provenance.recordStartingGitState()
         engine.prepareRuntime()
-        OutputFolder.figureOutput = OutputFolder.FigureOutput(formats: formats, dpi: dpi)
+        figures.apply()
     }
 
     public func validate() throws {
         if plan != nil && replot { throw ValidationError("--plan writes jobs to run; --replot rebuilds a finished run's report: give one of them") }
-        guard formats.contains(.png) else { throw ValidationError("--formats must include png: every report embeds the PNG") }
-        guard dpi >= 20 && dpi <= 2400 else { throw ValidationError("--dpi must lie in 20…2400, got \(dpi)") }
-    }
-
-    static func parseFormats(_ text: String) throws -> Set<FigureFormat> {
-        var out = Set<FigureFormat>()
-        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-            guard let f = FigureFormat.allCases.first(where: { $0.fileExtension == name }) else {
-                throw ValidationError("--formats takes png, svg and pdf, got \(name)")
-            }
-            out.insert(f)
-        }
-        return out
     }
 
     static func parseSeeds(_ text: String) throws -> [UInt64] {

@@ -33,6 +33,9 @@ extension Provenance {
     /// not change which commit its report names.
     static let startingGitState: GitState = .read(at: ArtifactCache.packageRoot, ignoring: ["figures"])
 
+    /// Reads the package's git state now, before the run's work (what `chapter(...)` will state).
+    public static func recordStartingGitState() { _ = startingGitState }
+
     /// The run's day (UTC), e.g. "2026-12-01": what the book's index states a report is from.
     static var today: String {
         let f = DateFormatter()

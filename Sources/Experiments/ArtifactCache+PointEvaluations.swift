@@ -84,3 +84,21 @@ public struct PointProbe {
         }
     }
 }
+
+extension PointProbe {
+    /// `curve` with bends `bendVector` evaluated at `ts` (GAR `eval_curve.py`'s columns) through
+    /// the point store, so that an interrupted evaluation resumes at its first missing point;
+    /// `identity` must name the curve and its bends.
+    public func curve(_ name: String, identity: String, curve: Curve, bendVector: [Float], at ts: [Double]) throws -> CurveEvaluation {
+        let p = evaluator.network.layout.parameterCount
+        func theta(_ k: Int) -> [Float] { curve.point(at: ts[k], bendVector: bendVector, parameterCount: p) }
+        let metrics = try self.metrics(name, identity: identity + " at t \(ts)", count: ts.count, theta)
+        var previous: [Float]?
+        return CurveEvaluation(points: ts.indices.map { k in
+            let here = theta(k), m = metrics[k]
+            defer { previous = here }
+            return CurvePoint(t: ts[k], trainLoss: m.trainLoss, trainNLL: m.trainNLL, trainError: m.trainError, testLoss: m.testLoss,
+                              testNLL: m.testNLL, testError: m.testError, segmentLength: previous.map { WeightVector.distance(here, $0) } ?? 0)
+        })
+    }
+}

@@ -94,9 +94,7 @@ public struct CurvePlan {
 
     /// Fixed training subsets for BN statistics and train metrics (the same images every time).
     public func evaluationData(_ data: TrainingData) -> EvaluationData {
-        EvaluationData(batchNorm: data.train.fixedSubset(count: min(batchNormImages, data.train.count), seed: 17),
-                       train: data.train.fixedSubset(count: min(trainEvaluationImages, data.train.count), seed: 29),
-                       test: pointTestImages == nil ? data.test : data.test.prefix(pointTestCount(data)))
+        data.evaluationData(batchNorm: batchNormImages, train: trainEvaluationImages, test: pointTestImages)
     }
 
     /// The jobs of a chapter built on these curves: the endpoints of `seeds` (default: the pairs'),

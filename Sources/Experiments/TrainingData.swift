@@ -3,6 +3,7 @@ import Foundation
 import Networks
 import Tensor
 import Training
+import WeightSpace
 
 /// The training and test sets a run uses, with a name that enters artifact-cache keys.
 public struct TrainingData {
@@ -64,6 +65,16 @@ public struct TrainingData {
 }
 
 extension TrainingData {
+    /// The data every evaluated point of weight space is measured on: BN statistics recomputed on
+    /// a fixed subset of `batchNorm` training images (drawn with seed 17), train metrics on a fixed
+    /// subset of `train` training images (seed 29), test metrics on the first `test` test images
+    /// (nil: all loaded). The same subsets for the chapters and the tools.
+    public func evaluationData(batchNorm: Int, train trainImages: Int, test testImages: Int? = nil) -> EvaluationData {
+        EvaluationData(batchNorm: train.fixedSubset(count: min(batchNorm, train.count), seed: 17),
+                       train: train.fixedSubset(count: min(trainImages, train.count), seed: 29),
+                       test: testImages.map { test.prefix(min($0, test.count)) } ?? test)
+    }
+
     /// Parameters of `model` built for this data's input shape and classes (what the reports state).
     public func parameterCount(_ model: ModelName, width: Int = 1) -> Int {
         Network.make(model, inputShape: train.shape, classes: train.classes, width: width).layout.parameterCount

@@ -42,6 +42,9 @@ public struct TrainingRecipe: CacheableRecipe, Codable, Hashable, Sendable {
     /// The Knee schedule's explore fraction (nil for every other schedule; a nil field is left
     /// out of the canonical JSON, so recipes without it keep their cache keys).
     public var exploreFraction: Double?
+    /// SHA-256 of the checkpoint file a tool was given, standing for a network this recipe did not
+    /// train (nil, and left out of the JSON, for every network the cache trains).
+    public var checkpoint: String?
 
     public init(model: ModelName, data: String, trainImages: Int, seed: UInt64, epochs: Int) {
         self.model = model

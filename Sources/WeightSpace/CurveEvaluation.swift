@@ -15,6 +15,12 @@ public struct CurvePoint: Codable, Equatable, Sendable {
     public var testError: Double
     /// `‖θ(t_k) − θ(t_{k−1})‖` (0 at the first point).
     public var segmentLength: Double
+
+    public init(t: Double, trainLoss: Double, trainNLL: Double, trainError: Double, testLoss: Double, testNLL: Double, testError: Double,
+                segmentLength: Double) {
+        (self.t, self.trainLoss, self.trainNLL, self.trainError) = (t, trainLoss, trainNLL, trainError)
+        (self.testLoss, self.testNLL, self.testError, self.segmentLength) = (testLoss, testNLL, testError, segmentLength)
+    }
 }
 
 /// GAR's summary of one series along a curve: start, end, min, max, plain mean and the
@@ -42,6 +48,8 @@ public struct SeriesSummary: Codable, Equatable, Sendable {
 /// A curve evaluated at T points with BN statistics recomputed at each.
 public struct CurveEvaluation: Codable, Equatable, Sendable {
     public var points: [CurvePoint]
+
+    public init(points: [CurvePoint]) { self.points = points }
     public var length: Double { points.reduce(0) { $0 + $1.segmentLength } }
 
     public func summary(_ series: KeyPath<CurvePoint, Double>) -> SeriesSummary {

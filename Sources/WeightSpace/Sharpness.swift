@@ -32,6 +32,13 @@ public struct SharpnessResult: Codable, Equatable, Sendable {
     public var l0: Double, l1: Double
     /// The step after which L1 was measured (0: at w0 itself).
     public var step: Int
+    /// Every measured loss and the step it was measured after, from step 0 (nil in results stored before it was kept).
+    public var trajectory: [MeasuredLoss]?
+
+    public struct MeasuredLoss: Codable, Equatable, Sendable {
+        public var step: Int
+        public var loss: Double
+    }
     /// `100·(L1 − L0)/(1 + L0)`.
     public var sharpness: Double { 100 * (l1 - l0) / (1 + l0) }
 }
@@ -46,24 +53,26 @@ public enum KeskarSharpness {
     /// Projected gradient ascent from `w0`: `steps` times `w ← clamp(w + rate·∇f(w))`, with
     /// `gradient` returning ∇ of the objective (on a minibatch, say) at step k; `measure` is the
     /// loss L1 compares, taken at w0, every `evaluateEvery` steps and after the last; `observe`
-    /// sees every iterate. Returns the largest measured loss and the step it was seen at.
+    /// sees every iterate. Returns the largest measured loss, the step it was seen at, and every measured loss.
     public static func ascend(from w0: [Float], epsilon: Double, steps: Int, rate: Double, evaluateEvery: Int,
                               gradient: (_ w: [Float], _ step: Int) -> [Float], measure: ([Float]) -> Double,
-                              observe: ([Float]) -> Void = { _ in }) -> (l0: Double, l1: Double, step: Int) {
+                              observe: ([Float]) -> Void = { _ in }) -> (l0: Double, l1: Double, step: Int, trajectory: [SharpnessResult.MeasuredLoss]) {
         let (lower, upper) = box(around: w0, epsilon: epsilon)
         var w = w0
         let l0 = measure(w0)
         var best = (l0, 0)
+        var trajectory = [SharpnessResult.MeasuredLoss(step: 0, loss: l0)]
         for step in 1...steps {
             let g = gradient(w, step)
             for i in w.indices { w[i] = min(upper[i], max(lower[i], w[i] + Float(rate) * g[i])) }
             observe(w)
             if step % evaluateEvery == 0 || step == steps {
                 let loss = measure(w)
+                trajectory.append(SharpnessResult.MeasuredLoss(step: step, loss: loss))
                 if loss > best.0 { best = (loss, step) }
             }
         }
-        return (l0, best.0, best.1)
+        return (l0, best.0, best.1, trajectory)
     }
 
     /// Sharpness of the network (`parameters`, `state`) with BN frozen at `state` (eval mode, for
@@ -99,6 +108,6 @@ public enum KeskarSharpness {
             progress.advance(status: "step \(step)")
             return gradient
         }, measure: { w in evaluator.evaluate(parameters: w, state: state, on: evaluation).loss })
-        return SharpnessResult(l0: result.l0, l1: result.l1, step: result.step)
+        return SharpnessResult(l0: result.l0, l1: result.l1, step: result.step, trajectory: result.trajectory)
     }
 }

@@ -22,7 +22,7 @@ struct ChapterProcess {
         var a = ["--budget", options.budget.rawValue, "--model", options.model.rawValue]
         if let seeds = options.seeds { a += ["--seeds", seeds.map(String.init).joined(separator: ",")] }
         if options.replot { a.append("--replot") }
-        a += ["--formats", FigureFormat.allCases.filter(options.formats.contains).map(\.fileExtension).joined(separator: ","), "--dpi", String(options.dpi)]
+        a += ["--formats", FigureFormat.allCases.filter(options.figures.formats.contains).map(\.fileExtension).joined(separator: ","), "--dpi", String(options.figures.dpi)]
         a += options.engine.arguments
         return a
     }

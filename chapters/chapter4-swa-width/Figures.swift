@@ -55,16 +55,9 @@ struct AveragingFigures {
     /// The Hessian's eigenvalue density (stochastic Lanczos quadrature) at SGD and SWA, first curvature seed.
     func densityFigure() -> Figure? {
         guard let pair = findings.curvature.first else { return nil }
-        let figure = Figure(size: .singleColumn(aspect: 0.75))
-        let panel = figure[0, 0]
-        // Densities below a millionth of their peak are drawn at that floor (the log axis has no zero).
-        for (name, result, style) in [("SGD", pair.sgd, Self.sgdStyle), ("SWA", pair.swa, Self.swaStyle)] {
-            guard let density = result.density else { continue }
-            let peak = density.density.max() ?? 1
-            panel.line(x: density.grid, y: density.density.map { max($0, peak * 1e-6) }, label: name, style: style)
+        let densities = [("SGD", pair.sgd, Self.sgdStyle), ("SWA", pair.swa, Self.swaStyle)].compactMap { name, result, style in
+            result.density.map { (name: name, density: $0, style: style) }
         }
-        panel.xAxis = Axis(label: "eigenvalue of the Hessian")
-        panel.yAxis = Axis(label: "density (log scale)", scale: .log)
-        return figure
+        return PathFigures.density(densities)
     }
 }
