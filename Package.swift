@@ -95,7 +95,7 @@ let package = Package(
             "ChapterKit", "Experiments", "Statistics", "Reporting", "Plotting", "AtomicFile", argumentParser,
         ], path: "chapters/book"),
         .executableTarget(name: "train", dependencies: [
-            "ChapterKit", "Experiments", "Networks", "Training", "Datasets", argumentParser,
+            "ChapterKit", "Experiments", "Networks", "Training", "Datasets", "AtomicFile", argumentParser,
         ], path: "tools/train"),
         .executableTarget(name: "surface", dependencies: [
             "ChapterKit", "Experiments", "Datasets", "Networks", "Training", "WeightSpace", "Tensor", "Safetensors", "Plotting", "Reporting",
@@ -126,7 +126,7 @@ let package = Package(
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tensor"]),
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),
-        .testTarget(name: "ChapterTests", dependencies: chapters.map { .target(name: $0.name) } + ["book", "train", "TestSupport"]),
+        .testTarget(name: "ChapterTests", dependencies: chapters.map { .target(name: $0.name) } + ["book", "train", "surface", "Safetensors", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Plotting"]),
     ],

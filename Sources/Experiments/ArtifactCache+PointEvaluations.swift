@@ -102,3 +102,25 @@ extension PointProbe {
         })
     }
 }
+
+extension PointProbe {
+    /// GAR's grid over `plane` (`plane.py`): points `w0 + α·dx·û + β·dy·v̂` for α, β in `spec`'s
+    /// values, in plane coordinates `α·dx`, `β·dy`; `identity` names the plane.
+    public func grid(_ name: String, identity: String, plane: Plane, spec: PlaneGridSpec) throws -> PlaneGrid {
+        let alphas = spec.values
+        let cells = PlaneGrid.coordinates(xs: alphas, ys: alphas)
+        let points = try metrics(name, identity: identity + " grid \(spec)", count: cells.count) { k in
+            plane.gridPoint(alpha: cells[k].x, beta: cells[k].y)
+        }
+        return PlaneGrid(xs: alphas.map { $0 * plane.dx }, ys: alphas.map { $0 * plane.dy }, points: points)
+    }
+
+    /// Li et al.'s grid around a network (`plot_surface.py`): `θ* + x·δ + y·η` for x, y in `spec`'s
+    /// values; `identity` names the centre and the directions' seed.
+    public func grid(_ name: String, identity: String, plane: FilterNormalizedPlane, spec: PlaneGridSpec) throws -> PlaneGrid {
+        let values = spec.values
+        let cells = PlaneGrid.coordinates(xs: values, ys: values)
+        let points = try metrics(name, identity: identity + " grid \(spec)", count: cells.count) { k in plane.point(x: cells[k].x, y: cells[k].y) }
+        return PlaneGrid(xs: values, ys: values, points: points)
+    }
+}

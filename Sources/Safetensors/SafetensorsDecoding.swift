@@ -3,7 +3,8 @@ import Foundation
 extension Safetensors {
     /// Decodes a safetensors file's bytes; `path` only names the file in errors.
     ///
-    /// Returns the tensors in data-offset order and the `__metadata__` strings (empty when absent).
+    /// Returns the tensors in data-offset order and the `__metadata__` strings (empty when absent);
+    /// PyTorch BN batch counters (`*.num_batches_tracked`, I64) are checked and left out.
     /// Throws `SafetensorsError`: `.fileTooShort` (< 8 bytes), `.headerTooLarge` (N > 100 MB),
     /// `.headerBeyondFile` (8 + N > file size), `.invalidHeader` (not UTF-8 JSON, or not the
     /// expected structure), `.unknownDType` / `.unsupportedDType` (naming the dtype),
@@ -35,7 +36,7 @@ extension Safetensors {
             var (entries, metadata) = try parseHeader(json, fail: fail)
             let buffer = UnsafeRawBufferPointer(rebasing: raw[(8 + headerSize)...])
             try checkLayout(&entries, bufferSize: buffer.count, fail: fail)
-            let tensors = entries.map { entry in
+            let tensors = entries.filter { !$0.skipped }.map { entry in
                 NamedTensor(name: entry.name, shape: entry.shape, values: loadLittleEndian(buffer, entry.begin, entry.end))
             }
             return (tensors, metadata)
@@ -47,6 +48,8 @@ extension Safetensors {
         var shape: [Int]
         var begin: Int
         var end: Int
+        /// A PyTorch BN batch counter (I64 `*.num_batches_tracked`): checked for layout, not returned.
+        var skipped = false
     }
 
     private static func parseHeader(_ json: JSONValue, fail: (SafetensorsError.Kind, String) -> SafetensorsError) throws
@@ -101,14 +104,17 @@ extension Safetensors {
             throw fail(.invalidHeader, "tensor \"\(name)\" lacks \(dtype == nil ? "dtype" : shape == nil ? "shape" : "data_offsets")")
         }
         guard knownDTypes.contains(dtype) else { throw fail(.unknownDType, "tensor \"\(name)\" has unknown dtype \"\(dtype)\"") }
-        guard dtype == "F32" else { throw fail(.unsupportedDType, "tensor \"\(name)\" has dtype \(dtype); only F32 is supported") }
+        // PyTorch's BN modules keep an integer batch counter in their state dict; it is not part
+        // of any network's function, so a file saved from PyTorch as it is reads without it.
+        let counter = name.hasSuffix("num_batches_tracked") && dtype == "I64"
+        guard dtype == "F32" || counter else { throw fail(.unsupportedDType, "tensor \"\(name)\" has dtype \(dtype); only F32 is supported") }
         guard offsets.count == 2 else {
             throw fail(.invalidHeader, "tensor \"\(name)\": data_offsets has \(offsets.count) numbers, not [begin, end]")
         }
         guard offsets[0] <= offsets[1] else {
             throw fail(.invalidHeader, "tensor \"\(name)\": data_offsets [\(offsets[0]), \(offsets[1])] ends before it begins")
         }
-        var bytes = 4
+        var bytes = counter ? 8 : 4
         for size in shape {
             let (product, overflow) = bytes.multipliedReportingOverflow(by: size)
             guard !overflow else { throw fail(.sizeMismatch, "tensor \"\(name)\": shape \(shape) is too large") }
@@ -116,9 +122,9 @@ extension Safetensors {
         }
         guard offsets[1] - offsets[0] == bytes else {
             throw fail(.sizeMismatch, "tensor \"\(name)\": data_offsets [\(offsets[0]), \(offsets[1])] span \(offsets[1] - offsets[0]) bytes "
-                + "but shape \(shape) of F32 needs \(bytes)")
+                + "but shape \(shape) of \(dtype) needs \(bytes)")
         }
-        return Entry(name: name, shape: shape, begin: offsets[0], end: offsets[1])
+        return Entry(name: name, shape: shape, begin: offsets[0], end: offsets[1], skipped: counter)
     }
 
     /// Sorts `entries` by offset and checks they tile `0..<bufferSize` exactly.

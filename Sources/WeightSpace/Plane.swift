@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// A plane in parameter space: `point(x, y) = origin + x·e₁ + y·e₂` with `e₁ ⟂ e₂` unit vectors,
@@ -15,8 +16,21 @@ public struct Plane: Sendable {
     /// `‖w2 − w0‖` and the length of `w1 − w0`'s component orthogonal to `û`.
     public let dx: Double, dy: Double
 
+    /// Why no plane passes through the three points (nil when one does): two of them coincide or
+    /// all three lie on one line, to within a millionth of their spacing.
+    public static func degeneracy(_ w0: [Float], _ w1: [Float], _ w2: [Float]) -> String? {
+        let dx = norm(difference(w2, w0))
+        guard dx > 0 else { return "the first and the last point coincide" }
+        var u = difference(w2, w0)
+        scale(&u, by: 1 / dx)
+        var v = difference(w1, w0)
+        let along = dot(v, u)
+        for i in v.indices { v[i] = Float(Double(v[i]) - along * Double(u[i])) }
+        return norm(v) > 1e-6 * dx ? nil : "the three points lie on one line (the middle one is \(String(format: "%.2g", norm(v))) from it)"
+    }
+
     /// GAR's plane through `w0`, `w1` (the middle point: a bend, or a third network) and `w2`.
-    /// - Precondition: equal lengths, `w0 ≠ w2`, and `w1` not on the line through them.
+    /// - Precondition: equal lengths, `w0 ≠ w2`, and `w1` not on the line through them (`degeneracy` is nil).
     public static func through(_ w0: [Float], _ w1: [Float], _ w2: [Float]) -> Plane {
         precondition(w0.count == w1.count && w1.count == w2.count, "plane points have lengths \(w0.count), \(w1.count), \(w2.count)")
         var u = difference(w2, w0)

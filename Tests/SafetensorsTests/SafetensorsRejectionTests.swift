@@ -45,6 +45,16 @@ func entry(_ name: String, dtype: String = "F32", shape: [Int], _ begin: Int, _ 
         }
     }
 
+    @Test func pyTorchBatchNormCountersAreCheckedAndLeftOut() throws {
+        // A state dict saved from PyTorch as it is: BN's I64 `num_batches_tracked` between F32 tensors.
+        let header = "{" + entry("bn.num_batches_tracked", dtype: "I64", shape: [], 0, 8) + "," + entry("bn.weight", dtype: "F32", shape: [1], 8, 12) + "}"
+        let (tensors, _) = try Safetensors.decode(handmade(header: header, data: [7, 0, 0, 0, 0, 0, 0, 0] + [0, 0, 128, 63]))
+        #expect(tensors == [NamedTensor(name: "bn.weight", shape: [1], values: [1])])
+        // Its bytes are still checked; another I64 tensor is still refused.
+        #expect(rejection(handmade(header: "{" + entry("bn.num_batches_tracked", dtype: "I64", shape: [], 0, 4) + "}", data: [0, 0, 0, 0])) == .sizeMismatch)
+        #expect(rejection(handmade(header: "{" + entry("steps", dtype: "I64", shape: [], 0, 8) + "}", data: Array(repeating: 0, count: 8))) == .unsupportedDType)
+    }
+
     @Test func unknownAndUnsupportedDTypesAreNamed() throws {
         #expect(rejection(handmade(header: "{" + entry("w", dtype: "Q9", shape: [1], 0, 4) + "}", data: [0, 0, 0, 0])) == .unknownDType)
         #expect(rejection(handmade(header: "{" + entry("w", dtype: "F16", shape: [2], 0, 4) + "}", data: [0, 0, 0, 0])) == .unsupportedDType)

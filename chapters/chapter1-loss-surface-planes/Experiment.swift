@@ -103,12 +103,7 @@ struct Survey {
 
     /// GAR's grid over `plane`: coordinates `α·dx`, `β·dy`.
     func grid(_ name: String, identity: String, plane: Plane) throws -> PlaneGrid {
-        let alphas = plan.grid.values
-        let cells = PlaneGrid.coordinates(xs: alphas, ys: alphas)
-        let points = try evaluate(name, identity: identity + " grid \(plan.grid)", count: cells.count) { k in
-            plane.gridPoint(alpha: cells[k].x, beta: cells[k].y)
-        }
-        return PlaneGrid(xs: alphas.map { $0 * plane.dx }, ys: alphas.map { $0 * plane.dy }, points: points)
+        try probe.grid(name, identity: identity, plane: plane, spec: plan.grid)
     }
 
     func key(_ seed: UInt64) -> String { networks[seed]!.recipe.cacheKey }
@@ -160,10 +155,7 @@ struct Survey {
         let seed = plan.seeds[0], center = networks[seed]!
         let plane = FilterNormalizedPlane(center: center.parameters, layout: center.network.layout,
                                           seed: RandomGenerator.derive(seed: seed, "filter-normalised plane"))
-        let values = plan.randomGrid.values
-        let cells = PlaneGrid.coordinates(xs: values, ys: values)
-        let points = try evaluate("random-plane-\(seed)", identity: "filter-normalised plane around \(key(seed)) grid \(plan.randomGrid)",
-                                  count: cells.count) { k in plane.point(x: cells[k].x, y: cells[k].y) }
-        return RandomPlaneResult(seed: seed, grid: PlaneGrid(xs: values, ys: values, points: points))
+        let grid = try probe.grid("random-plane-\(seed)", identity: "filter-normalised plane around \(key(seed))", plane: plane, spec: plan.randomGrid)
+        return RandomPlaneResult(seed: seed, grid: grid)
     }
 }

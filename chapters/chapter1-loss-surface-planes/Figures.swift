@@ -1,17 +1,7 @@
+import ChapterKit
 import Foundation
 import Plotting
 import WeightSpace
-
-/// The two quantities drawn on every plane, with GAR's contour settings (`plane_plot.py`).
-enum PlaneSeries: CaseIterable {
-    case trainLoss, testError
-
-    var keyPath: KeyPath<PointMetrics, Double> { self == .trainLoss ? \.trainLoss : \.testError }
-    var scale: Double { self == .trainLoss ? 1 : 100 }
-    var vmax: Double { self == .trainLoss ? 5 : 40 }
-    var logAlpha: Double { self == .trainLoss ? -5 : -1 }
-    var label: String { self == .trainLoss ? "train loss" : "test error (%)" }
-}
 
 /// Chapter 1's figures: the 2 × 3 planes of the figure's pair and the filter-normalised plane, on
 /// one colour scale per series (levels from every drawn grid together).
@@ -24,18 +14,7 @@ struct PlaneFigures {
     }
 
     /// GAR's log-spaced levels over every drawn grid, and the overflow label when values exceed them.
-    func levels(_ series: PlaneSeries) -> (levels: [Double], overflow: String?) {
-        let values = grids.flatMap { $0.field(series.keyPath, scale: series.scale) }
-        let all = values.joined().filter(\.isFinite)
-        let lo = all.min() ?? 0, hi = all.max() ?? 1
-        // Every value at or above vmax (an untrained smoke network): GAR's levels are undefined, so
-        // span the values linearly instead.
-        guard lo < series.vmax else { return (ContourLevels.linear(from: lo, to: max(hi, lo + 1), count: Self.levelCount), nil) }
-        let levels = ContourLevels.logSpaced(values: values, vmax: series.vmax, logAlpha: series.logAlpha, count: Self.levelCount)
-        let top = levels.last!
-        let overflows = values.joined().contains { $0 > top }
-        return (levels, overflows ? "> " + Ticks.compact(top) : nil)
-    }
+    func levels(_ series: PlaneSeries) -> (levels: [Double], overflow: String?) { series.levels(over: grids, count: Self.levelCount) }
 
     /// Three optima · Bezier plane · PolyChain plane (columns) × train loss, test error (rows).
     func planesFigure() -> Figure {
@@ -76,8 +55,7 @@ struct PlaneFigures {
         return figure
     }
 
-    static let networkMarker = MarkerStyle(shape: .circle, size: 6, fill: .ink, edge: .white, edgeWidth: 1)
-    static let bendMarker = MarkerStyle(shape: .diamond, size: 7, fill: .ink, edge: .white, edgeWidth: 1)
+    static let networkMarker = PlaneMarkers.network, bendMarker = PlaneMarkers.bend
 
     private func drawNetworks(_ triple: ThreeOptimaResult, on panel: Panel) {
         panel.scatter(x: triple.positions.map(\.x), y: triple.positions.map(\.y), label: "networks", style: Self.networkMarker)

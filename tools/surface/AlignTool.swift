@@ -75,12 +75,10 @@ struct AlignTool: ParsableCommand {
             ("method", method == .correlation ? "correlation of post-activations on the first \(min(images, data.train.count)) training images (Tatro et al. 2020)"
                                               : "weight matching (Ainsworth et al. 2023), group order seed \(seed)"),
         ] + path.settings, path: options.folder("align"))
-        let format = CheckpointFormat(layout: network.layout)
-        let metadata = ["format": "pt", "network": network.model.rawValue, "width": String(network.width),
-                        "aligned_to": fa.sha256, "permuted_from": fb.sha256, "alignment": method.rawValue]
         let aligned = "\(fb.name)-aligned.safetensors"
-        try report.folder.write(data: Safetensors.encode(format.tensors(of: TrainingSnapshot(parameters: parameters, state: state, momentum: [], epochsDone: 0)),
-                                                         metadata: metadata), name: aligned)
+        try report.folder.write(data: StateDict.encode(network: network, parameters: parameters, state: state,
+                                                       metadata: ["aligned_to": fa.sha256, "permuted_from": fb.sha256, "alignment": method.rawValue]),
+                                name: aligned)
         report.paragraph(String(format: "The permuted B computes B's function: the largest difference of their predicted probabilities on the %d test images is %.2e.",
                                 data.test.count, difference))
         report.summaryTable(header: ["unit group", "units", "units moved", "mean matched correlation before", "after"], rows: groups.indices.map { g in

@@ -49,11 +49,9 @@ struct AverageTool: ParsableCommand {
             ("average", "uniform, parameters only"), ("BN of the average", "recomputed on \(bn.count) training images"),
             ("train metrics on", "\(train.count) training images"),
         ], path: options.folder("average"))
-        let format = CheckpointFormat(layout: network.layout)
-        let snapshot = TrainingSnapshot(parameters: average.average, state: state, momentum: [], epochsDone: 0)
-        let metadata = ["format": "pt", "network": network.model.rawValue, "width": String(network.width),
-                        "average_of": files.map(\.sha256).joined(separator: ",")]
-        let file = try report.folder.write(data: Safetensors.encode(format.tensors(of: snapshot), metadata: metadata), name: "average.safetensors")
+        let file = try report.folder.write(data: StateDict.encode(network: network, parameters: average.average, state: state,
+                                                                  metadata: ["average_of": files.map(\.sha256).joined(separator: ",")]),
+                                           name: "average.safetensors")
         var names: [String] = [], rows: [[String]] = [], testErrors: [Double] = []
         for (name, parameters, state) in files.map({ ($0.name, $0.snapshot.parameters, $0.snapshot.state) }) + [("average", average.average, state)] {
             let trainEval = evaluator.evaluate(parameters: parameters, state: state, on: train)

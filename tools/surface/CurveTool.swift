@@ -112,13 +112,12 @@ extension ToolReport {
     /// Writes the curve as `curve.safetensors`: every bend under `bend{i}.` and the BN buffers
     /// once (no optimizer state), with its kind, bends, network and recipe in the metadata.
     mutating func curveFile(_ curve: TrainedCurve) throws {
-        let format = CheckpointFormat(layout: curve.network.layout, prefixes: (0..<curve.recipe.bends).map { "bend\($0)." })
-        let snapshot = TrainingSnapshot(parameters: curve.bendVector, state: curve.state, momentum: [], epochsDone: curve.recipe.epochs)
-        let metadata = ["format": "pt", "network": curve.network.model.rawValue, "width": String(curve.network.width),
-                        "curve": curve.recipe.kind.rawValue, "bends": String(curve.recipe.bends), "recipe": curve.recipe.canonicalJSON,
+        let metadata = ["curve": curve.recipe.kind.rawValue, "bends": String(curve.recipe.bends), "recipe": curve.recipe.canonicalJSON,
                         "parametrisation": curve.recipe.kind == .bezier ? "theta(t) = sum_i C(n-1,i) t^i (1-t)^(n-1-i) bend_i"
                                                                          : "theta(t) = sum_i max(0, 1 - |t(n-1) - i|) bend_i"]
-        let file = try folder.write(data: Safetensors.encode(format.tensors(of: snapshot), metadata: metadata), name: "curve.safetensors")
+        let file = try folder.write(data: StateDict.encode(network: curve.network, parameters: curve.bendVector, state: curve.state,
+                                                           prefixes: (0..<curve.recipe.bends).map { "bend\($0)." }, metadata: metadata),
+                                    name: "curve.safetensors")
         results.fileLink("The curve (safetensors; bend i's tensors under bend{i}.)", to: file)
     }
 }

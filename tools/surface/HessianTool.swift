@@ -40,8 +40,12 @@ struct HessianTool: ParsableCommand {
     @OptionGroup var options: ToolOptions
 
     func validate() throws {
-        guard topK >= 1, tolerance > 0, maxSteps >= topK, probes >= 2, densityRuns >= 0, densitySteps >= 2, images >= 1 else {
-            throw ValidationError("need --top-k ≥ 1, --tolerance > 0, --max-steps ≥ --top-k, --probes ≥ 2, --density-runs ≥ 0, --density-steps ≥ 2, --images ≥ 1")
+        guard topK >= 1, tolerance > 0, probes >= 2, densityRuns >= 0, densitySteps >= 2, images >= 1 else {
+            throw ValidationError("need --top-k ≥ 1, --tolerance > 0, --probes ≥ 2, --density-runs ≥ 0, --density-steps ≥ 2, --images ≥ 1")
+        }
+        // Lanczos checks convergence between rounds of 5 products: at least two rounds.
+        guard maxSteps >= max(topK + 1, 5) + 5 else {
+            throw ValidationError("--max-steps must be at least \(max(topK + 1, 5) + 5) for --top-k \(topK): two Lanczos rounds, to measure convergence")
         }
     }
 

@@ -3,6 +3,7 @@
 // safetensors checkpoint (PyTorch names) that later chapters reuse. An interrupted run resumes
 // from its last epoch when the same command is typed again.
 import ArgumentParser
+import AtomicFile
 import ChapterKit
 import Experiments
 import Foundation
@@ -47,6 +48,8 @@ struct Train: ParsableCommand {
     var noFlip = false
     @Option(help: "Train on the first N training images only.")
     var trainLimit: Int?
+    @Option(help: "Also write the trained network's state dict alone (no optimizer state; loads into the PyTorch module with strict=True) to this safetensors file.")
+    var save: String?
     @Option(help: "Also write the first 64 test images and the trained network's logits to this safetensors file (for Tests/Python/check_checkpoint.py).")
     var exportBatch: String?
     @OptionGroup var engine: EngineOptions
@@ -83,6 +86,10 @@ struct Train: ParsableCommand {
             print(String(format: "mean wall time per epoch %.1f s (this run: %.1f s in all)", trainedSeconds.reduce(0, +) / Double(trainedSeconds.count), Date().timeIntervalSince(start)))
         }
         print("checkpoint: \(trained.path)")
+        if let save {
+            try AtomicFile.write(trained.stateDict(), to: save)
+            print("state dict: \(save)")
+        }
         if let exportBatch {
             try LogitsExport.write(trained, images: data.test.prefix(64), to: exportBatch)
             print("inputs and logits of 64 test images: \(exportBatch)")

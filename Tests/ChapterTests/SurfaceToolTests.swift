@@ -1,0 +1,171 @@
+import Foundation
+import Safetensors
+import TestSupport
+import Testing
+
+/// `surface`, the tools on a user's checkpoints, at a smoke size on networks `train` writes (one
+/// epoch on 512 images): each tool's outputs, that a tool's curve is the chapter's, and that bad
+/// input gets its error and leaves nothing behind.
+@Suite(.serialized) struct SurfaceToolTests {
+    let base = NSTemporaryDirectory() + "/surface-\(UUID().uuidString)"
+    var cache: String { base + "/cache" }
+    static let data = ["--train-limit", "512", "--test-limit", "256", "--threads", "2"]
+    static let training = ["--train-limit", "512", "--threads", "2"]
+    static let points = ["--bn-images", "256", "--train-images", "256"]
+
+    func surface(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try BuiltExecutable("surface").run(arguments + ["--cache", cache] + Self.data)
+    }
+
+    /// Trains network `seed` (as a chapter's smoke endpoint) and saves its state dict to `<base>/<name>.safetensors`.
+    func trained(_ seed: Int, model: String = "tinyten", name: String? = nil) throws -> String {
+        let file = base + "/\(name ?? "net\(seed)").safetensors"
+        let (status, output) = try BuiltExecutable("train").run(["--model", model, "--epochs", "1", "--seed", "\(seed)", "--save", file,
+                                                                  "--cache", cache] + Self.training)
+        #expect(status == 0, "\(output)")
+        return file
+    }
+
+    /// The cache's own checkpoint of network `seed` (with its optimizer state).
+    func cached(_ seed: Int) throws -> String {
+        let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first { $0.hasPrefix("tinyten-seed\(seed)-") && !$0.hasSuffix(".lock") })
+        return cache + "/" + entry + "/final.safetensors"
+    }
+
+    func tensors(_ path: String) throws -> [String: NamedTensor] {
+        Dictionary(uniqueKeysWithValues: try Safetensors.read(path: path).tensors.map { ($0.name, $0) })
+    }
+
+    func report(_ folder: String) throws -> String { try String(contentsOfFile: folder + "/report.md", encoding: .utf8) }
+
+    @Test func curveThenEvaluateCurveThenPlaneThroughItsBend() throws {
+        let a = try trained(1), b = try trained(2)
+        // The start from the cache (with momentum tensors), the end as a bare state dict: both forms read.
+        let curveArguments = ["curve", "--start", try cached(1), "--end", b, "--epochs", "1", "--points", "5", "--output", base + "/curve"] + Self.points
+        let (status, output) = try surface(curveArguments)
+        #expect(status == 0, "\(output)")
+        let curve = try tensors(base + "/curve/curve.safetensors"), network = try tensors(a)
+        #expect(network.keys.allSatisfy { !$0.hasPrefix("momentum.") }, "--save writes the network alone")
+        for name in network.keys where !name.contains("running_") {
+            #expect(curve["bend0." + name]?.values == network[name]!.values, "the start is fixed: \(name)")
+            #expect(curve["bend1." + name] != nil && curve["bend2." + name] != nil)
+        }
+        #expect(!curve.keys.contains { $0.hasPrefix("momentum.") })
+        let curveReport = try report(base + "/curve")
+        for link in ["curve.safetensors", "paths.png", "paths.svg", "segment.csv", "bezier.csv"] { #expect(curveReport.contains("](\(link))"), "\(link)") }
+        #expect(output.contains("| barrier") || output.contains("barrier"), "\(output)")
+
+        // Typing it again trains nothing and writes the same curve.
+        let before = try Data(contentsOf: URL(fileURLWithPath: base + "/curve/curve.safetensors"))
+        let (again, againOutput) = try surface(curveArguments)
+        #expect(again == 0 && !againOutput.contains("epoch  1/1"), "\(againOutput)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: base + "/curve/curve.safetensors")) == before)
+
+        // evaluate-curve on the written curve measures the points the curve tool measured.
+        let (evaluated, evaluateOutput) = try surface(["evaluate-curve", "--curve", base + "/curve/curve.safetensors", "--points", "5",
+                                                       "--output", base + "/evaluate"] + Self.points)
+        #expect(evaluated == 0, "\(evaluateOutput)")
+        #expect(try String(contentsOfFile: base + "/evaluate/bezier.csv", encoding: .utf8) == String(contentsOfFile: base + "/curve/bezier.csv", encoding: .utf8))
+
+        // The plane through the curve's ends and middle bend.
+        let (planed, planeOutput) = try surface(["plane", "--curve", base + "/curve/curve.safetensors", "--grid", "3", "--output", base + "/plane"] + Self.points)
+        #expect(planed == 0, "\(planeOutput)")
+        let plane = try String(contentsOfFile: base + "/plane/plane.csv", encoding: .utf8)
+        #expect(plane.split(separator: "\n").count == 1 + 9, "\(plane)")
+        #expect(try report(base + "/plane").contains("](plane.png)"))
+    }
+
+    @Test func aToolsCurveIsTheChaptersCurveBitForBit() throws {
+        let chapter = ChapterRunner("chapter2")
+        let (status, output) = try chapter.run([], cache: cache)
+        #expect(status == 0, "\(output)")
+        // The chapter's Bezier curve between seeds 1 and 2 at its smoke recipe (1 epoch; the why-not curves train 2).
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasPrefix("curve-bezier3-tinyten-seeds1-2-") && !$0.hasSuffix(".lock") }
+        let chapterCurve = try #require(try entries.first { entry in
+            let recipe = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cache + "/" + entry + "/recipe.json"))) as? [String: Any]
+            return recipe?["epochs"] as? Int == 1 && !(String(describing: recipe).contains("checkpoint"))
+        })
+        let (toolStatus, toolOutput) = try surface(["curve", "--start", try cached(1), "--end", try cached(2), "--epochs", "1", "--points", "3",
+                                                    "--output", base + "/curve"] + Self.points)
+        #expect(toolStatus == 0, "\(toolOutput)")
+        let mine = try tensors(base + "/curve/curve.safetensors"), theirs = try tensors(cache + "/" + chapterCurve + "/final.safetensors")
+        let bends = mine.keys.filter { $0.hasPrefix("bend") }
+        #expect(bends.count > 3 * 20)
+        for name in bends { #expect(mine[name]!.values == theirs[name]?.values, "\(name) differs from chapter 2's curve") }
+    }
+
+    @Test func alignAverageSharpnessAndHessian() throws {
+        let a = try trained(1), b = try trained(2)
+        // align: the permuted B computes B's function (the tool checks and prints it) and is written with its permutations.
+        let (aligned, alignOutput) = try surface(["align", a, b, "--images", "256", "--points", "3", "--output", base + "/align"] + Self.points)
+        #expect(aligned == 0, "\(alignOutput)")
+        let line = try #require(alignOutput.split(separator: "\n").first { $0.hasPrefix("permuted B computes B's function") })
+        let difference = try #require(Double(line.split(separator: " ").last!))
+        #expect(difference < 1e-5, "\(line)")
+        let permutations = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + "/align/permutations.json"))) as? [String: [Int]]
+        #expect(permutations?.count == 8 && permutations!.values.allSatisfy { Set($0) == Set(0..<$0.count) }, "\(String(describing: permutations))")
+        let permuted = try tensors(base + "/align/net2-aligned.safetensors"), original = try tensors(b)
+        #expect(Set(permuted.keys) == Set(original.keys))
+        #expect(permuted.keys.contains { permuted[$0]!.values != original[$0]!.values }, "some unit moved")
+
+        // average of one checkpoint: that checkpoint's parameters (its BN statistics recomputed).
+        let (averaged, averageOutput) = try surface(["average", a, "--output", base + "/average"])
+        #expect(averaged == 0, "\(averageOutput)")
+        let average = try tensors(base + "/average/average.safetensors"), network = try tensors(a)
+        #expect(Set(average.keys) == Set(network.keys))
+        for name in network.keys where !name.contains("running_") { #expect(average[name]!.values == network[name]!.values, "\(name)") }
+
+        // sharpness in a box too small to move any weight: L1 = L0, sharpness 0.
+        let (sharp, sharpOutput) = try surface(["sharpness", a, "--epsilon", "1e-12", "--steps", "4", "--evaluate-every", "2", "--images", "128",
+                                                "--output", base + "/sharpness"])
+        #expect(sharp == 0, "\(sharpOutput)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + "/sharpness/sharpness.json"))) as? [String: Any])
+        #expect((result["l0"] as? Double) == (result["l1"] as? Double) && (result["trajectory"] as? [Any])?.count == 3, "\(result)")
+        // and in the paper's box the ascent finds a higher loss.
+        let (rising, risingOutput) = try surface(["sharpness", a, "--epsilon", "1e-3", "--steps", "4", "--evaluate-every", "2", "--images", "128",
+                                                  "--output", base + "/sharpness-rising"])
+        let risen = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + "/sharpness-rising/sharpness.json"))) as? [String: Any]
+        #expect(rising == 0 && (risen?["l1"] as? Double ?? 0) > (risen?["l0"] as? Double ?? 1), "\(risingOutput)")
+
+        // hessian: top eigenvalue, trace with its standard error, the density figure.
+        let (hessian, hessianOutput) = try surface(["hessian", a, "--images", "128", "--max-steps", "10", "--probes", "2", "--density-runs", "1",
+                                                    "--density-steps", "4", "--output", base + "/hessian"])
+        #expect(hessian == 0 && hessianOutput.contains("eigenvalue 1") && hessianOutput.contains("trace"), "\(hessianOutput)")
+        #expect(try report(base + "/hessian").contains("](density.png)"))
+    }
+
+    @Test func badCheckpointsGetAnErrorNamingTheFileAndLeaveNothing() throws {
+        let a = try trained(1), mlp = try trained(1, model: "mlp", name: "mlp")
+        let network = try Safetensors.read(path: a)
+        func write(_ name: String, _ tensors: [NamedTensor]) throws -> String {
+            let path = base + "/" + name + ".safetensors"
+            try Safetensors.write(tensors, metadata: network.metadata, to: path)
+            return path
+        }
+        let junk = base + "/junk.safetensors"
+        try Data((0..<200).map { UInt8($0) }).write(to: URL(fileURLWithPath: junk))
+        let missing = try write("missing", network.tensors.filter { $0.name != "layers.2.conv.weight" })
+        let reshaped = try write("reshaped", network.tensors.map { t in
+            t.name == "layers.2.conv.weight" ? NamedTensor(name: t.name, shape: [t.shape[1], t.shape[0]] + t.shape[2...], values: t.values) : t
+        })
+        let poisoned = try write("poisoned", network.tensors.map { t in
+            t.name == "dense.bias" ? NamedTensor(name: t.name, shape: t.shape, values: [Float.nan] + t.values.dropFirst()) : t
+        })
+        let cases: [(arguments: [String], mentions: [String])] = [
+            (["sharpness", junk], [junk, "not valid"]),
+            (["sharpness", base + "/none.safetensors"], [base + "/none.safetensors", "no such file"]),
+            (["sharpness", missing], [missing, "layers.2.conv.weight"]),
+            (["hessian", reshaped], [reshaped, "layers.2.conv.weight", "shape"]),
+            (["average", a, poisoned], [poisoned, "dense.bias", "not finite"]),
+            (["align", a, mlp], [mlp, "same network"]),
+            (["sharpness", a, "--model", "preresnet20"], [a, "not a preresnet20 checkpoint"]),
+        ]
+        for (k, c) in cases.enumerated() {
+            let output = base + "/out\(k)"
+            let (status, text) = try surface(c.arguments + ["--output", output])
+            #expect(status != 0, "\(c.arguments) succeeded")
+            for word in c.mentions { #expect(text.contains(word), "\(c.arguments): '\(word)' not in \(text)") }
+            #expect(!FileManager.default.fileExists(atPath: output), "\(c.arguments) left \(output) behind")
+        }
+    }
+}
