@@ -53,11 +53,13 @@ extension ArtifactCache {
     /// kept snapshot after `recipe.startEpoch` (train it first with
     /// `trainedNetwork(recipe.base, data:, keepEpochs: [recipe.startEpoch])`). Checkpointed every
     /// epoch; members and probes are written as they are taken, so an interrupted run resumes.
-    public func fastGeometricEnsemble(_ recipe: FastGeometricRecipe, data: TrainingData) throws -> FastGeometricRun {
+    /// `origin` replaces the base run's snapshot when FGE starts from a network the cache did not
+    /// train (a user's checkpoint, with its momentum buffer or none); its recipe must name it.
+    public func fastGeometricEnsemble(_ recipe: FastGeometricRecipe, data: TrainingData, origin given: TrainingSnapshot? = nil) throws -> FastGeometricRun {
         let base = recipe.base
         let network = Network.make(base.model, inputShape: data.train.shape, classes: data.train.classes, width: base.width)
         let format = CheckpointFormat(layout: network.layout)
-        let origin = try snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
+        let origin = try given ?? snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
         let folder = FastGeometricFolder(path: root + "/" + recipe.cacheKey, format: format, model: base.model)
         let run = try ResumableRun(folder: folder.path, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
@@ -72,7 +74,8 @@ extension ArtifactCache {
         let log = try folder.readLog()
         return FastGeometricRun(
             recipe: recipe, network: network,
-            start: EnsembleMember(parameters: origin.parameters, state: origin.state, label: "FGE start (epoch \(recipe.startEpoch) of the base run)"),
+            start: EnsembleMember(parameters: origin.parameters, state: origin.state,
+                                  label: given == nil ? "FGE start (epoch \(recipe.startEpoch) of the base run)" : "FGE start"),
             members: try log.members.map { try folder.load(folder.memberPath($0), label: "FGE member after step \($0)") }, memberSteps: log.members,
             probes: try log.probes.map { ($0, try folder.load(folder.probePath($0), label: "FGE probe after step \($0)")) },
             trajectory: log.trajectory, history: history, iterationsPerEpoch: perEpoch)

@@ -22,6 +22,11 @@ public struct FastGeometricRecipe: CacheableRecipe, Codable, Hashable, Sendable 
     /// 0-based steps after which the current network is kept for the trajectory figure.
     public var probeSteps: [Int]
 
+    public init(base: TrainingRecipe, startEpoch: Int, epochs: Int, cycleIterations: Int, lr1: Double, lr2: Double, probeSteps: [Int] = []) {
+        (self.base, self.startEpoch, self.epochs, self.cycleIterations) = (base, startEpoch, epochs, cycleIterations)
+        (self.lr1, self.lr2, self.probeSteps) = (lr1, lr2, probeSteps)
+    }
+
     public var schedule: LearningRateSchedule { .fgeTriangle(lr1: lr1, lr2: lr2, cycleIterations: cycleIterations) }
 
     public var keyPrefix: String { "fge-\(base.model.rawValue)-seed\(base.seed)" }

@@ -127,6 +127,13 @@ import Testing
         let risen = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + "/sharpness-rising/sharpness.json"))) as? [String: Any]
         #expect(rising == 0 && (risen?["l1"] as? Double ?? 0) > (risen?["l0"] as? Double ?? 1), "\(risingOutput)")
 
+        // fge from a bare state dict (no momentum buffer): the checkpoint, then a member at every lr2 step.
+        let (fge, fgeOutput) = try surface(["fge", a, "--epochs", "1", "--cycle", "0.5", "--bn-images", "128", "--output", base + "/fge"])
+        #expect(fge == 0, "\(fgeOutput)")
+        let ensemble = try String(contentsOfFile: base + "/fge/ensemble.csv", encoding: .utf8).split(separator: "\n")
+        #expect(ensemble.count == 1 + 3, "4 iterations per epoch, cycles of 2: members after steps 1 and 3, \(ensemble)")
+        #expect(try report(base + "/fge").contains("no momentum buffer in the checkpoint"))
+
         // hessian: top eigenvalue, trace with its standard error, the density figure.
         let (hessian, hessianOutput) = try surface(["hessian", a, "--images", "128", "--max-steps", "10", "--probes", "2", "--density-runs", "1",
                                                     "--density-steps", "4", "--output", base + "/hessian"])

@@ -20,7 +20,7 @@ struct Surface: ParsableCommand {
             (CSV, JSON) into --output (default surface/<tool>), prints a summary table, and goes through the \
             artifact cache, so typing the same command again resumes or reuses its work.
             """,
-        subcommands: [CurveTool.self, EvaluateCurveTool.self, PlaneTool.self, AlignTool.self, AverageTool.self, SharpnessTool.self, HessianTool.self])
+        subcommands: [CurveTool.self, EvaluateCurveTool.self, PlaneTool.self, AlignTool.self, AverageTool.self, FastGeometricTool.self, SharpnessTool.self, HessianTool.self])
 }
 
 Surface.main()
