@@ -175,4 +175,44 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: output), "\(c.arguments) left \(output) behind")
         }
     }
+
+    /// A Python with torch and safetensors: `$LOSS_SURFACES_PYTHON`, else `python3` (nil when it lacks them).
+    static let python: String? = {
+        let candidate = ProcessInfo.processInfo.environment["LOSS_SURFACES_PYTHON"] ?? "python3"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [candidate, "-c", "import torch, safetensors"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? candidate : nil
+    }()
+
+    /// Runs only where PyTorch is installed (set LOSS_SURFACES_PYTHON to a Python that has torch and safetensors).
+    @Test(.enabled(if: python != nil, "needs a Python with torch and safetensors (LOSS_SURFACES_PYTHON)"))
+    func theToolsOutputsLoadIntoPyTorch() throws {
+        let folder = base + "/python"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let a = try trained(1, name: "python/a"), b = try trained(2, name: "python/b")
+        try FileManager.default.copyItem(atPath: try cached(1), toPath: folder + "/cache-a.safetensors")
+        for arguments in [["average", a, "--output", base + "/average"], ["align", a, b, "--points", "2", "--output", base + "/align"] + Self.points,
+                          ["curve", "--start", a, "--end", b, "--epochs", "1", "--points", "2", "--output", base + "/curve"] + Self.points] {
+            let (status, output) = try surface(arguments)
+            #expect(status == 0, "\(arguments): \(output)")
+        }
+        for (from, to) in [("average/average", "average"), ("align/b-aligned", "b-aligned"), ("curve/curve", "curve")] {
+            try FileManager.default.copyItem(atPath: base + "/\(from).safetensors", toPath: folder + "/\(to).safetensors")
+        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Python/check_tool_outputs.py").path
+        let process = Process(), pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [Self.python!, script, folder]
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let (status, output) = BuiltExecutable.finish(process, pipe)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("checked") && output.contains("strict=True"), "\(output)")
+    }
 }

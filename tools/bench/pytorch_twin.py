@@ -1,11 +1,9 @@
 #!/usr/bin/env python3
 """PyTorch twin of the engine's three reference networks, and its throughput.
 
-The networks `mlp`, `tinyten` and `preresnet20` are defined here once, with exactly the
-parameter and buffer names, shapes and registration order of the engine's safetensors
-checkpoints (Sources/Networks/ReferenceNetworks.swift), so a checkpoint written by the engine
-loads with `model.load_state_dict(tensors, strict=False)` (the engine keeps no
-`num_batches_tracked`).
+The networks `mlp`, `tinyten` and `preresnet20` come from python/loss_surfaces.py, which defines
+them with exactly the parameter and buffer names, shapes and registration order of the engine's
+safetensors checkpoints (Sources/Networks/ReferenceNetworks.swift).
 
 Timing (what `bench --pytorch PYTHON` runs, once per network and round, interleaved with the
 engine's own measurements):
@@ -24,117 +22,22 @@ import json
 import re
 import sys
 import time
+from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
+from loss_surfaces import NETWORKS, make as make_network  # noqa: E402  (the package's own definitions)
+
 INPUT_SHAPE = (1, 28, 28)
 CLASSES = 10
 
 
-class MLP(nn.Module):
-    """`fc1` 784->512, ReLU, `fc2` 512->512, ReLU, `fc3` 512->10; 669,706 parameters."""
-
-    def __init__(self, in_features=784, classes=CLASSES, width=1):
-        super().__init__()
-        hidden = 512 * width
-        self.fc1 = nn.Linear(in_features, hidden)
-        self.fc2 = nn.Linear(hidden, hidden)
-        self.fc3 = nn.Linear(hidden, classes)
-
-    def forward(self, x):
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
-
-
-class TinyTenBlock(nn.Module):
-    def __init__(self, cin, cout, kernel, stride, padding):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, kernel, stride=stride, padding=padding, bias=True)
-        self.bn = nn.BatchNorm2d(cout)
-
-    def forward(self, x):
-        return F.relu(self.bn(self.conv(x)))
-
-
-# (out channels at width 1, kernel, stride, padding), as ReferenceNetworks.tinyTenBlocks.
-TINYTEN_BLOCKS = [(16, 3, 1, 1), (16, 3, 1, 1), (32, 3, 2, 1), (32, 3, 1, 1),
-                  (32, 3, 1, 1), (64, 3, 2, 1), (64, 3, 1, 0), (64, 1, 1, 0)]
-
-
-class TinyTen(nn.Module):
-    """8 x (`layers.i.conv` with bias -> `layers.i.bn` -> ReLU), global average pool, `dense`;
-    86,490 parameters. Spatial 28->28->14->14->14->7->5->5."""
-
-    def __init__(self, in_channels=1, classes=CLASSES, width=1):
-        super().__init__()
-        blocks, c = [], in_channels
-        for out, k, s, p in TINYTEN_BLOCKS:
-            blocks.append(TinyTenBlock(c, out * width, k, s, p))
-            c = out * width
-        self.layers = nn.ModuleList(blocks)
-        self.dense = nn.Linear(c, classes)
-
-    def forward(self, x):
-        for block in self.layers:
-            x = block(x)
-        return self.dense(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
-
-
-class PreActBlock(nn.Module):
-    """bn1 -> ReLU -> conv1 3x3 -> bn2 -> ReLU -> conv2 3x3; shortcut identity, or `down` (1x1,
-    stride) on the pre-activated input when the shape changes. Registration order bn1, conv1,
-    bn2, conv2, down is the engine's layout order."""
-
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.bn1 = nn.BatchNorm2d(cin)
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, stride=1, padding=1, bias=False)
-        self.down = nn.Conv2d(cin, cout, 1, stride=stride, bias=False) if stride != 1 or cin != cout else None
-
-    def forward(self, x):
-        a = F.relu(self.bn1(x))
-        h = self.conv2(F.relu(self.bn2(self.conv1(a))))
-        return h + (self.down(a) if self.down is not None else x)
-
-
-class PreResNet20(nn.Module):
-    """`conv` 3x3; 9 pre-activation blocks `layers.i` (stages of 16/32/64 channels, stride 2 at the
-    first block of stages 2 and 3); `bn` -> ReLU -> global average pool -> `fc`; 271,994 parameters."""
-
-    def __init__(self, in_channels=1, classes=CLASSES, width=1):
-        super().__init__()
-        c = 16 * width
-        self.conv = nn.Conv2d(in_channels, c, 3, padding=1, bias=False)
-        blocks = []
-        for stage in range(3):
-            out = (16 << stage) * width
-            for b in range(3):
-                blocks.append(PreActBlock(c, out, 2 if stage > 0 and b == 0 else 1))
-                c = out
-        self.layers = nn.ModuleList(blocks)
-        self.bn = nn.BatchNorm2d(c)
-        self.fc = nn.Linear(c, classes)
-
-    def forward(self, x):
-        x = self.conv(x)
-        for block in self.layers:
-            x = block(x)
-        x = F.relu(self.bn(x))
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
-
-
-NETWORKS = {"mlp": MLP, "tinyten": TinyTen, "preresnet20": PreResNet20}
-
-
 def make(model, width=1):
     """One of the reference networks at the Fashion-MNIST input shape."""
-    if model == "mlp":
-        return MLP(in_features=INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2], width=width)
-    return NETWORKS[model](in_channels=INPUT_SHAPE[0], width=width)
+    return make_network(model, INPUT_SHAPE, CLASSES, width)
 
 
 def layout(net):
