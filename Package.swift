@@ -122,7 +122,8 @@ let package = Package(
             "Experiments", "WeightSpace", "Training", "Datasets", "Networks", "Tensor", "TestSupport",
         ]),
         .testTarget(name: "ChapterKitTests", dependencies: [
-            "ChapterKit", "Experiments", "Statistics", "Reporting", "Datasets", "Networks", "TestSupport", argumentParser,
+            "ChapterKit", "Experiments", "Statistics", "Reporting", "Datasets", "Networks", "Training", "Safetensors", "TestSupport",
+            argumentParser,
         ]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tensor"]),
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),
