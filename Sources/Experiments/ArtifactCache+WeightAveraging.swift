@@ -9,11 +9,13 @@ extension ArtifactCache {
     /// kept snapshot after `recipe.startEpoch` (`trainedNetwork(recipe.base, data:, keepEpochs: [recipe.startEpoch])`
     /// first). The running average is an epoch-end hook of the one training loop; every epoch's
     /// snapshot is kept, so a resumed run rebuilds the average from them before it continues.
-    public func weightAveraging(_ recipe: WeightAveragingRecipe, data: TrainingData) throws -> WeightAveragingRun {
+    /// `origin` replaces the base run's snapshot when SWA starts from a network the cache did not
+    /// train (a user's checkpoint, with its momentum buffer or none); its recipe must name it.
+    public func weightAveraging(_ recipe: WeightAveragingRecipe, data: TrainingData, origin given: TrainingSnapshot? = nil) throws -> WeightAveragingRun {
         let base = recipe.base
         let network = Network.make(base.model, inputShape: data.train.shape, classes: data.train.classes, width: base.width)
         let format = CheckpointFormat(layout: network.layout)
-        let origin = try snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
+        let origin = try given ?? snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
                                label: "SWA seed \(base.seed)")

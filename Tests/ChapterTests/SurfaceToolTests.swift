@@ -115,6 +115,13 @@ import Testing
         #expect(Set(average.keys) == Set(network.keys))
         for name in network.keys where !name.contains("running_") { #expect(average[name]!.values == network[name]!.values, "\(name)") }
 
+        // SWA from one checkpoint: one epoch of SGD at swa_lr, the checkpoint and that network averaged.
+        let (swa, swaOutput) = try surface(["average", a, "--epochs", "1", "--swa-lr", "0.01", "--output", base + "/swa"])
+        #expect(swa == 0 && swaOutput.contains("SGD after 1 epochs") && swaOutput.contains("SWA "), "\(swaOutput)")
+        #expect(try report(base + "/swa").contains("the checkpoint and the network after every epoch averaged (2 networks)"))
+        let swaAverage = try tensors(base + "/swa/average.safetensors")
+        #expect(swaAverage["dense.weight"]!.values != network["dense.weight"]!.values, "SWA moved the network")
+
         // sharpness in a box too small to move any weight: L1 = L0, sharpness 0.
         let (sharp, sharpOutput) = try surface(["sharpness", a, "--epsilon", "1e-12", "--steps", "4", "--evaluate-every", "2", "--images", "128",
                                                 "--output", base + "/sharpness"])

@@ -6,9 +6,11 @@
 // the libraries' — the chapters call the same functions.
 import ArgumentParser
 import ChapterKit
+import Training
 import WeightSpace
 
 extension CurveKind: ExpressibleByArgument {}
+extension AnnealShape: ExpressibleByArgument {}
 
 struct Surface: ParsableCommand {
     static let configuration = CommandConfiguration(
