@@ -18,7 +18,8 @@ extension ChapterOptions {
         if let dataPath = engine.dataPath { arguments += ["--data-path", URL(fileURLWithPath: dataPath).standardizedFileURL.path] }
         if let convolutions = engine.convolutions { arguments += ["--convolutions", convolutions.rawValue] }
         let assemble = Self.commandLine(dropping: "--plan")
-        let written = try jobPlan.write(to: folder, title: title, job: job, arguments: arguments, threads: engine.threads, assemble: assemble)
+        let written = try jobPlan.write(to: folder, title: title, job: job, arguments: arguments, threads: engine.threads,
+                                        slurm: slurm.settings, assemble: assemble)
         print("plan: \(jobPlan.jobs.count) jobs in \(written.waves.count) wave(s) in \(written.folder)")
         for (k, wave) in written.waves.enumerated() { print("  wave \(k + 1): \(wave.count) jobs, listed in \(wave.list)") }
         if !FileManager.default.isExecutableFile(atPath: job) { print("  (build the job executable first: swift build --product job)") }

@@ -33,6 +33,8 @@ public struct ChapterOptions: ParsableArguments {
 
     @OptionGroup public var figures: FigureOptions
 
+    @OptionGroup public var slurm: SlurmOptions
+
     @OptionGroup public var engine: EngineOptions
 
     public init() {}
@@ -80,7 +82,8 @@ public struct ChapterOptions: ParsableArguments {
 
     /// Options that do not change what a run measures or are this machine's own (its folders, its
     /// threads — the provenance states them), left out of a report's Reproduce line.
-    static let machineOptions: Set<String> = ["--cache", "--output", "--threads", "--plan", "--formats", "--dpi"]
+    static let machineOptions: Set<String> = ["--cache", "--output", "--threads", "--plan", "--formats", "--dpi", "--slurm-partition",
+                                              "--slurm-account", "--slurm-time", "--slurm-cpus-per-task"]
     static let machineFlags: Set<String> = ["--replot"]
 
     /// `command` (as `commandLine` writes it) without `machineOptions` and `machineFlags`, and with

@@ -32,6 +32,26 @@ public struct JobPlan {
         return (1...max(count, 1)).map { w in jobs.filter { wave[$0.cacheKey] == w } }.filter { !$0.isEmpty }
     }
 
+    /// What the Slurm scripts ask of the cluster: a partition, an account, a time limit per task
+    /// and CPUs per task (nil: the cluster's defaults; 2 CPUs per task).
+    public struct SlurmSettings: Sendable, Equatable {
+        public var partition: String?
+        public var account: String?
+        /// Slurm's format: "MM", "HH:MM:SS", "D-HH:MM:SS".
+        public var timeLimit: String?
+        public var cpusPerTask: Int
+
+        public init(partition: String? = nil, account: String? = nil, timeLimit: String? = nil, cpusPerTask: Int = 2) {
+            (self.partition, self.account, self.timeLimit, self.cpusPerTask) = (partition, account, timeLimit, cpusPerTask)
+        }
+
+        /// The `#SBATCH` lines of every wave's script.
+        var directives: [String] {
+            [partition.map { "--partition=\($0)" }, account.map { "--account=\($0)" }, timeLimit.map { "--time=\($0)" },
+             "--cpus-per-task=\(cpusPerTask)"].compactMap { $0 }.map { "#SBATCH " + $0 }
+        }
+    }
+
     /// What `write` produced: the folder, and per wave its job list and count.
     public struct Written {
         public let folder: String
@@ -45,11 +65,12 @@ public struct JobPlan {
     /// wave) and `slurm.sh` (submits the arrays, each after the previous one succeeded).
     /// `job` is the job executable, `arguments` what it is given before the job file (the cache,
     /// data folder); `threads` its BLAS threads when fixed, otherwise each script gives every job
-    /// its share (`$THREADS`, default 1, under GNU parallel; the task's CPUs under Slurm), so that
+    /// its share (`$THREADS`, default 1, under GNU parallel; the task's CPUs under Slurm, which
+    /// `slurm` sets with the partition, account and time limit), so that
     /// parallel jobs do not each take every core; `assemble` the command that builds the report
     /// afterwards.
     public func write(to folder: String, title: String, job: String, arguments: [String], threads: Int? = nil,
-                      assemble: String) throws -> Written {
+                      slurm settings: SlurmSettings = SlurmSettings(), assemble: String) throws -> Written {
         let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: folder + "/jobs", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
@@ -91,7 +112,7 @@ public struct JobPlan {
                 #!/bin/sh
                 #SBATCH --job-name=\(Self.slug(String(title.split(separator: " ").first ?? "jobs")))-wave\(k + 1)
                 #SBATCH --array=1-\(wave.count)
-                #SBATCH --cpus-per-task=2
+                \(settings.directives.joined(separator: "\n"))
                 #SBATCH --output=\(folder)/logs/wave\(k + 1)-%a.out
                 # Wave \(k + 1) of \(waves.count): task i runs line i of \(list).
                 exec \(command) \(slurmThreads) "$(sed -n "${SLURM_ARRAY_TASK_ID}p" \(Self.quoted(list)))"
