@@ -7,29 +7,46 @@ import Reporting
 import Training
 import WeightSpace
 
-/// Where the points of a path (a curve, a segment) are measured: how many, and on which images.
-struct PathOptions: ParsableArguments {
-    @Option(help: "Points t, evenly spaced in [0, 1], at which each path is evaluated.")
-    var points: Int = 21
+/// The images every evaluated point of weight space is measured on: BN statistics recomputed on
+/// one fixed training subset, train metrics on another (the chapters' subsets), test metrics on
+/// every loaded test image; the train loss's weight-decay term.
+struct PointOptions: ParsableArguments {
     @Option(help: "Training images (a fixed subset) BN statistics are recomputed on at every point.")
     var bnImages: Int = 2_000
     @Option(help: "Training images (a fixed subset) train loss and error are measured on.")
     var trainImages: Int = 2_000
 
     func validate() throws {
-        guard points >= 2, bnImages >= 1, trainImages >= 1 else { throw ValidationError("need --points ≥ 2, --bn-images ≥ 1, --train-images ≥ 1") }
+        guard bnImages >= 1, trainImages >= 1 else { throw ValidationError("need --bn-images ≥ 1 and --train-images ≥ 1") }
     }
 
-    var settings: [(String, String)] {
-        [("points", "\(points) evenly spaced t in [0, 1]"),
-         ("each point", "BN statistics recomputed on \(bnImages) training images, train metrics on \(trainImages) (fixed subsets), test metrics on every loaded test image")]
+    var setting: (String, String) {
+        ("each point", "BN statistics recomputed on \(bnImages) training images, train metrics on \(trainImages) (fixed subsets), test metrics on every loaded test image")
     }
 
-    /// Measures paths of `network` through the cache's point store (an interrupted evaluation resumes).
+    /// Measures points of `network` through the cache's point store (an interrupted evaluation resumes).
+    func probe(network: Network, state: [Float], data: TrainingData, cache: ArtifactCache, weightDecay: Double) -> PointProbe {
+        PointProbe(cache: cache, evaluator: Evaluator(network: network), data: data.evaluationData(batchNorm: bnImages, train: trainImages),
+                   weightDecay: weightDecay, state: state,
+                   context: "\(network.model.rawValue) width \(network.width) on \(data.name) (\(data.train.count)/\(data.test.count))")
+    }
+}
+
+/// Where the points of a path (a curve, a segment) are measured: how many, and on which images.
+struct PathOptions: ParsableArguments {
+    @Option(help: "Points t, evenly spaced in [0, 1], at which each path is evaluated.")
+    var points: Int = 21
+    @OptionGroup var images: PointOptions
+
+    func validate() throws {
+        guard points >= 2 else { throw ValidationError("need --points ≥ 2") }
+    }
+
+    var settings: [(String, String)] { [("points", "\(points) evenly spaced t in [0, 1]"), images.setting] }
+
+    /// Paths of `network` measured through the cache's point store.
     func probe(network: Network, state: [Float], data: TrainingData, cache: ArtifactCache, weightDecay: Double) -> PathProbe {
-        PathProbe(probe: PointProbe(cache: cache, evaluator: Evaluator(network: network),
-                                    data: data.evaluationData(batchNorm: bnImages, train: trainImages), weightDecay: weightDecay, state: state,
-                                    context: "\(network.model.rawValue) width \(network.width) on \(data.name) (\(data.train.count)/\(data.test.count))"),
+        PathProbe(probe: images.probe(network: network, state: state, data: data, cache: cache, weightDecay: weightDecay),
                   ts: CurveEvaluation.grid(points: points))
     }
 }

@@ -36,10 +36,7 @@ struct PlaneTool: ParsableCommand {
     var range: Double = 1
     @Option(help: "Seed of the random plane's directions.")
     var seed: UInt64 = 1
-    @Option(help: "Training images (a fixed subset) BN statistics are recomputed on at every point.")
-    var bnImages: Int = 2_000
-    @Option(help: "Training images (a fixed subset) train loss and error are measured on.")
-    var trainImages: Int = 2_000
+    @OptionGroup var images: PointOptions
     @Option(name: .customLong("wd"), help: "Weight decay of the train loss's ½·wd·‖θ‖² term.")
     var weightDecay: Double = 5e-4
     @OptionGroup var options: ToolOptions
@@ -49,16 +46,14 @@ struct PlaneTool: ParsableCommand {
             throw ValidationError("give one of --networks A B C, --curve FILE or --around FILE")
         }
         if !networks.isEmpty && networks.count != 3 { throw ValidationError("--networks takes three checkpoints, got \(networks.count)") }
-        guard grid >= 3, margin >= 0, range > 0, bnImages >= 1, trainImages >= 1 else { throw ValidationError("need --grid ≥ 3, --margin ≥ 0, --range > 0, --bn-images and --train-images ≥ 1") }
+        guard grid >= 3, margin >= 0, range > 0 else { throw ValidationError("need --grid ≥ 3, --margin ≥ 0, --range > 0") }
     }
 
     func run() throws {
         let started = Date(), data = try options.prepare()
         let files = try options.checkpoints(networks + [curve, around].compactMap { $0 }, data: data)
         let network = files[0].network, p = network.layout.parameterCount
-        let probe = PointProbe(cache: options.cache, evaluator: Evaluator(network: network), data: data.evaluationData(batchNorm: bnImages, train: trainImages),
-                               weightDecay: weightDecay, state: files[0].snapshot.state,
-                               context: "\(network.model.rawValue) width \(network.width) on \(data.name) (\(data.train.count)/\(data.test.count))")
+        let probe = images.probe(network: network, state: files[0].snapshot.state, data: data, cache: options.cache, weightDecay: weightDecay)
         let spec = around == nil ? PlaneGridSpec(points: grid, lower: -margin, upper: 1 + margin) : PlaneGridSpec(points: grid, lower: -range, upper: range)
         var marks: [(name: String, x: Double, y: Double)] = [], overlay: [(x: Double, y: Double)] = []
         let measured: PlaneGrid, title: String, axes: (String, String)
@@ -95,7 +90,7 @@ struct PlaneTool: ParsableCommand {
         }
         var report = try ToolReport(title: title, inputs: files, settings: [
             ("grid", "\(grid) × \(grid) points, \(spec.lower) … \(spec.upper)" + (around == nil ? " of the plane's spacing" : " times each direction")),
-            ("each point", "BN statistics recomputed on \(bnImages) training images, train metrics on \(trainImages) (fixed subsets), test metrics on every loaded test image"),
+            images.setting,
         ] + (around == nil ? [] : [("directions", "filter-normalised Gaussian, seed \(seed)")]), path: options.folder("plane"))
         try report.figure(planeFigure(measured, marks: marks, overlay: overlay, axes: axes), name: "plane",
                           caption: "Train loss (with the weight-decay term) and test error on the plane; GAR's log-spaced contour levels.")
