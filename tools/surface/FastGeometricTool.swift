@@ -73,7 +73,8 @@ struct FastGeometricTool: ParsableCommand {
         let panel = figure[0, 0], counts = ensemble.running.map { Double($0.members) }
         panel.line(x: counts, y: ensemble.running.map { 100 * $0.error }, label: "ensemble", style: .automatic(0))
         panel.scatter(x: counts, y: ensemble.members.map { 100 * $0.error }, label: "each network", style: MarkerStyle(shape: .circle, size: 4, fill: Palette.color(1)))
-        panel.xAxis = Axis(label: "networks in the ensemble (the checkpoint first)")
+        // Member counts are whole numbers: a tick at each (when few enough to read).
+        panel.xAxis = Axis(label: "networks in the ensemble (the checkpoint first)", ticks: counts.count <= 12 ? counts : nil)
         panel.yAxis = Axis(label: "test error (%)")
         try report.figure(figure, name: "ensemble", caption: "Test error of the FGE ensemble as members are added, and of each network alone.")
         try report.data(CSVTable(columns: [("members", counts), ("ensemble_error", ensemble.running.map(\.error)), ("ensemble_nll", ensemble.running.map(\.nll)),
