@@ -52,8 +52,9 @@ public struct CheckpointFile {
         } catch let error as CheckpointError {
             throw CheckpointFileError(path: path, reason: error.reason)
         }
-        for (name, tensor) in stripped where !tensor.values.allSatisfy(\.isFinite) {
-            throw CheckpointFileError(path: path, reason: "tensor \(prefix + name) holds values that are not finite (NaN or ±∞)")
+        // Every bend's tensors and the BN buffers (not an optimizer's state).
+        for tensor in tensors where !tensor.name.hasPrefix("momentum.") && !tensor.values.allSatisfy(\.isFinite) {
+            throw CheckpointFileError(path: path, reason: "tensor \(tensor.name) holds values that are not finite (NaN or ±∞)")
         }
         var recipe: TrainingRecipe?
         if bends == 0, let json = metadata["recipe"], let decoded = try? JSONDecoder().decode(TrainingRecipe.self, from: Data(json.utf8)),

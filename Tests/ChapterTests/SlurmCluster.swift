@@ -84,7 +84,7 @@ final class SlurmCluster {
             "slurmd -f \(configuration) -N \(node)",
         ]
         for step in steps {
-            let status = try Self.daemonize(step, log: folder + "/daemons.out")
+            let status = try BuiltExecutable.daemonize(step, log: folder + "/daemons.out")
             guard status == 0 else { throw StartFailure(description: "`\(step)` failed (\(status))\n\(logs())") }
         }
         // The node registers within seconds; wait until it takes jobs.
@@ -96,18 +96,6 @@ final class SlurmCluster {
         let state = (try? shell("sinfo -N"))?.output ?? ""
         stop()
         throw StartFailure(description: "the Slurm node did not become idle within 60 s:\n\(state)\n\(logs())")
-    }
-
-    /// Starts a daemon with `command` and waits for the command (not the daemon) to exit. Python
-    /// starts it with only stdin, stdout and stderr open (to /dev/null and `log`): a daemon keeps
-    /// every descriptor it inherits, and one end of the pipe the test reads would never close.
-    static func daemonize(_ command: String, log: String) throws -> Int32 {
-        let python = """
-            import subprocess, sys
-            with open(sys.argv[2], "a") as log:
-                sys.exit(subprocess.call(sys.argv[1], shell=True, close_fds=True, stdin=subprocess.DEVNULL, stdout=log, stderr=log))
-            """
-        return try BuiltExecutable(path: "/usr/bin/env").run(["python3", "-c", python, command, log]).status
     }
 
     /// `command` under `/bin/sh` with `SLURM_CONF` pointing at this cluster.

@@ -42,4 +42,17 @@ public struct BuiltExecutable {
     }
 
     public init(path: String) { self.path = path }
+
+    /// Starts a daemon with the shell `command` and waits for the command (not the daemon) to
+    /// exit, returning its status. Python starts it with only stdin, stdout and stderr open (to
+    /// /dev/null and `log`): a daemon keeps every descriptor it inherits, and one end of a pipe a
+    /// test reads would never close.
+    public static func daemonize(_ command: String, log: String) throws -> Int32 {
+        let python = """
+            import subprocess, sys
+            with open(sys.argv[2], "a") as log:
+                sys.exit(subprocess.call(sys.argv[1], shell=True, close_fds=True, stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+            """
+        return try BuiltExecutable(path: "/usr/bin/env").run(["python3", "-c", python, command, log]).status
+    }
 }
