@@ -57,29 +57,30 @@ struct AverageTool: ParsableCommand {
         let started = Date(), data = try options.prepare()
         let files = try options.checkpoints(checkpoints, data: data).map { try $0.network(for: "average") }
         let network = files[0].network, evaluator = Evaluator(network: network)
-        var average = WeightAverage(dimension: network.layout.parameterCount)
-        var swa: (run: WeightAveragingRun, settings: String)?
-        if let epochs {
-            swa = try weightAveraging(files[0], epochs: epochs, data: data)
-            average.collect(swa!.run.averages[swa!.run.averages.keys.max()!]!)
+        let swa = try epochs.map { try weightAveraging(files[0], epochs: $0, data: data) }
+        let averaged: [Float]
+        if let swa {
+            averaged = swa.run.averages[swa.run.averages.keys.max()!]!  // all the run's networks
         } else {
-            for file in files { average.collect(file.snapshot.parameters) }
+            var uniform = WeightAverage(dimension: network.layout.parameterCount)
+            for file in files { uniform.collect(file.snapshot.parameters) }
+            averaged = uniform.average
         }
         let bn = data.train.fixedSubset(count: min(bnImages ?? data.train.count, data.train.count), seed: 17)
-        let state = evaluator.recalibrateBatchNorm(parameters: average.average, state: files[0].snapshot.state, on: bn)
+        let state = evaluator.recalibrateBatchNorm(parameters: averaged, state: files[0].snapshot.state, on: bn)
         let train = data.train.fixedSubset(count: min(trainImages ?? data.train.count, data.train.count), seed: 29)
         let title = swa == nil ? "The average of \(files.count) checkpoint\(files.count == 1 ? "" : "s")" : "Stochastic Weight Averaging from \(files[0].name)"
         var report = try ToolReport(title: title, inputs: files, settings: [
             ("average", swa?.settings ?? "uniform, parameters only"), ("BN of the average", "recomputed on \(bn.count) training images"),
             ("train metrics on", "\(train.count) training images"),
         ], path: options.folder("average"))
-        let file = try report.folder.write(data: StateDict.encode(network: network, parameters: average.average, state: state,
+        let file = try report.folder.write(data: StateDict.encode(network: network, parameters: averaged, state: state,
                                                                   metadata: ["average_of": files.map(\.sha256).joined(separator: ",")]),
                                            name: "average.safetensors")
         var names: [String] = [], rows: [[String]] = [], testErrors: [Double] = []
         let compared = files.map { ($0.name, $0.snapshot.parameters, $0.snapshot.state) }
             + (swa.map { [("SGD after \($0.run.recipe.epochs) epochs", $0.run.final.parameters, $0.run.final.state)] } ?? [])
-        for (name, parameters, state) in compared + [(swa == nil ? "average" : "SWA", average.average, state)] {
+        for (name, parameters, state) in compared + [(swa == nil ? "average" : "SWA", averaged, state)] {
             let trainEval = evaluator.evaluate(parameters: parameters, state: state, on: train)
             let testEval = evaluator.evaluate(parameters: parameters, state: state, on: data.test)
             names.append(name)
