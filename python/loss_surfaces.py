@@ -23,7 +23,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-__all__ = ["MLP", "TinyTen", "PreResNet20", "NETWORKS", "make", "save", "load", "state_dict", "curve_point"]
+from paper_networks import PAPER_NETWORKS
+
+__all__ = ["MLP", "TinyTen", "PreResNet20", "NETWORKS", "PAPER_NETWORKS", "make", "save", "load", "state_dict", "curve_point"]
 
 
 class MLP(nn.Module):
@@ -118,11 +120,12 @@ class PreResNet20(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(F.relu(self.bn(x)), 1), 1))
 
 
-NETWORKS = {"mlp": MLP, "tinyten": TinyTen, "preresnet20": PreResNet20}
+NETWORKS = {"mlp": MLP, "tinyten": TinyTen, "preresnet20": PreResNet20, **PAPER_NETWORKS}
 
 
 def make(model, input_shape=(1, 28, 28), classes=10, width=1):
-    """A fresh `model` ("mlp", "tinyten" or "preresnet20") for `input_shape` (C, H, W) images."""
+    """A fresh `model` (a key of NETWORKS: the three above, or a paper network of paper_networks.py) for
+    `input_shape` (C, H, W) images (the papers' networks take 3x32x32; ResNet-32 also 1x28x28)."""
     return NETWORKS[model](input_shape=tuple(input_shape), classes=classes, width=width)
 
 

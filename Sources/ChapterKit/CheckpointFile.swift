@@ -70,15 +70,25 @@ public struct CheckpointFile {
     /// checked against the data's input channels and classes.
     static func architecture(of tensors: [String: NamedTensor], path: String, model: ModelName?, inputShape: [Int], classes: Int,
                              dataName: String) throws -> Network {
-        let candidates = (model.map { [$0] } ?? ModelName.allCases).map { Network.make($0, inputShape: inputShape, classes: classes) }
+        // Names are matched on a network of each kind built for input it takes (32×32 where the data's
+        // does not fit it); a match whose network does not take the data is refused below.
+        let candidates = (model.map { [$0] } ?? ModelName.allCases).map { m in
+            Network.make(m, inputShape: m.inputProblem(inputShape) == nil ? inputShape : [inputShape[0], 32, 32], classes: classes)
+        }
         let missing = candidates.map { n in n.layout.parameters.map(\.name).filter { tensors[$0] == nil } }
-        guard let index = missing.firstIndex(where: \.isEmpty) else {
+        // VGG16's names are a subset of VGG16BN's, PreResNet-110's of PreResNet-164's: of the networks
+        // whose every tensor the file holds, the one that leaves fewest of the file's tensors unused.
+        let unused = candidates.map { n in Set(tensors.keys).subtracting(n.layout.allEntries.map(\.name)).count }
+        guard let index = missing.indices.filter({ missing[$0].isEmpty }).min(by: { unused[$0] < unused[$1] }) else {
             let closest = missing.indices.min { missing[$0].count < missing[$1].count }!
             let net = candidates[closest], lacking = missing[closest]
             let what = model == nil ? "its tensor names match no supported network (\(ModelName.allCases.map(\.rawValue).joined(separator: ", "))); the closest, \(net.model.rawValue),"
                                     : "it is not a \(net.model.rawValue) checkpoint:"
             throw CheckpointFileError(path: path, reason: "\(what) lacks \(lacking.count) of its \(net.layout.parameters.count) tensors, "
                                       + "e.g. \(lacking.prefix(3).joined(separator: ", "))")
+        }
+        if let problem = candidates[index].model.inputProblem(inputShape) {
+            throw CheckpointFileError(path: path, reason: "it holds a \(candidates[index].model.rawValue), which cannot read \(dataName) images: \(problem)")
         }
         let base = candidates[index], first = base.layout.parameters[0], last = base.layout.parameters.last { $0.shape.count >= 1 }!
         let found = tensors[first.name]!.shape

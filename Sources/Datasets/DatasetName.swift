@@ -16,6 +16,9 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
 
     /// Where the data is when `--data-path` is not given: Debian's `dataset-fashion-mnist` folder
     /// for Fashion-MNIST; none for CIFAR (the user's own copy).
+    /// Per-sample `[C, H, W]` of the data set's images.
+    public var imageShape: [Int] { self == .fashionMNIST ? [1, 28, 28] : [3, 32, 32] }
+
     public var defaultDirectory: String? { self == .fashionMNIST ? FashionMNIST.defaultDirectory : nil }
 
     /// The random crop's zero padding of the usual recipe: 2 pixels on 28×28 Fashion-MNIST, the

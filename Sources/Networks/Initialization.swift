@@ -7,6 +7,8 @@ enum Initialization {
     /// - `.pytorchDefault`: `kaiming_uniform_(a = √5)` gives bound `gain·√(3/fan_in)` with
     ///   `gain = √(2/(1 + 5))`, i.e. `1/√fan_in`; the bias is `U(−1/√fan_in, 1/√fan_in)`.
     /// - `.xavierNormal`: `N(0, 2/(fan_in + fan_out))`, zero bias.
+    /// - `.heNormalConvolutions`: `N(0, 2/fan_out)` with `fan_out = k²·out`, zero bias (convolutions
+    ///   only: linear layers pass `.pytorchDefault`).
     static func fill(weight: UnsafeMutablePointer<Float>, count: Int, bias: UnsafeMutablePointer<Float>?, outputs: Int,
                      fanIn: Int, fanOut: Int, scheme: InitializationScheme, rng: inout RandomGenerator) {
         switch scheme {
@@ -16,6 +18,10 @@ enum Initialization {
             if let bias { for i in 0..<outputs { bias[i] = (2 * rng.uniformFloat() - 1) * bound } }
         case .xavierNormal:
             let std = (2 / Float(fanIn + fanOut)).squareRoot()
+            for i in 0..<count { weight[i] = rng.normal() * std }
+            if let bias { bias.update(repeating: 0, count: outputs) }
+        case .heNormalConvolutions:
+            let std = (2 / Float(fanOut)).squareRoot()
             for i in 0..<count { weight[i] = rng.normal() * std }
             if let bias { bias.update(repeating: 0, count: outputs) }
         }

@@ -15,22 +15,24 @@ public final class Network {
     public let width: Int
     /// The operations; exposed for tests and for reading arbitrary activations.
     public let graph: LayerGraph
-    /// Hidden layers (post-ReLU) in forward order; see `HiddenLayer`.
+    /// Hidden layers (post-ReLU) in forward order; see `HiddenLayer`. Derived from the graph.
     public let hiddenLayers: [HiddenLayer]
     /// Every permutation the network's function is invariant to: the hidden layers, plus a
-    /// residual network's streams (one per stage). See `UnitGroup`.
+    /// residual network's streams (one per stage). See `UnitGroup`; derived from the graph
+    /// (`UnitGroupDerivation`).
     public let unitGroups: [UnitGroup]
 
-    init(model: ModelName, inputShape: [Int], classes: Int, width: Int, graph: LayerGraph, hiddenLayers: [HiddenLayer],
-         streams: [UnitGroup] = []) {
+    /// The groups come from the graph (`UnitGroupDerivation`): no network lists them by hand.
+    init(model: ModelName, inputShape: [Int], classes: Int, width: Int, graph: LayerGraph) {
         self.model = model
         self.inputShape = inputShape
         self.classes = classes
         self.width = width
         self.graph = graph
         self.layout = graph.layout
-        self.hiddenLayers = hiddenLayers
-        self.unitGroups = hiddenLayers.map(UnitGroup.init) + streams
+        let (layers, streams) = UnitGroupDerivation.groups(of: graph)
+        self.hiddenLayers = layers
+        self.unitGroups = layers.map(UnitGroup.init) + streams
     }
 
     /// Floats in the column matrix of one convolution GEMM chunk (whole samples, at least one).
@@ -41,15 +43,10 @@ public final class Network {
         set { precondition(newValue > 0, "column budget must be positive"); Conv2d.columnBudget = newValue }
     }
 
-    /// Builds a reference network (docs/engine.md); `width` multiplies channel counts and hidden sizes.
+    /// Builds a reference network (docs/engine.md); `width` multiplies channel counts and hidden
+    /// sizes. The input must fit the network (`ModelName.inputProblem`; callers check it first).
     public static func make(_ model: ModelName, inputShape: [Int] = [1, 28, 28], classes: Int = 10, width: Int = 1) -> Network {
-        precondition(width >= 1, "width must be at least 1, got \(width)")
-        precondition(classes >= 1, "classes must be positive, got \(classes)")
-        switch model {
-        case .mlp: return ReferenceNetworks.mlp(inputShape: inputShape, classes: classes, width: width)
-        case .tinyten: return ReferenceNetworks.tinyTen(inputShape: inputShape, classes: classes, width: width)
-        case .preresnet20: return ReferenceNetworks.preResNet20(inputShape: inputShape, classes: classes, width: width)
-        }
+        build(model, inputShape: inputShape, classes: classes, width: width, rectified: true)
     }
 
     /// The same network with every ReLU replaced by the identity: a smooth function of θ whose
@@ -57,20 +54,41 @@ public final class Network {
     /// networks' kinks make whole-network finite differences unreliable). Not for training.
     public static func makeSmoothTwin(_ model: ModelName, inputShape: [Int] = [1, 28, 28], classes: Int = 10,
                                       width: Int = 1) -> Network {
+        build(model, inputShape: inputShape, classes: classes, width: width, rectified: false)
+    }
+
+    private static func build(_ model: ModelName, inputShape: [Int], classes: Int, width: Int, rectified: Bool) -> Network {
+        precondition(width >= 1, "width must be at least 1, got \(width)")
+        precondition(classes >= 1, "classes must be positive, got \(classes)")
+        if let problem = model.inputProblem(inputShape) { preconditionFailure(problem) }
+        let (s, c, w, r) = (inputShape, classes, width, rectified)
         switch model {
-        case .mlp: return ReferenceNetworks.mlp(inputShape: inputShape, classes: classes, width: width, rectified: false)
-        case .tinyten: return ReferenceNetworks.tinyTen(inputShape: inputShape, classes: classes, width: width, rectified: false)
-        case .preresnet20:
-            return ReferenceNetworks.preResNet20(inputShape: inputShape, classes: classes, width: width, rectified: false)
+        case .mlp: return ReferenceNetworks.mlp(inputShape: s, classes: c, width: w, rectified: r)
+        case .tinyten: return ReferenceNetworks.tinyTen(inputShape: s, classes: c, width: w, rectified: r)
+        case .preresnet20: return ReferenceNetworks.preResNet20(inputShape: s, classes: c, width: w, rectified: r)
+        case .vgg16: return VGG.make(batchNorm: false, inputShape: s, classes: c, width: w, rectified: r)
+        case .vgg16bn: return VGG.make(batchNorm: true, inputShape: s, classes: c, width: w, rectified: r)
+        case .preresnet110: return PreResNetBottleneck.make(depth: 110, model: model, inputShape: s, classes: c, width: w, rectified: r)
+        case .preresnet164: return PreResNetBottleneck.make(depth: 164, model: model, inputShape: s, classes: c, width: w, rectified: r)
+        case .wideresnet28x10: return WideResNet.make(inputShape: s, classes: c, width: w, rectified: r)
+        case .resnet32: return ResNet32.make(inputShape: s, classes: c, width: w, rectified: r)
         }
     }
 
     /// The reference repository's initialisation scheme for this model.
-    public var initializationScheme: InitializationScheme { model == .tinyten ? .xavierNormal : .pytorchDefault }
+    public var initializationScheme: InitializationScheme {
+        switch model {
+        case .tinyten: return .xavierNormal
+        case .mlp, .preresnet20, .wideresnet28x10: return .pytorchDefault
+        case .vgg16, .vgg16bn, .preresnet110, .preresnet164, .resnet32: return .heNormalConvolutions
+        }
+    }
 
-    /// Reference initialisation: TinyTen Xavier-normal conv/linear weights, zero biases; others
-    /// PyTorch defaults (Kaiming-uniform a=√5, matching uniform bias); BN γ=1 β=0, running mean 0
-    /// var 1. Draws tensor by tensor in layout order (weight, then bias).
+    /// Reference initialisation (`initializationScheme`): TinyTen Xavier-normal conv/linear weights,
+    /// zero biases; the papers' VGG, PreResNets and ResNet-32 He-normal convolutions (fan out) with
+    /// zero biases and PyTorch's default linear layers; the others PyTorch defaults (Kaiming-uniform
+    /// a=√5, matching uniform bias); BN γ=1 β=0, running mean 0 var 1. Draws tensor by tensor in
+    /// layout order (weight, then bias).
     public func initialize(parameters: inout [Float], state: inout [Float], rng: inout RandomGenerator) {
         graph.initialize(parameters: &parameters, state: &state, scheme: initializationScheme, rng: &rng)
     }

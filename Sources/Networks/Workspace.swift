@@ -22,6 +22,12 @@ public final class Workspace {
     public var layerTimes: LayerTimes?
     /// When set, the rectifiers record their masks or impose the recorded ones (`ActivationMasks`).
     public var activationMasks: ActivationMasks?
+    /// The seed of the next train-mode pass's dropout masks (`Dropout`); the training objectives
+    /// draw one per step from the loop's generator.
+    public var dropoutSeed: UInt64 = 0
+    /// Train-mode passes drop activations (false: dropout is the identity in every mode, for
+    /// comparing train-mode BN with another framework's without its generator).
+    public var dropoutEnabled = true
     /// Batch size and mode of the last forward (backward replays them).
     public internal(set) var lastBatch = 0
     public internal(set) var lastMode: ForwardMode?

@@ -27,6 +27,8 @@ public final class NetworkObjective: TrainingObjective {
     public var frozenBatchNorm = false
     private let workspace: Workspace
     private var outputGradient: [Float]
+    /// The network drops activations in training: every step draws its masks' seed from the loop's generator.
+    private let drawsDropoutSeeds: Bool
 
     public init(network: Network, state: [Float], batchCapacity: Int, bnMomentum: Float = 0.1) {
         precondition(state.count == network.layout.stateCount, "state length \(state.count) ≠ layout \(network.layout.stateCount)")
@@ -35,6 +37,7 @@ public final class NetworkObjective: TrainingObjective {
         self.bnMomentum = bnMomentum
         self.workspace = network.makeWorkspace(batchCapacity: batchCapacity)
         self.outputGradient = [Float](repeating: 0, count: batchCapacity * network.classes)
+        drawsDropoutSeeds = network.graph.hasDropout
     }
 
     public var parameterCount: Int { network.layout.parameterCount }
@@ -64,6 +67,7 @@ public final class NetworkObjective: TrainingObjective {
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {
         let network = self.network, workspace = self.workspace
         let mode: ForwardMode = frozenBatchNorm ? .eval : .train(momentum: bnMomentum)
+        if drawsDropoutSeeds { workspace.dropoutSeed = rng.next() }
         return state.withUnsafeMutableBufferPointer { s in
             outputGradient.withUnsafeMutableBufferPointer { dy in
                 let logits = network.forward(parameters: parameters, state: s.baseAddress!, input: images, batch: batch,

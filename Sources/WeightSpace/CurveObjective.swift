@@ -45,15 +45,18 @@ public final class CurveObjective: TrainingObjective {
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {
         let t = rng.uniformDouble()
         lastT = t
-        return lossAndGradient(at: t, parameters: parameters, gradient: gradient, images: images, labels: labels, batch: batch)
+        let dropoutSeed = network.graph.hasDropout ? rng.next() : 0
+        return lossAndGradient(at: t, parameters: parameters, gradient: gradient, images: images, labels: labels, batch: batch,
+                               dropoutSeed: dropoutSeed)
     }
 
     /// The same at a given `t` (the finite-difference test of the bend gradient uses it).
     public func lossAndGradient(at t: Double, parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
-                                images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int) -> (loss: Float, correct: Int) {
+                                images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int,
+                                dropoutSeed: UInt64 = 0) -> (loss: Float, correct: Int) {
         let p = network.layout.parameterCount, c = curve.coefficients(at: t), wd = weightDecay
         inner.state = state
-        var rng = RandomGenerator(seed: 0)  // the network objective draws nothing
+        var rng = RandomGenerator(seed: dropoutSeed)  // the network objective draws only its dropout masks' seed
         let result: (loss: Float, correct: Int) = theta.withUnsafeMutableBufferPointer { th in
             thetaGradient.withUnsafeMutableBufferPointer { g in
                 th.initialize(repeating: 0)

@@ -76,17 +76,20 @@ public final class PermutationObjective: TrainingObjective {
     public func lossAndGradient(parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
                                 images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int,
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {
-        lossAndGradient(at: rng.uniformDouble(), parameters: parameters, gradient: gradient, images: images, labels: labels, batch: batch)
+        let t = rng.uniformDouble(), dropoutSeed = network.graph.hasDropout ? rng.next() : 0
+        return lossAndGradient(at: t, parameters: parameters, gradient: gradient, images: images, labels: labels, batch: batch,
+                               dropoutSeed: dropoutSeed)
     }
 
     /// The same at a given `t` (the finite-difference test uses it).
     public func lossAndGradient(at t: Double, parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
-                                images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int) -> (loss: Float, correct: Int) {
+                                images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int,
+                                dropoutSeed: UInt64 = 0) -> (loss: Float, correct: Int) {
         let p = Array(UnsafeBufferPointer(start: parameters, count: soft.count))
         let permuted = soft.apply(p, to: end)
         theta = point(at: t, permutedEnd: permuted)
         inner.state = state
-        var rng = RandomGenerator(seed: 0)  // the network objective draws nothing
+        var rng = RandomGenerator(seed: dropoutSeed)  // the network objective draws only its dropout masks' seed
         let result = theta.withUnsafeBufferPointer { th in
             thetaGradient.withUnsafeMutableBufferPointer { g in
                 inner.lossAndGradient(parameters: th.baseAddress!, gradient: g.baseAddress!, images: images, labels: labels, batch: batch, rng: &rng)

@@ -55,4 +55,27 @@ import TestSupport
             .compactMap { try? String(contentsOfFile: runner.cache + "/" + $0 + "/recipe.json", encoding: .utf8) }
         #expect(!recipes.isEmpty && recipes.allSatisfy { $0.contains("cifar10") }, "\(recipes)")
     }
+
+    /// A paper's network end to end (issue: the papers' networks): VGG16-BN, 15 million parameters,
+    /// trained, connected and evaluated by chapter 2 at the smoke budget on the synthetic folder.
+    @Test func chapter2RunsVGG16BNOnCIFAR10AtTheSmokeBudget() throws {
+        let data = try Self.folder(); defer { try? FileManager.default.removeItem(atPath: data) }
+        let runner = ChapterRunner("chapter2")
+        let (status, output) = try runner.run(["--dataset", "cifar10", "--data-path", data, "--model", "vgg16bn"])
+        #expect(status == 0, "chapter2 --model vgg16bn failed:\n\(output)")
+        let report = try #require(runner.report, "no report.md in \(runner.output)")
+        for section in ChapterRunner.sections { #expect(report.contains(section), "report lacks \(section)") }
+        #expect(report.contains("vgg16bn"), "the report does not name the network")
+        for link in runner.links(in: report) { #expect(runner.exists(link), "report links \(link), which does not exist") }
+        let recipes = try FileManager.default.contentsOfDirectory(atPath: runner.cache)
+            .compactMap { try? String(contentsOfFile: runner.cache + "/" + $0 + "/recipe.json", encoding: .utf8) }
+        #expect(!recipes.isEmpty && recipes.allSatisfy { $0.contains("vgg16bn") }, "\(recipes)")
+    }
+
+    @Test func aNetworkThatCannotReadTheDataIsRefusedBeforeAnyWork() throws {
+        let runner = ChapterRunner("chapter2")
+        let (status, output) = try runner.run(["--model", "vgg16"])
+        #expect(status != 0 && output.contains("--model vgg16") && output.contains("32×32"), "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: runner.output + "/report.md"))
+    }
 }

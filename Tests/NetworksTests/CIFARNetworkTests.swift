@@ -10,7 +10,7 @@ import TestSupport
 struct CIFARNetworkTests {
     static let cifar = [3, 32, 32]
 
-    @Test(arguments: ModelName.allCases)
+    @Test(arguments: ModelName.smallNetworks)
     func sameNamesAsOnFashionMNIST(model: ModelName) {
         let fashion = Network.make(model).layout, cifar = Network.make(model, inputShape: Self.cifar, classes: 100).layout
         #expect(cifar.parameters.map(\.name) == fashion.parameters.map(\.name))
@@ -63,7 +63,7 @@ struct CIFARNetworkTests {
                              maxSkippedFraction: smooth ? 0 : 0.15)
     }
 
-    @Test(arguments: ModelName.allCases)
+    @Test(arguments: ModelName.smallNetworks)
     func batchOfOneEqualsBatchRows(model: ModelName) {
         let h = NetworkHarness(model, inputShape: Self.cifar, classes: 100, batch: 3, mode: .eval, seed: 5)
         let all = h.logits(h.parameters)

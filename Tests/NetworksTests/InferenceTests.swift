@@ -40,7 +40,7 @@ struct InferenceTests {
         return (logits, state)
     }
 
-    @Test(arguments: ModelName.allCases, [ConvolutionBackend.engine, .fastest])
+    @Test(arguments: ModelName.smallNetworks, [ConvolutionBackend.engine, .fastest])
     func foldedLogitsEqualTheEvalForward(_ model: ModelName, _ backend: ConvolutionBackend) {
         for (shape, width) in [([1, 28, 28], 1), ([3, 32, 32], 2)] {
             let h = NetworkHarness(model, width: width, inputShape: shape, batch: 7, mode: .eval, seed: 5, convolutions: backend)

@@ -96,6 +96,19 @@ struct LayerGradientTests {
         }
     }
 
+    /// Dropout in a train-mode pass (a fixed mask: the workspace's seed does not change between the
+    /// finite differences' passes), and the identity in eval mode; on a map and on a vector.
+    @Test(arguments: [false, true])
+    func dropout(train: Bool) {
+        let mode: ForwardMode = train ? .train(momentum: 0.1) : .eval
+        run("dropout on map", inputShape: [2, 5, 5], batch: 4, mode: mode) { g in
+            g.dropout(g.conv2d(g.input, name: "conv", outChannels: 3, kernel: 3, padding: 1), probability: 0.5)
+        }
+        run("dropout → linear", inputShape: [6, 1, 1], batch: 4, mode: mode) { g in
+            g.linear(g.dropout(g.linear(g.input, name: "a", outFeatures: 8), probability: 0.3), name: "b", outFeatures: 3)
+        }
+    }
+
     @Test func poolingAndFlatten() {
         run("avgpool sm", inputShape: [3, 4, 4]) { g in g.globalAveragePool(g.input) }
         run("avgpool cm + linear", inputShape: [2, 5, 5]) { g in

@@ -94,7 +94,7 @@ struct ReferenceNetworkTests {
         expectClose(v, 1.0 / (3 * 784), rtol: 0.02)
     }
 
-    @Test(arguments: ModelName.allCases)
+    @Test(arguments: ModelName.smallNetworks)
     func determinism(model: ModelName) {
         let a = NetworkHarness(model, batch: 3, mode: .train(momentum: 0.1), seed: 11)
         let b = NetworkHarness(model, batch: 3, mode: .train(momentum: 0.1), seed: 11)
@@ -105,7 +105,7 @@ struct ReferenceNetworkTests {
         #expect(a.parameters != c.parameters)
     }
 
-    @Test(arguments: ModelName.allCases)
+    @Test(arguments: ModelName.smallNetworks)
     func batchOfOneEqualsBatchRows(model: ModelName) {
         // Eval mode is per-sample: the logits of a batch equal those of each sample alone (checks NCHW/CNHW handling).
         let h = NetworkHarness(model, batch: 4, mode: .eval, seed: 5)
@@ -128,7 +128,7 @@ struct ReferenceNetworkTests {
               maxSkipped: 0, "\(model) smooth twin \(train ? "train" : "eval")")
     }
 
-    @Test(arguments: ModelName.allCases)
+    @Test(arguments: ModelName.smallNetworks)
     func referenceNetworkGradient(model: ModelName) {
         let h = NetworkHarness(model, batch: 3, mode: .eval, seed: 21)
         check(h, checker: { GradientChecker(epsilon: 1e-3, relativeTolerance: 3e-2, absoluteTolerance: 3e-3 * $0, skipKinks: true) },

@@ -146,7 +146,7 @@ final class EngineSubject {
     init(model: ModelName, bench: EngineBenchmark) {
         self.model = model
         self.bench = bench
-        network = Network.make(model)
+        network = Network.make(model, inputShape: model.benchInputShape)
         (parameters, state) = network.initialParameters(seed: 7)
         gradient = parameters
         let o = bench.optimizer
@@ -216,4 +216,9 @@ final class EngineSubject {
         let curveSteps = bench.rate { _ = EngineBenchmark.step(curveObjective, &bends, &bendGradient, images, labels, &rng) }
         return (bnSeconds, trainSteps.cpu / curveSteps.cpu)
     }
+}
+
+extension ModelName {
+    /// The input the bench measures a network on: Fashion-MNIST's shape, CIFAR's for the papers' networks.
+    var benchInputShape: [Int] { isPaperNetwork ? [3, 32, 32] : [1, 28, 28] }
 }

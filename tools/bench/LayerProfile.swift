@@ -20,7 +20,7 @@ struct LayerSpeed: Codable, Sendable {
 extension EngineBenchmark {
     /// A profile's network, its initial parameters and state, and one synthetic batch.
     func profileSubject(_ model: ModelName) -> (Network, [Float], [Float], Dataset) {
-        let network = Network.make(model), (parameters, state) = network.initialParameters(seed: 7)
+        let network = Network.make(model, inputShape: model.benchInputShape), (parameters, state) = network.initialParameters(seed: 7)
         let data = SyntheticData.gaussianBlobs(count: batchSize, classes: network.classes, dimensions: network.inputShape.reduce(1, *),
                                               shape: network.inputShape, seed: 3)
         return (network, parameters, state, data)

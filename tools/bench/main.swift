@@ -25,8 +25,8 @@ struct Bench: ParsableCommand {
             and optimizer, and prints the engine/PyTorch ratio per network: the median of the rounds and its range.
             """)
 
-    @Option(help: "Networks to measure (comma-separated).")
-    var models: String = ModelName.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Networks to measure (comma-separated; default the three small ones; the papers' networks, on CIFAR-shaped input: \(ModelName.allCases.filter(\.isPaperNetwork).map(\.rawValue).joined(separator: ", "))).")
+    var models: String = ModelName.smallNetworks.map(\.rawValue).joined(separator: ",")
     @Option(help: "Minibatch size.")
     var batchSize: Int = 128
     @Option(help: "Seconds to spend on each measurement (at least).")

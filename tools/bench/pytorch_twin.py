@@ -13,7 +13,7 @@ engine's own measurements):
 prints one JSON object on stdout: the layout (names and shapes, which `bench` checks against the
 engine's), and training (forward + backward + SGD step) and evaluation (eval-mode forward, loss
 and accuracy over `--eval-images` images in batches) rates in images per second of wall time and
-per CPU-second x threads. Inputs are synthetic, of the Fashion-MNIST shape 1x28x28, 10 classes;
+per CPU-second x threads. Inputs are synthetic, of the Fashion-MNIST shape 1x28x28 (the papers' networks: CIFAR's 3x32x32), 10 classes;
 every training step reuses one batch, as the engine's bench does. Needs torch (`pip install
 torch` in a virtual environment; see the README's Performance section); not used by the tests.
 """
@@ -29,15 +29,21 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
-from loss_surfaces import NETWORKS, make as make_network  # noqa: E402  (the package's own definitions)
+from loss_surfaces import NETWORKS, PAPER_NETWORKS, make as make_network  # noqa: E402  (the package's own definitions)
 
 INPUT_SHAPE = (1, 28, 28)
+PAPER_INPUT_SHAPE = (3, 32, 32)
 CLASSES = 10
 
 
+def input_shape(model):
+    """The Fashion-MNIST shape, or CIFAR's for the papers' networks (the engine's `bench` does the same)."""
+    return PAPER_INPUT_SHAPE if model in PAPER_NETWORKS else INPUT_SHAPE
+
+
 def make(model, width=1):
-    """One of the reference networks at the Fashion-MNIST input shape."""
-    return make_network(model, INPUT_SHAPE, CLASSES, width)
+    """One of the reference networks at its bench input shape."""
+    return make_network(model, input_shape(model), CLASSES, width)
 
 
 def layout(net):
@@ -77,7 +83,7 @@ def measure(args):
     torch.manual_seed(args.seed)
     net = make(args.model)
     b = args.batch_size
-    x = torch.randn(b, *INPUT_SHAPE)
+    x = torch.randn(b, *input_shape(args.model))
     y = torch.randint(0, CLASSES, (b,))
     optimizer = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=args.momentum,
                                 nesterov=args.nesterov, weight_decay=args.weight_decay)
@@ -91,7 +97,7 @@ def measure(args):
     net.train()
     train = rate(train_step, args.seconds, args.warmup)
 
-    eval_x = torch.randn(args.eval_images, *INPUT_SHAPE)
+    eval_x = torch.randn(args.eval_images, *input_shape(args.model))
     eval_y = torch.randint(0, CLASSES, (args.eval_images,))
 
     def evaluate():

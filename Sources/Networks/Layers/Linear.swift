@@ -25,7 +25,8 @@ final class Linear: LayerNode {
                              scheme: InitializationScheme, rng: inout RandomGenerator) {
         Initialization.fill(weight: parameters + weightOffset, count: inFeatures * outFeatures,
                             bias: biasOffset.map { parameters + $0 }, outputs: outFeatures,
-                            fanIn: inFeatures, fanOut: outFeatures, scheme: scheme, rng: &rng)
+                            fanIn: inFeatures, fanOut: outFeatures, scheme: scheme == .heNormalConvolutions ? .pytorchDefault : scheme,
+                            rng: &rng)
     }
 
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {

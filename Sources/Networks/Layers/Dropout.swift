@@ -1,0 +1,85 @@
+/// Inverted dropout (PyTorch `nn.Dropout(p)`): in a train-mode pass each element is kept with
+/// probability `1 − p` and scaled by `1/(1 − p)`, or zeroed; in eval mode (and with `p = 0`) it is
+/// the identity. Backward multiplies `dy` by the same mask.
+///
+/// The mask is a counter-based hash of the workspace's `dropoutSeed`, this operation's salt and
+/// the element's index: a pass is reproducible from its seed (the training loop draws one per step
+/// from its generator), backward recomputes the mask instead of storing it, and workers need no
+/// shared generator.
+final class Dropout: LayerNode {
+    // x: any shape and order → y: same
+    let count: Int
+    let probability: Float
+    /// Distinguishes this operation's masks from another dropout's in the same pass.
+    let salt: UInt64
+    override var summary: (kind: String, detail: String) { ("dropout", "p = \(probability)") }
+
+    init(input: Int, output: Int, perSample: Int, probability: Float, salt: UInt64) {
+        count = perSample
+        self.probability = probability
+        self.salt = salt
+        super.init(inputs: [input], output: output)
+    }
+
+    /// Whether a pass in `mode` on `workspace` drops anything.
+    func active(_ pass: Pass) -> Bool {
+        if case .train = pass.mode { return probability > 0 && pass.workspace.dropoutEnabled }
+        return false
+    }
+
+    /// 1/(1 − p) where element `i` is kept, 0 where it is dropped.
+    @inline(__always)
+    static func factor(seed: UInt64, salt: UInt64, index: Int, probability: Float) -> Float {
+        var z = seed &+ salt &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        let u = Float(z >> 40) * 0x1p-24
+        return u < probability ? 0 : 1 / (1 - probability)
+    }
+
+    override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        let n = count * pass.batch, x = pass.value(inputs[0]), y = pass.value(output)
+        guard active(pass) else {
+            Kernels.copy(x, y, n, accumulate: false)
+            return
+        }
+        let seed = pass.workspace.dropoutSeed, p = probability, salt = salt
+        Parallel.run(pass.workers) { worker in
+            for i in Parallel.share(worker, of: pass.workers, n) {
+                y[i] = x[i] * Self.factor(seed: seed, salt: salt, index: i, probability: p)
+            }
+        }
+    }
+
+    override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
+        guard needsInputGradient[0] else { return }
+        let n = count * pass.batch, dy = pass.gradientOf(output), dx = pass.gradientOf(inputs[0])
+        let accumulate = !firstWrite[0]
+        guard active(pass) else {
+            Kernels.copy(dy, dx, n, accumulate: accumulate)
+            return
+        }
+        let seed = pass.workspace.dropoutSeed, p = probability, salt = salt
+        Parallel.run(pass.workers) { worker in
+            for i in Parallel.share(worker, of: pass.workers, n) {
+                let g = dy[i] * Self.factor(seed: seed, salt: salt, index: i, probability: p)
+                dx[i] = accumulate ? dx[i] + g : g
+            }
+        }
+    }
+}
+
+extension LayerGraph {
+    /// `nn.Dropout(p)` (no tensors); masks drawn per train-mode pass from the workspace's `dropoutSeed`.
+    @discardableResult
+    public func dropout(_ x: Activation, probability: Float) -> Activation {
+        precondition(probability >= 0 && probability < 1, "dropout probability must be in [0, 1), got \(probability)")
+        let i = info(x), salt = UInt64(nodes.count + 1)
+        return append({ Dropout(input: x.id, output: $0, perSample: i.perSample, probability: probability, salt: salt) },
+                      output: i, hasParameters: false)
+    }
+
+    /// Whether any operation drops activations in training (the training loop then draws a seed per step).
+    public var hasDropout: Bool { nodes.contains { ($0 as? Dropout).map { $0.probability > 0 } ?? false } }
+}
