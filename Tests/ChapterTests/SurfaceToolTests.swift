@@ -222,4 +222,34 @@ import Testing
         #expect(status == 0, "\(output)")
         #expect(output.contains("checked") && output.contains("strict=True"), "\(output)")
     }
+
+    /// The papers' networks on CIFAR-shaped data (a synthetic folder): VGG16, whose classifier drops
+    /// units in training, through `train` and `surface curve`; ResNet-32 (BN in its shortcuts,
+    /// post-activation streams) through `surface align`, whose permuted network must compute the
+    /// original's function with unit groups derived from the graph.
+    @Test func thePapersNetworksGoThroughTheToolsOnCIFAR() throws {
+        let folder = try SyntheticCIFAR.write(to: base + "/cifar", trainPerFile: 120, test: 256)
+        let data = ["--dataset", "cifar10", "--data-path", folder]
+        func train(_ model: String, _ seed: Int) throws -> String {
+            let file = base + "/\(model)-\(seed).safetensors"
+            let (status, output) = try BuiltExecutable("train").run(["--model", model, "--epochs", "1", "--seed", "\(seed)", "--save", file,
+                                                                      "--cache", cache] + Self.training + data)
+            #expect(status == 0, "\(output)")
+            return file
+        }
+        let (va, vb) = (try train("vgg16", 1), try train("vgg16", 2))
+        let (curved, curveOutput) = try surface(["curve", "--start", va, "--end", vb, "--epochs", "1", "--points", "3",
+                                                 "--output", base + "/vgg-curve"] + Self.points + data)
+        #expect(curved == 0, "\(curveOutput)")
+        #expect(try report(base + "/vgg-curve").contains("vgg16"))
+        let (ra, rb) = (try train("resnet32", 1), try train("resnet32", 2))
+        let (aligned, alignOutput) = try surface(["align", ra, rb, "--images", "256", "--points", "3", "--output", base + "/resnet-align"]
+                                                 + Self.points + data)
+        #expect(aligned == 0, "\(alignOutput)")
+        let line = try #require(alignOutput.split(separator: "\n").first { $0.hasPrefix("permuted B computes B's function") })
+        #expect(try #require(Double(line.split(separator: " ").last!)) < 1e-5, "\(line)")
+        let permutations = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + "/resnet-align/permutations.json"))) as? [String: [Int]]
+        // 15 blocks' inner units and three streams.
+        #expect(permutations?.count == 18, "\(String(describing: permutations?.keys.sorted()))")
+    }
 }

@@ -132,6 +132,36 @@ struct LayerGradientTests {
         run("x + x", inputShape: [3, 2, 2]) { g in g.add(g.input, g.input) }
     }
 
+    /// The papers' residual blocks, small: PreResNet's pre-activation bottleneck (1×1 → 3×3 with
+    /// stride 2 → 1×1 ×4, its projection on the raw input), WideResNet's block with dropout between
+    /// its convolutions, and ResNet-32's post-activation block with BN in the shortcut.
+    @Test func papersResidualBlocks() {
+        let train = ForwardMode.train(momentum: 0.1)
+        run("bottleneck", inputShape: [4, 6, 6], batch: 3, mode: train, checker: kinked) { g in
+            var out = g.batchNorm(g.input, name: "bn1", relu: true)
+            out = g.conv2d(out, name: "conv1", outChannels: 2, kernel: 1, bias: false)
+            out = g.batchNorm(out, name: "bn2", relu: true)
+            out = g.conv2d(out, name: "conv2", outChannels: 2, kernel: 3, stride: 2, padding: 1, bias: false)
+            out = g.batchNorm(out, name: "bn3", relu: true)
+            out = g.conv2d(out, name: "conv3", outChannels: 8, kernel: 1, bias: false)
+            g.add(out, g.conv2d(g.input, name: "downsample.0", outChannels: 8, kernel: 1, stride: 2, bias: false))
+        }
+        run("wide block", inputShape: [3, 5, 5], batch: 3, mode: train, checker: kinked) { g in
+            var out = g.batchNorm(g.input, name: "bn1", relu: true)
+            out = g.dropout(g.conv2d(out, name: "conv1", outChannels: 4, kernel: 3, padding: 1), probability: 0.3)
+            out = g.batchNorm(out, name: "bn2", relu: true)
+            out = g.conv2d(out, name: "conv2", outChannels: 4, kernel: 3, padding: 1)
+            g.add(out, g.conv2d(g.input, name: "shortcut.0", outChannels: 4, kernel: 1))
+        }
+        run("post-activation block", inputShape: [3, 6, 6], batch: 3, mode: train, checker: kinked) { g in
+            var out = g.conv2d(g.input, name: "conv1", outChannels: 4, kernel: 3, stride: 2, padding: 1, bias: false)
+            out = g.batchNorm(out, name: "bn1", relu: true)
+            out = g.batchNorm(g.conv2d(out, name: "conv2", outChannels: 4, kernel: 3, padding: 1, bias: false), name: "bn2")
+            let shortcut = g.batchNorm(g.conv2d(g.input, name: "downsample.0", outChannels: 4, kernel: 1, stride: 2, bias: false), name: "downsample.1")
+            g.relu(g.add(out, shortcut))
+        }
+    }
+
     @Test func residualFanOutDirectConvolution() {
         // 8-channel stride-1 convolutions take the direct (no im2col) path in the forward pass and in
         // dX; two of them read `b`, so the second dX written must ACCUMULATE onto the first.
