@@ -39,32 +39,27 @@ final class Dropout: LayerNode {
     }
 
     override func forward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
-        let n = count * pass.batch, x = pass.value(inputs[0]), y = pass.value(output)
-        guard active(pass) else {
-            Kernels.copy(x, y, n, accumulate: false)
-            return
-        }
-        let seed = pass.workspace.dropoutSeed, p = probability, salt = salt
-        Parallel.run(pass.workers) { worker in
-            for i in Parallel.share(worker, of: pass.workers, n) {
-                y[i] = x[i] * Self.factor(seed: seed, salt: salt, index: i, probability: p)
-            }
-        }
+        mask(pass.value(inputs[0]), into: pass.value(output), pass, accumulate: false)
     }
 
     override func backward(_ pass: Pass, scratch: UnsafeMutablePointer<Float>) {
         guard needsInputGradient[0] else { return }
-        let n = count * pass.batch, dy = pass.gradientOf(output), dx = pass.gradientOf(inputs[0])
-        let accumulate = !firstWrite[0]
+        mask(pass.gradientOf(output), into: pass.gradientOf(inputs[0]), pass, accumulate: !firstWrite[0])
+    }
+
+    /// `to = from ⊙ mask` (added to `to` with `accumulate`): the forward on values, the backward on
+    /// gradients; a copy when the pass drops nothing.
+    private func mask(_ from: UnsafePointer<Float>, into to: UnsafeMutablePointer<Float>, _ pass: Pass, accumulate: Bool) {
+        let n = count * pass.batch
         guard active(pass) else {
-            Kernels.copy(dy, dx, n, accumulate: accumulate)
+            Kernels.copy(from, to, n, accumulate: accumulate)
             return
         }
         let seed = pass.workspace.dropoutSeed, p = probability, salt = salt
         Parallel.run(pass.workers) { worker in
             for i in Parallel.share(worker, of: pass.workers, n) {
-                let g = dy[i] * Self.factor(seed: seed, salt: salt, index: i, probability: p)
-                dx[i] = accumulate ? dx[i] + g : g
+                let v = from[i] * Self.factor(seed: seed, salt: salt, index: i, probability: p)
+                to[i] = accumulate ? to[i] + v : v
             }
         }
     }
