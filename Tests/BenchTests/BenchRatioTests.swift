@@ -76,7 +76,9 @@ import Testing
 
     @Test func modelsWaitPoliciesAndSecondsAreChecked() throws {
         #expect(try Bench.parse(["--models", "tinyten,mlp"]).modelNames() == [.tinyten, .mlp])
-        #expect(throws: (any Error).self) { try Bench.parse(["--models", "mlp,vgg16"]) }
+        #expect(try Bench.parse(["--models", "mlp,vgg16"]).modelNames() == [.mlp, .vgg16])
+        #expect(try Bench.parse([]).modelNames() == ModelName.smallNetworks)
+        #expect(throws: (any Error).self) { try Bench.parse(["--models", "mlp,vgg19"]) }
         #expect(throws: (any Error).self) { try Bench.parse(["--pytorch-wait", "spin"]) }
         #expect(throws: (any Error).self) { try Bench.parse(["--seconds", "0"]) }
         #expect(try WaitPolicy.parse("both") == [.default, .passive])
