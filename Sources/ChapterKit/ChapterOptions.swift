@@ -48,7 +48,7 @@ public struct ChapterOptions: ParsableArguments {
 
     public func validate() throws {
         if plan != nil && replot { throw ValidationError("--plan writes jobs to run; --replot rebuilds a finished run's report: give one of them") }
-        if let problem = model.inputProblem(engine.dataset.imageShape) { throw ValidationError("--model \(model.rawValue): \(problem)") }
+        try engine.validate(model: model)
     }
 
     static func parseSeeds(_ text: String) throws -> [UInt64] {

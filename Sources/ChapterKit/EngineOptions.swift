@@ -37,6 +37,11 @@ public struct EngineOptions: ParsableArguments {
 
     public init() {}
 
+    /// Refuses `--model` when its network cannot read the chosen data set's images (`ModelName.inputProblem`).
+    public func validate(model: ModelName) throws {
+        if let problem = model.inputProblem(dataset.imageShape) { throw ValidationError("--model \(model.rawValue): \(problem)") }
+    }
+
     public func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if dataPath == nil, let message = dataset.missingPathMessage { throw ValidationError(message) }

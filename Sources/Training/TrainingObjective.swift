@@ -28,7 +28,7 @@ public final class NetworkObjective: TrainingObjective {
     private let workspace: Workspace
     private var outputGradient: [Float]
     /// The network drops activations in training: every step draws its masks' seed from the loop's generator.
-    private let drawsDropoutSeeds: Bool
+    public let drawsDropoutSeeds: Bool
 
     public init(network: Network, state: [Float], batchCapacity: Int, bnMomentum: Float = 0.1) {
         precondition(state.count == network.layout.stateCount, "state length \(state.count) ≠ layout \(network.layout.stateCount)")

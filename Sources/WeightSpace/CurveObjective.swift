@@ -45,7 +45,7 @@ public final class CurveObjective: TrainingObjective {
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {
         let t = rng.uniformDouble()
         lastT = t
-        let dropoutSeed = network.graph.hasDropout ? rng.next() : 0
+        let dropoutSeed = inner.drawsDropoutSeeds ? rng.next() : 0
         return lossAndGradient(at: t, parameters: parameters, gradient: gradient, images: images, labels: labels, batch: batch,
                                dropoutSeed: dropoutSeed)
     }

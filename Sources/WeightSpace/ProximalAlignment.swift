@@ -76,7 +76,7 @@ public final class PermutationObjective: TrainingObjective {
     public func lossAndGradient(parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>,
                                 images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int,
                                 rng: inout RandomGenerator) -> (loss: Float, correct: Int) {
-        let t = rng.uniformDouble(), dropoutSeed = network.graph.hasDropout ? rng.next() : 0
+        let t = rng.uniformDouble(), dropoutSeed = inner.drawsDropoutSeeds ? rng.next() : 0
         return lossAndGradient(at: t, parameters: parameters, gradient: gradient, images: images, labels: labels, batch: batch,
                                dropoutSeed: dropoutSeed)
     }

@@ -30,7 +30,7 @@ struct ToolOptions: ParsableArguments {
         for (name, value) in [("--train-limit", trainLimit), ("--test-limit", testLimit)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
-        if let model, let problem = model.inputProblem(engine.dataset.imageShape) { throw ValidationError("--model \(model.rawValue): \(problem)") }
+        if let model { try engine.validate(model: model) }
     }
 
     /// Threads, convolution code and figure output; then the data.

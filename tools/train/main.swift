@@ -59,7 +59,7 @@ struct Train: ParsableCommand {
         guard learningRate > 0, weightDecay >= 0, (0..<1).contains(momentum) else { throw ValidationError("need lr > 0, wd ≥ 0, 0 ≤ momentum < 1") }
         if let trainLimit, trainLimit < batchSize { throw ValidationError("--train-limit must be at least the batch size") }
         if let cropPadding, cropPadding < 0 { throw ValidationError("--crop-padding must be non-negative, got \(cropPadding)") }
-        if let problem = model.inputProblem(engine.dataset.imageShape) { throw ValidationError("--model \(model.rawValue): \(problem)") }
+        try engine.validate(model: model)
     }
 
     func run() throws {
