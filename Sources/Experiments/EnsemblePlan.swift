@@ -46,7 +46,9 @@ public struct EnsemblePlan {
         let defaultCycle: Double
         switch budget {
         case .smoke:
-            (budgetEpochs, trainLimit, testLimit, batchNormImages) = (3, 256, 128, 128)
+            // 512 images: 4 iterations per epoch, so FGE's half-epoch cycles collect 2 members within
+            // 1 budget and the smoke run reaches every section of the report.
+            (budgetEpochs, trainLimit, testLimit, batchNormImages) = (3, 512, 128, 128)
             (snapshotsPerBudget, defaultSeeds, defaultCycle) = (snapshots ?? 2, [1], 0.5)
         case .quick:
             // About ten minutes on two idle cores: B = 6 epochs of 5 000 images, quarter-epoch FGE

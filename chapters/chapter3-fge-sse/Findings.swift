@@ -56,6 +56,20 @@ extension Chapter3Report {
     }
 }
 
+extension Chapter3Report {
+    /// FGE's 1-budget ensemble against one conventional network, split: the members' mean error
+    /// minus Ind's (tested for "members worse"), the ensemble's minus its members' (tested for
+    /// "ensemble better"), and their sum, the claim's own test; points, paired over replicates.
+    /// Nil when a replicate has fewer than two members within 1 budget.
+    var oneBudgetDecomposition: (shortfall: Evidence, gain: Evidence, ensembleAgainstInd: Evidence, members: MeanStd)? {
+        guard !aggregate.members(.fge, budgets: 1).contains(where: { $0 < 2 }) else { return nil }
+        let ensemble = replicates.map { 100 * $0[.fge].errorAtBudget[0] }, ind = replicates.map { 100 * $0[.ind].errorAtBudget[0] }
+        let members = replicates.map { 100 * $0[.fge].diversity.memberError }
+        return (.difference(members, ind, paired: true, claim: .greater), .difference(ensemble, members, paired: true, claim: .less),
+                .difference(ensemble, ind, paired: true, claim: .less), aggregate.memberError(.fge))
+    }
+}
+
 /// Summaries over replicates, for the tables and claims.
 struct Aggregate {
     let replicates: [Replicate]
