@@ -56,13 +56,15 @@ struct BenchRun {
         for (i, subject) in subjects.enumerated() {
             let extras = bench.extras ? subject.extras() : nil
             if let extras {
-                log(String(format: "%@ · BN recalibration %.2f s/10k, curve step / train step %.2f", subject.model.rawValue,
-                           extras.batchNormSecondsPer10k, extras.curveStepOverTrainStep))
+                log(String(format: "%@ · BN recalibration %.2f s/10k, curve step / train step %.2f, Hessian-vector product / train step %.2f",
+                           subject.model.rawValue, extras.batchNormSecondsPer10k, extras.curveStepOverTrainStep,
+                           extras.hessianProductOverTrainStep))
             }
             speeds.append(NetworkSpeed(model: subject.model.rawValue, parameters: subject.network.layout.parameterCount,
                                        forwardMFLOPsPerSample: Double(subject.network.forwardFLOPsPerSample) / 1e6, rounds: measured[i],
                                        batchNormSecondsPer10k: extras?.batchNormSecondsPer10k,
-                                       curveStepOverTrainStep: extras?.curveStepOverTrainStep))
+                                       curveStepOverTrainStep: extras?.curveStepOverTrainStep,
+                                       hessianProductOverTrainStep: extras?.hessianProductOverTrainStep))
         }
         let profiles = layers ? models.map { m -> NetworkLayerProfile in
             let (layers, step) = bench.layerProfile(m)

@@ -67,6 +67,8 @@ struct NetworkSpeed: Codable, Sendable {
     var batchNormSecondsPer10k: Double?
     /// Time of a curve-training step (3 bends) over a plain training step (nil when skipped).
     var curveStepOverTrainStep: Double?
+    /// Time of one Hessian-vector product on the training batch over a plain training step (nil when skipped or in older reports).
+    var hessianProductOverTrainStep: Double?
     /// Training samples per CPU-second × threads.
     var trainSamplesPerCPUSecond: Double?
     /// Every round, in order (nil in reports from before the interleaved rounds).
@@ -76,7 +78,7 @@ struct NetworkSpeed: Codable, Sendable {
 
     /// Medians (and PyTorch's ratios, where measured in every round) of `rounds`.
     init(model: String, parameters: Int, forwardMFLOPsPerSample: Double, rounds: [RoundMeasurement],
-         batchNormSecondsPer10k: Double? = nil, curveStepOverTrainStep: Double? = nil) {
+         batchNormSecondsPer10k: Double? = nil, curveStepOverTrainStep: Double? = nil, hessianProductOverTrainStep: Double? = nil) {
         precondition(!rounds.isEmpty, "a network speed needs at least one round")
         self.model = model
         self.parameters = parameters
@@ -84,6 +86,7 @@ struct NetworkSpeed: Codable, Sendable {
         self.rounds = rounds
         self.batchNormSecondsPer10k = batchNormSecondsPer10k
         self.curveStepOverTrainStep = curveStepOverTrainStep
+        self.hessianProductOverTrainStep = hessianProductOverTrainStep
         let trainFLOPs = 3 * forwardMFLOPsPerSample * 1e6
         func median(_ values: [Double]) -> Double { Spread(values).median }
         trainSamplesPerSecond = median(rounds.map(\.engineTrain.wall))
@@ -166,7 +169,7 @@ struct BenchmarkReport: Codable, Sendable {
 
     static let engineHeader = ["network", "params", "MFLOP/sample (fwd)", "train samples/s", "train samples/CPU-s×threads",
                                "eval samples/s", "eval on the training graph", "inference path over graph", "train GFLOP/s", "train of sgemm",
-                               "eval of sgemm", "BN recal s/10k", "curve step / train step"]
+                               "eval of sgemm", "BN recal s/10k", "curve step / train step", "Hessian-vector product / train step"]
 
     func engineRow(_ n: NetworkSpeed) -> [String] {
         [n.model, String(n.parameters), String(format: "%.2f", n.forwardMFLOPsPerSample), String(format: "%.0f", n.trainSamplesPerSecond),
@@ -175,7 +178,8 @@ struct BenchmarkReport: Codable, Sendable {
          String(format: "%.1f", n.trainGFLOPs), String(format: "%.1f%%", 100 * n.fractionOfSgemm),
          n.evalFractionOfSgemm.map { String(format: "%.1f%%", 100 * $0) } ?? "—",
          n.batchNormSecondsPer10k.map { String(format: "%.2f", $0) } ?? "—",
-         n.curveStepOverTrainStep.map { String(format: "%.2f", $0) } ?? "—"]
+         n.curveStepOverTrainStep.map { String(format: "%.2f", $0) } ?? "—",
+         n.hessianProductOverTrainStep.map { String(format: "%.2f", $0) } ?? "—"]
     }
 
     static let comparisonHeader = ["network", "engine train img/s", "PyTorch train img/s", "train over PyTorch",

@@ -200,9 +200,10 @@ final class EngineSubject {
         } }
     }
 
-    /// Seconds to recompute BN statistics on 10 000 images, and the time of a curve-training step
-    /// (Bezier, 3 bends) over a plain training step (CPU time).
-    func extras() -> (batchNormSecondsPer10k: Double, curveStepOverTrainStep: Double) {
+    /// Seconds to recompute BN statistics on 10 000 images, and the times of a curve-training step
+    /// (Bezier, 3 bends) and of one Hessian-vector product on the training batch (`HessianOperator`:
+    /// BN in eval mode, a mask-recording forward and two gradients) over a plain training step (CPU time).
+    func extras() -> (batchNormSecondsPer10k: Double, curveStepOverTrainStep: Double, hessianProductOverTrainStep: Double) {
         let start = Date()
         _ = evaluator.recalibrateBatchNorm(parameters: parameters, state: state, on: data)
         let bnSeconds = Date().timeIntervalSince(start) * 10_000 / Double(data.count)
@@ -214,7 +215,12 @@ final class EngineSubject {
         var bendGradient = bends
         let trainSteps = trainingSteps()
         let curveSteps = bench.rate { _ = EngineBenchmark.step(curveObjective, &bends, &bendGradient, images, labels, &rng) }
-        return (bnSeconds, trainSteps.cpu / curveSteps.cpu)
+        let hessian = HessianOperator(network: network, parameters: parameters, state: state, data: data.prefix(bench.batchSize),
+                                      batchSize: bench.batchSize)
+        var directionRNG = RandomGenerator(seed: 11)
+        let direction = (0..<parameters.count).map { _ in Double(directionRNG.normal()) }
+        let products = bench.rate { _ = hessian.product(direction) }
+        return (bnSeconds, trainSteps.cpu / curveSteps.cpu, trainSteps.cpu / products.cpu)
     }
 }
 

@@ -18,7 +18,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure sgemm, training and evaluation throughput (against PyTorch with --pytorch), BN recalibration and a curve step.",
+        abstract: "Measure sgemm, training and evaluation throughput (against PyTorch with --pytorch), BN recalibration, a curve step and a Hessian-vector product.",
         discussion: """
             With --pytorch PYTHON (an interpreter that has torch, e.g. a virtual environment's bin/python), \
             runs tools/bench/pytorch_twin.py interleaved with the engine, at the same batch size, threads \
@@ -39,7 +39,7 @@ struct Bench: ParsableCommand {
     var pytorchWait: String = "both"
     @Flag(help: "Train with Nesterov momentum (both sides; default: the chapters' recipe, without).")
     var nesterov = false
-    @Flag(help: "Skip BN recalibration and the curve step (the slow parts).")
+    @Flag(help: "Skip BN recalibration, the curve step and the Hessian-vector product (the slow parts).")
     var noExtras = false
     @Flag(help: "Also time every operation of each network's training step: GFLOP/s per convolution and linear layer, time by kind.")
     var layers = false
