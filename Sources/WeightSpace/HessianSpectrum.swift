@@ -159,7 +159,7 @@ public enum HessianSpectrum {
 }
 
 /// What a chapter asks of a Hessian: how many top eigenvalues and how hard to look for them,
-/// Hutchinson's probes and the density's Lanczos runs.
+/// Hutchinson's probes, the density's Lanczos runs and the products' finite-difference step.
 public struct CurvatureSettings: Codable, Sendable, Equatable, CustomStringConvertible {
     public var topK: Int
     public var tolerance: Double
@@ -167,15 +167,28 @@ public struct CurvatureSettings: Codable, Sendable, Equatable, CustomStringConve
     public var probes: Int
     public var densityRuns: Int
     public var densitySteps: Int
+    /// The central difference's step over max(‖θ‖, 1) (`HessianOperator.relativeStep`).
+    public var relativeStep: Double
 
-    public init(topK: Int = 1, tolerance: Double = 1e-3, maxSteps: Int = 40, probes: Int = 20, densityRuns: Int = 2, densitySteps: Int = 20) {
-        (self.topK, self.tolerance, self.maxSteps, self.probes, self.densityRuns, self.densitySteps) =
-            (topK, tolerance, maxSteps, probes, densityRuns, densitySteps)
+    public init(topK: Int = 1, tolerance: Double = 1e-3, maxSteps: Int = 40, probes: Int = 20, densityRuns: Int = 2, densitySteps: Int = 20,
+                relativeStep: Double = HessianOperator.standardRelativeStep) {
+        (self.topK, self.tolerance, self.maxSteps, self.probes, self.densityRuns, self.densitySteps, self.relativeStep) =
+            (topK, tolerance, maxSteps, probes, densityRuns, densitySteps, relativeStep)
+    }
+
+    /// Run records written before the step was a setting were measured at 1e-3, the step of that time.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(topK: try c.decode(Int.self, forKey: .topK), tolerance: try c.decode(Double.self, forKey: .tolerance),
+                  maxSteps: try c.decode(Int.self, forKey: .maxSteps), probes: try c.decode(Int.self, forKey: .probes),
+                  densityRuns: try c.decode(Int.self, forKey: .densityRuns), densitySteps: try c.decode(Int.self, forKey: .densitySteps),
+                  relativeStep: try c.decodeIfPresent(Double.self, forKey: .relativeStep) ?? 1e-3)
     }
 
     public var description: String {
         "top \(topK) by Lanczos (tolerance \(tolerance), at most \(maxSteps) products), trace from \(probes) Rademacher probes"
             + (densityRuns == 0 ? "" : ", density from \(densityRuns) × \(densitySteps) Lanczos steps")
+            + ", products by central differences of step \(relativeStep)·max(‖θ‖, 1)"
     }
 }
 

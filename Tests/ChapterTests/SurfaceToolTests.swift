@@ -143,9 +143,14 @@ import Testing
 
         // hessian: top eigenvalue, trace with its standard error, the density figure.
         let (hessian, hessianOutput) = try surface(["hessian", a, "--images", "128", "--max-steps", "10", "--probes", "2", "--density-runs", "1",
-                                                    "--density-steps", "4", "--output", base + "/hessian"])
+                                                    "--density-steps", "4", "--output", base + "/hessian",
+                                                    "--export-subset", base + "/hessian-subset.safetensors"])
         #expect(hessian == 0 && hessianOutput.contains("eigenvalue 1") && hessianOutput.contains("trace"), "\(hessianOutput)")
         #expect(try report(base + "/hessian").contains("](density.png)"))
+        // The exported subset: the 128 images the loss was taken on, with labels among the classes.
+        let subset = try tensors(base + "/hessian-subset.safetensors")
+        #expect(subset["inputs"]?.shape == [128, 1, 28, 28] && subset["labels"]?.shape == [128], "\(subset.mapValues(\.shape))")
+        #expect(subset["labels"]!.values.allSatisfy { $0 >= 0 && $0 < 10 && $0 == $0.rounded() })
     }
 
     @Test func badCheckpointsGetAnErrorNamingTheFileAndLeaveNothing() throws {

@@ -84,6 +84,13 @@ struct CurvatureTests {
         #expect(h.gradientCount == 6)
     }
 
+    /// How far a network's products may be from symmetric and linear, relative to their size: the
+    /// central difference's rounding error, O(ε‖∇L‖/h), largest at a random initialisation, where these
+    /// tests take them. Measured here at the standard step 1e-4: up to 2.2e-3 (1e-3: 2e-4; 3e-4: 6e-4);
+    /// at a trained TinyTen the step's top eigenvalue is within 0.02 % of exact products
+    /// (`Tests/Python/check_hessian.py`). Without frozen masks the gaps are 0.6–1.2.
+    static let roundingTolerance = 3e-3
+
     /// A small network's Hessian: products against the matrix assembled from them column by column,
     /// on the mlp and on its smooth twin (identity activations). With the rectifiers' masks frozen at
     /// θ (`ActivationMasks`), the ReLU network's products are as symmetric and linear as the smooth one's.
@@ -112,12 +119,12 @@ struct CurvatureTests {
             }
         }
         #expect(largest > 0)
-        #expect(asymmetry <= 1e-3 * largest, "uᵀHv − vᵀHu up to \(asymmetry) of \(largest)")
+        #expect(asymmetry <= CurvatureTests.roundingTolerance * largest, "uᵀHv − vᵀHu up to \(asymmetry) of \(largest)")
         // A product is linear: H(2v) = 2 Hv, and H(u + v) = Hu + Hv, within the same error.
         let sum = h.product(zip(basis[0], basis[1]).map { $0 + $1 })
         let gap = zip(sum, zip(products[0], products[1]).map { $0 + $1 }).map { abs($0 - $1) }.max()!
         let scale = products[0].map(abs).max()!
-        #expect(gap <= 1e-3 * scale, "H(u + v) − Hu − Hv up to \(gap) of \(scale)")
+        #expect(gap <= CurvatureTests.roundingTolerance * scale, "H(u + v) − Hu − Hv up to \(gap) of \(scale)")
         // Lanczos on the restricted operator (Bᵀ H B, k × k) against its assembled eigenvalues.
         let exact = SymmetricEigen.decompose(restricted, n: k).values
         let top = HessianSpectrum.topEigenvalues(CurvatureTests.product(restricted, n: k), dimension: k, k: 2, tolerance: 1e-8, seed: 3)
@@ -151,7 +158,7 @@ struct CurvatureTests {
             return (gap, largest)
         }
         let f = asymmetry(frozen), p = asymmetry(plain)
-        #expect(f.gap <= 1e-3 * f.largest, "frozen masks: uᵀHv − vᵀHu up to \(f.gap) of \(f.largest)")
+        #expect(f.gap <= CurvatureTests.roundingTolerance * f.largest, "frozen masks: uᵀHv − vᵀHu up to \(f.gap) of \(f.largest)")
         #expect(p.gap > 10 * f.gap, "without frozen masks the differences should be visibly less symmetric: \(p.gap) vs \(f.gap)")
     }
 }

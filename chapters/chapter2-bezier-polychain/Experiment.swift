@@ -84,7 +84,8 @@ struct Experiment {
             let full = "hessian top \(identity) \(plan.curvature.settings) on \(subset.count) images, BN on \(bn.count)"
             return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)", identity: full), identity: full, count: 1,
                                               label: "Hessian \(name)") { _ in
-                let hessian = HessianOperator(network: a.network, parameters: theta, recalibratingOn: bn, data: subset)
+                let hessian = HessianOperator(network: a.network, parameters: theta, recalibratingOn: bn, data: subset,
+                                              relativeStep: plan.curvature.settings.relativeStep)
                 return HessianSpectrum.topEigenvalues(hessian.product, dimension: p, k: plan.curvature.settings.topK, tolerance: plan.curvature.settings.tolerance,
                                                       maxSteps: plan.curvature.settings.maxSteps, seed: RandomGenerator.derive(seed: a.recipe.seed, "hessian"))
             }[0]

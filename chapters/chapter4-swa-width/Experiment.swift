@@ -129,7 +129,8 @@ struct WidthSurvey {
             let identity = "hessian \(name) \(recipeKey) \(plan.curvature.settings) on \(subset.count) images"
             return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)-\(seed)", identity: identity), identity: identity,
                                               count: 1, label: "Hessian \(name) seed \(seed)") { _ in
-                let hessian = HessianOperator(network: network, parameters: w, recalibratingOn: plan.ensemble.batchNormData(data), data: subset)
+                let hessian = HessianOperator(network: network, parameters: w, recalibratingOn: plan.ensemble.batchNormData(data), data: subset,
+                                              relativeStep: plan.curvature.settings.relativeStep)
                 return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: RandomGenerator.derive(seed: seed, "hessian \(name)"))
             }[0]
         }

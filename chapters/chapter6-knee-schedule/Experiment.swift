@@ -79,7 +79,8 @@ struct KneeSurvey {
         let identity = "hessian \(recipe.cacheKey) \(plan.curvature.settings) on \(subset.count) images"
         return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(recipe.seed)", identity: identity), identity: identity,
                                           count: 1, label: "Hessian \(name) seed \(recipe.seed)") { _ in
-            let hessian = HessianOperator(network: trained.network, parameters: trained.parameters, state: trained.state, data: subset)
+            let hessian = HessianOperator(network: trained.network, parameters: trained.parameters, state: trained.state, data: subset,
+                                          relativeStep: plan.curvature.settings.relativeStep)
             return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: RandomGenerator.derive(seed: recipe.seed, "hessian"))
         }[0]
     }

@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import Plotting
 import Reporting
+import Safetensors
 import Tensor
 import WeightSpace
 
@@ -37,6 +38,11 @@ struct HessianTool: ParsableCommand {
     var images: Int = 1_000
     @Option(help: "Seed of the start vectors and probes.")
     var seed: UInt64 = 1
+    @Option(help: """
+        Also write the images the loss is taken on (normalised, as the network reads them) and their labels to this \
+        safetensors file ("inputs", "labels"), for an independent check (Tests/Python/check_hessian.py).
+        """)
+    var exportSubset: String?
     @OptionGroup var options: ToolOptions
 
     func validate() throws {
@@ -55,10 +61,16 @@ struct HessianTool: ParsableCommand {
         let settings = CurvatureSettings(topK: topK, tolerance: tolerance, maxSteps: maxSteps, probes: probes, densityRuns: densityRuns,
                                          densitySteps: densitySteps)
         let subset = CurvaturePlan(settings: settings, images: images).subset(of: data.train)
+        if let exportSubset {
+            try Safetensors.write([NamedTensor(name: "inputs", shape: [subset.count] + subset.shape, values: subset.images),
+                                   NamedTensor(name: "labels", shape: [subset.count], values: subset.labels.map(Float.init))],
+                                  metadata: ["dataset": data.name, "subset": subset.name], to: exportSubset)
+        }
         let identity = "hessian of \(file.sha256) \(settings) seed \(seed) on \(subset.count) of \(data.train.count) \(data.name) training images"
         let result = try options.cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian", identity: identity), identity: identity,
                                                         count: 1, label: "Hessian") { _ in
-            let hessian = HessianOperator(network: file.network, parameters: file.snapshot.parameters, state: file.snapshot.state, data: subset)
+            let hessian = HessianOperator(network: file.network, parameters: file.snapshot.parameters, state: file.snapshot.state, data: subset,
+                                          relativeStep: settings.relativeStep)
             return HessianSpectrum.measure(hessian, settings: settings, seed: seed)
         }[0]
         var report = try ToolReport(title: "The Hessian's spectrum at \(file.name)", inputs: [file], settings: [
