@@ -21,8 +21,9 @@ public final class InferencePlan {
     let graph: LayerGraph
     let steps: [Step]
     let workspace: Workspace
-    /// Per-worker scratch of the Winograd convolutions.
+    /// Per-worker scratch of the Winograd convolutions, `winogradScratchCount` floats each.
     private let winogradScratch: [UnsafeMutablePointer<Float>]
+    let winogradScratchCount: Int
 
     enum Step {
         /// The graph's operation `index`, run as in the graph's forward pass.
@@ -50,14 +51,17 @@ public final class InferencePlan {
         self.steps = steps
         let slots = Self.slots(steps, graph: graph)
         workspace = Workspace(graph: graph, batchCapacity: batchCapacity, convolutions: convolutions, slots: slots)
-        let share = (batchCapacity + workspace.maxWorkers - 1) / workspace.maxWorkers
-        let scratch = steps.map { step -> Int in
-            if case .convolution(let c) = step, let w = c.winograd { return w.scratchCount(samples: share) }
+        // A pass may run on fewer workers than the workspace has (one, when BLAS has one thread), and
+        // then one worker transforms the whole batch: each scratch holds the chunks of a whole batch
+        // (chunks are capped at a few samples, so this costs little).
+        let scratch = max(1, steps.map { step -> Int in
+            if case .convolution(let c) = step, let w = c.winograd { return w.scratchCount(samples: batchCapacity) }
             return 0
-        }.max() ?? 0
+        }.max() ?? 0)
+        winogradScratchCount = scratch
         winogradScratch = (0..<workspace.maxWorkers).map { _ in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(scratch, 1))
-            p.initialize(repeating: 0, count: max(scratch, 1))
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
+            p.initialize(repeating: 0, count: scratch)
             return p
         }
     }
@@ -102,7 +106,9 @@ public final class InferencePlan {
                 case .node(let i):
                     workspace.timed(i, backward: false) { graph.nodes[i].forward(pass, scratch: workspace.scratch[i]) }
                 case .convolution(let c):
-                    workspace.timed(c.index, backward: false) { c.forward(pass, winogradScratch: winogradScratch) }
+                    workspace.timed(c.index, backward: false) {
+                        c.forward(pass, winogradScratch: winogradScratch, scratchCount: winogradScratchCount)
+                    }
                 }
             }
         }
@@ -192,7 +198,7 @@ final class InferenceConvolution {
         }
     }
 
-    func forward(_ pass: Pass, winogradScratch: [UnsafeMutablePointer<Float>]) {
+    func forward(_ pass: Pass, winogradScratch: [UnsafeMutablePointer<Float>], scratchCount: Int) {
         let kernel: UnsafePointer<Float>, shift: UnsafePointer<Float>?
         if let batchNorm {
             fold(batchNorm, pass)
@@ -207,7 +213,7 @@ final class InferenceConvolution {
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
                              relu: relu, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n),
-                             scratch: winogradScratch[worker])
+                             scratch: winogradScratch[worker], scratchCount: scratchCount)
             }
             return
         }

@@ -56,6 +56,21 @@ struct InferenceTests {
         }
     }
 
+    /// With one BLAS thread a pass runs on one worker, which transforms the whole batch: the Winograd
+    /// scratch must hold a whole batch's chunks, not half of one (a batch of 4 needs chunks of 3 samples
+    /// where 2 held 2; `WinogradConvolution.run` checks its scratch, so an undersized one stops the test).
+    @Test(arguments: [ModelName.tinyten, .resnet32])
+    func oneWorkerRunsTheWholeBatchWithinItsScratch(_ model: ModelName) {
+        let threads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = threads }
+        let shape = model == .resnet32 ? [3, 32, 32] : [1, 28, 28]
+        let h = NetworkHarness(model, width: 1, inputShape: shape, batch: 4, mode: .eval, seed: 5)
+        let plan = h.network.makeInferencePlan(batchCapacity: 4)
+        let gap = Self.gap(Self.graphForward(h, mode: .eval).logits, Self.infer(h, plan).logits)
+        #expect(plan.winogradConvolutions > 0 && gap <= 1e-4, "\(model): logits differ by \(gap) of their largest")
+    }
+
     @Test(arguments: [ModelName.tinyten, .preresnet20])
     func trainModePassUpdatesTheStatisticsAsTheGraphDoes(_ model: ModelName) {
         let h = NetworkHarness(model, batch: 9, mode: .train(momentum: 0.3), seed: 8)

@@ -116,8 +116,10 @@ struct WinogradConvolution {
     /// (n, c, s) is at `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
-             scratch: UnsafeMutablePointer<Float>) {
+             scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard !samples.isEmpty else { return }
+        precondition(self.scratchCount(samples: samples.count) <= scratchCount,
+                     "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
         let c = geometry.channels, chunk = chunkSamples(samples.count)
         let padded = scratch, v = padded + paddedRows * paddedWidth
         let stride = tileStride(chunk), m = v + 16 * c * stride, staging = m + 16 * passTiles * 16
