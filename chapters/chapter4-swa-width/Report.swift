@@ -186,7 +186,7 @@ struct AveragingReport: ChapterReport {
             verdicts above stay those at the default rate; this is not a tuning of it.
             """)
         doc.table(header: ["swa_lr", "SWA test error (%)", "SGD test error (%)", "SWA − SGD: test", "outcome",
-                           "width SWA", "width SGD", "SWA − SGD: test", "outcome"],
+                           "width SWA", "width SGD", "SWA − SGD: width", "outcome"],
                   rows: settings.map { s in
                       [s.swaLR.formatted(), s.swaError.formatted(2), s.sgdError.formatted(2),
                        Verdict.statistics(of: s.errorTest), Verdict.outcomeCell(of: s.errorTest), s.swaWidth.formatted(2), s.sgdWidth.formatted(2),
