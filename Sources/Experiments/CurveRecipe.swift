@@ -57,7 +57,7 @@ public struct CurveRecipe: CacheableRecipe, Codable, Hashable, Sendable {
 }
 
 /// A trained curve: its bends one after another, and the shared BN state (meaningless until
-/// recomputed at a point, see `Evaluator.evaluateCurve`).
+/// recomputed at a point, see `PointProbe.curve`).
 public struct TrainedCurve {
     public let recipe: CurveRecipe
     public let network: Network

@@ -85,27 +85,4 @@ extension Evaluator {
         return (evaluate(parameters: theta, state: s, on: data.train), evaluate(parameters: theta, state: s, on: data.test),
                 0.5 * weightDecay * norm * norm)
     }
-
-    /// Evaluates `curve` with bends `bendVector` at `ts` (GAR `eval_curve.py`).
-    public func evaluateCurve(_ curve: Curve, bendVector: [Float], state: [Float], at ts: [Double], data: EvaluationData,
-                              weightDecay: Double, label: String = "curve") -> CurveEvaluation {
-        let p = network.layout.parameterCount
-        var points: [CurvePoint] = []
-        var previous: [Float]? = nil
-        let progress = ProgressBar(label: label, total: ts.count)
-        for t in ts {
-            let theta = curve.point(at: t, bendVector: bendVector, parameterCount: p)
-            let (train, test, reg) = evaluatePoint(theta, state: state, data: data, weightDecay: weightDecay)
-            var dl = 0.0
-            if let previous {
-                dl = WeightVector.distance(theta, previous)
-            }
-            previous = theta
-            points.append(CurvePoint(t: t, trainLoss: train.loss + reg, trainNLL: train.loss, trainError: train.error,
-                                     testLoss: test.loss + reg, testNLL: test.loss, testError: test.error, segmentLength: dl))
-            progress.advance(status: "t=\(t)")
-        }
-        progress.finish()
-        return CurveEvaluation(points: points)
-    }
 }

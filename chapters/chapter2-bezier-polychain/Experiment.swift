@@ -55,23 +55,24 @@ struct Experiment {
     func connect(_ seeds: (UInt64, UInt64)) throws -> PairResult {
         let a = try cache.trainedNetwork(plan.endpointRecipe(seed: seeds.0, data: data), data: data)
         let b = try cache.trainedNetwork(plan.endpointRecipe(seed: seeds.1, data: data), data: data)
-        let evaluation = plan.evaluationData(data)
-        let evaluator = Evaluator(network: a.network)
-        let ts = plan.evaluationGrid
-        let segment = evaluator.evaluateCurve(Curve.segment, bendVector: a.parameters + b.parameters, state: a.state,
-                                              at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "segment")
+        // Every point through the cache's point store: an interrupted run resumes at its first missing point.
+        let probe = PointProbe(cache: cache, evaluator: Evaluator(network: a.network), data: plan.evaluationData(data),
+                               weightDecay: plan.weightDecay, state: a.state, context: "\(plan.model.rawValue) on \(data.name)")
+        let ts = plan.evaluationGrid, pair = "\(seeds.0)-\(seeds.1)"
+        let segment = try probe.curve("segment-\(pair)", identity: "segment \(a.recipe.cacheKey) \(b.recipe.cacheKey)", curve: Curve.segment,
+                                      bendVector: a.parameters + b.parameters, at: ts)
         var curves: [CurveKind: CurveEvaluation] = [:], longer: [CurveKind: CurveEvaluation] = [:], trainedCurves: [CurveKind: TrainedCurve] = [:]
         for kind in CurvePlan.trainedKinds {
             let trained = try cache.trainedCurve(plan.curveRecipe(kind, a.recipe, b.recipe), start: a, end: b, data: data)
             trainedCurves[kind] = trained
-            curves[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
-                                                   at: ts, data: evaluation, weightDecay: plan.weightDecay, label: kind.rawValue)
+            curves[kind] = try probe.curve("\(kind.rawValue)-\(pair)", identity: trained.recipe.cacheKey, curve: trained.recipe.curve,
+                                           bendVector: trained.bendVector, at: ts)
         }
         // Why not: the same curves trained longer, evaluated at the same t.
         for kind in CurvePlan.trainedKinds where plan.trainsLongerCurves {
             let trained = try cache.trainedCurve(plan.longerCurveRecipe(kind, a.recipe, b.recipe), start: a, end: b, data: data)
-            longer[kind] = evaluator.evaluateCurve(trained.recipe.curve, bendVector: trained.bendVector, state: trained.state,
-                                                   at: ts, data: evaluation, weightDecay: plan.weightDecay, label: "\(kind.rawValue), longer")
+            longer[kind] = try probe.curve("\(kind.rawValue)-longer-\(pair)", identity: trained.recipe.cacheKey, curve: trained.recipe.curve,
+                                           bendVector: trained.bendVector, at: ts)
         }
         return PairResult(seedPair: SeedPair(seeds), segment: segment, bezier: curves[.bezier]!, polychain: curves[.polychain]!,
                           curvature: try curvature(a, b, trainedCurves[.bezier]!), longerBezier: longer[.bezier], longerPolychain: longer[.polychain])
