@@ -5,6 +5,15 @@ struct PanelDecorations {
     let placer: TextPlacer
 
     private var tickHeight: Double { placer.metrics("0", Theme.tickFont).height }
+    /// Height of the x tick labels: one row, two when the category labels are staggered, the longest
+    /// label's width when they are turned.
+    private var xTickLabelsHeight: Double {
+        switch plan.x.categoryLabels {
+        case .row: return tickHeight
+        case .staggered: return 2 * tickHeight + Theme.tickPad
+        case .turned: return plan.x.labels.map { placer.metrics($0, Theme.tickFont).width }.max() ?? tickHeight
+        }
+    }
     private var labelHeight: Double { placer.metrics("Ag", Theme.labelFont).height }
     private var maxYLabelWidth: Double { plan.y.labels.map { placer.metrics($0, Theme.tickFont).width }.max() ?? 0 }
     private var colorbar: Colorbar? { plan.panel.fieldSeries.flatMap { $0.showsColorbar ? Colorbar(field: $0) : nil } }
@@ -13,7 +22,7 @@ struct PanelDecorations {
     func margins() -> (left: Double, right: Double, top: Double, bottom: Double) {
         var left = Theme.tickLength + (plan.showYTickLabels ? Theme.tickPad + maxYLabelWidth : 0)
         if plan.showYLabel { left += Theme.labelPad + labelHeight }
-        var bottom = Theme.tickLength + (plan.showXTickLabels ? Theme.tickPad + tickHeight : 0)
+        var bottom = Theme.tickLength + (plan.showXTickLabels ? Theme.tickPad + xTickLabelsHeight : 0)
         if plan.showXLabel { bottom += Theme.labelPad + labelHeight }
         let top = plan.panel.title != nil
             ? Theme.titlePad + placer.metrics("Ag", Theme.titleFont).height
@@ -25,7 +34,7 @@ struct PanelDecorations {
         case .below: bottom += Theme.labelPad + 2 + legendSize.height
         default: break
         }
-        if plan.showXTickLabels, let first = plan.x.labels.first, let last = plan.x.labels.last {
+        if plan.showXTickLabels, plan.x.categoryLabels != .turned, let first = plan.x.labels.first, let last = plan.x.labels.last {
             // Outer x tick labels may overhang the plot area by half their width.
             left = max(left, placer.metrics(first, Theme.tickFont).width / 2 + 1)
             right = max(right, placer.metrics(last, Theme.tickFont).width / 2 + 1)
@@ -36,7 +45,7 @@ struct PanelDecorations {
     /// Bottom of the x axis decorations (tick labels and axis label), in page coordinates.
     var xDecorationsBottom: Double {
         var y = plan.plot.maxY + Theme.tickLength
-        if plan.showXTickLabels { y += Theme.tickPad + tickHeight }
+        if plan.showXTickLabels { y += Theme.tickPad + xTickLabelsHeight }
         if plan.showXLabel { y += Theme.labelPad + labelHeight }
         return y
     }
@@ -83,10 +92,18 @@ struct PanelDecorations {
         }
         scene.items.append(.stroke(marks, Stroke(color: .ink, width: Theme.spineWidth, round: false)))
         if plan.showXTickLabels {
-            for (x, label) in zip(xPositions, plan.x.labels) {
-                scene.items.append(.text(placer.place(label, font: Theme.tickFont,
-                                                      at: Point(x, plot.maxY + Theme.tickLength + Theme.tickPad),
-                                                      anchor: .top, role: .tickLabel)))
+            let top = plot.maxY + Theme.tickLength + Theme.tickPad
+            for (i, (x, label)) in zip(xPositions, plan.x.labels).enumerated() {
+                switch plan.x.categoryLabels {
+                case .turned:
+                    // Reading bottom to top, the label's end under its tick.
+                    scene.items.append(.text(placer.place(label, font: Theme.tickFont, at: Point(x, top), anchor: TextAnchor(.right, .center),
+                                                          quarterTurns: 1, role: .tickLabel)))
+                case .row, .staggered:
+                    // Staggered labels: every second one on the lower row.
+                    let row = plan.x.categoryLabels == .staggered && i % 2 == 1 ? tickHeight + Theme.tickPad : 0
+                    scene.items.append(.text(placer.place(label, font: Theme.tickFont, at: Point(x, top + row), anchor: .top, role: .tickLabel)))
+                }
             }
         }
         if plan.showYTickLabels {

@@ -6,6 +6,11 @@ struct ResolvedAxis {
     var limits: ClosedRange<Double>
     var ticks: [Double] = []
     var labels: [String] = []
+    /// How a horizontal axis's category labels are set: side by side when they fit, else alternating
+    /// between two rows, else turned a quarter (reading bottom to top).
+    var categoryLabels = CategoryLabels.row
+
+    enum CategoryLabels { case row, staggered, turned }
 
     /// Unlabelled minor ticks: 2…9 × 10ⁿ on a log axis whose major ticks are consecutive decades.
     var minorTicks: [Double] {
@@ -28,6 +33,11 @@ struct ResolvedAxis {
         if let categories {
             ticks = categories.indices.map(Double.init)
             labels = categories
+            if !horizontal || fits(length: length, horizontal: true, placer: placer) {
+                categoryLabels = .row
+            } else {
+                categoryLabels = fits(length: length, horizontal: true, placer: placer, stride: 2) ? .staggered : .turned
+            }
             return
         }
         if let fixed = axis.ticks {
@@ -50,14 +60,15 @@ struct ResolvedAxis {
         }
     }
 
-    /// True when neighbouring tick labels keep their distance along an axis of `length` points.
-    func fits(length: Double, horizontal: Bool, placer: TextPlacer) -> Bool {
-        guard ticks.count > 1 else { return true }
+    /// True when tick labels `stride` apart (neighbours by default) keep their distance along an
+    /// axis of `length` points.
+    func fits(length: Double, horizontal: Bool, placer: TextPlacer, stride: Int = 1) -> Bool {
+        guard ticks.count > stride else { return true }
         let sizes = labels.map { placer.metrics($0, Theme.tickFont) }
-        for i in 1..<ticks.count {
-            let distance = abs(fraction(ticks[i]) - fraction(ticks[i - 1])) * length
-            let needed = horizontal ? (sizes[i].width + sizes[i - 1].width) / 2 + Theme.tickLabelGap
-                                    : (sizes[i].height + sizes[i - 1].height) / 2 + 1
+        for i in stride..<ticks.count {
+            let distance = abs(fraction(ticks[i]) - fraction(ticks[i - stride])) * length
+            let needed = horizontal ? (sizes[i].width + sizes[i - stride].width) / 2 + Theme.tickLabelGap
+                                    : (sizes[i].height + sizes[i - stride].height) / 2 + 1
             if distance < needed { return false }
         }
         return true

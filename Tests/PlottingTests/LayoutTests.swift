@@ -123,6 +123,31 @@ struct LayoutTests {
         #expect(scene.overlappingTexts().isEmpty)
     }
 
+    @Test("category labels too wide to sit side by side alternate between two rows, or turn a quarter, instead of overlapping")
+    func crowdedCategories() throws {
+        func tickLabels(_ groups: [String]) -> (labels: [TextItem], overlaps: Int) {
+            let figure = Figure(size: .singleColumn())
+            figure.panel.bars(groups: groups, series: ["engine"], values: [groups.indices.map { Double($0 + 1) }])
+            let scene = figure.layout(measurer: CairoTextMeasurer())
+            return (scene.texts.filter { $0.role == .tickLabel && groups.contains($0.text) }, scene.overlappingTexts().count)
+        }
+        // Short labels: one row.
+        let short = tickLabels(["1", "2", "3"])
+        #expect(Set(short.labels.map(\.box.y)).count == 1 && short.labels.allSatisfy { $0.quarterTurns == 0 })
+        // Labels that collide with their neighbours but not with the next but one: two rows.
+        let medium = ["seed 1 seed", "seed 2 seed", "seed 3 seed", "seed 4 seed", "seed 5 seed", "seed 6 seed", "seed 7 seed"]
+        let staggered = tickLabels(medium)
+        #expect(staggered.labels.count == medium.count && staggered.overlaps == 0)
+        #expect(Set(staggered.labels.map { ($0.box.y * 100).rounded() }).count == 2 && staggered.labels.allSatisfy { $0.quarterTurns == 0 },
+                "\(staggered.labels.map { ($0.text, $0.box) })")
+        // The bench's seven networks: too long for two rows, turned, every label's end under its bar.
+        let names = ["tinyten", "vgg16", "vgg16bn", "preresnet110", "preresnet164", "wideresnet28x10", "resnet32"]
+        let turned = tickLabels(names)
+        #expect(turned.labels.count == names.count && turned.overlaps == 0)
+        #expect(turned.labels.allSatisfy { $0.quarterTurns == 1 } && Set(turned.labels.map { ($0.box.y * 100).rounded() }).count == 1,
+                "\(turned.labels.map { ($0.text, $0.box) })")
+    }
+
     @Test("text placement puts the anchor where asked, rotated or not")
     func textPlacement() {
         let placer = TextPlacer(measurer: ApproximateTextMeasurer())

@@ -247,7 +247,9 @@ struct BenchReportWriter {
     /// 1, 2, 5 × 10^k inside `limits`.
     static func logTicks(in limits: ClosedRange<Double>) -> [Double] {
         let first = Int(floor(log10(limits.lowerBound))), last = Int(ceil(log10(limits.upperBound)))
-        return (first...last).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }.filter { limits.contains($0) }
+        // Beyond three decades, 2 and 5 × 10^k would crowd the axis: decades only.
+        let mantissas: [Double] = last - first > 3 ? [1] : [1, 2, 5]
+        return (first...last).flatMap { k in mantissas.map { $0 * pow(10, Double(k)) } }.filter { limits.contains($0) }
     }
 
     /// "500", "2000", "20k".
@@ -259,7 +261,9 @@ struct BenchReportWriter {
     /// engine/PyTorch ratios, and the training FLOP rate over the sgemm ceiling; dots are rounds.
     static func figure(_ report: BenchmarkReport) -> Figure {
         let withPyTorch = report.pytorch != nil
-        let figure = Figure(size: withPyTorch ? .doubleColumn(aspect: 0.62) : .doubleColumn(aspect: 0.34),
+        // More than four networks' names turn a quarter under their bars: the panels grow to keep their height.
+        let extra = report.networks.count > 4 ? 0.16 : 0
+        let figure = Figure(size: withPyTorch ? .doubleColumn(aspect: 0.62 + 2 * extra) : .doubleColumn(aspect: 0.34 + extra),
                             grid: withPyTorch ? Grid(rows: 2, columns: 2) : Grid(rows: 1, columns: 3))
         let groups = report.networks.map(\.model)
         let rounds = report.networks.map { $0.rounds ?? [] }
