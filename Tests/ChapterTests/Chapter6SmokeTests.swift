@@ -16,6 +16,8 @@ import Testing
         // Why not: the trends against the seeds' spread and the measurement's own (2 subsets, 2 orders at smoke).
         let whyNot = try #require(ChapterRunner.whyNotSection(report, "the trend against its noise"), "\(report)")
         #expect(whyNot.contains("| Keskar sharpness |") && whyNot.contains("(n = 3)") && whyNot.contains("| test accuracy (points) |"), "\(whyNot)")
+        // The ascent's plateau check over the 6 density runs' measurements and the 2 + 2 repeats.
+        #expect(report.contains("over this run's 10 measurements, the ascent's second half"), "\(report)")
         // 5 schedules × 2 budgets × 1 seed plus 3 fractions × 2 seeds, plus the header.
         #expect(try runner.table("runs.csv").split(separator: "\n").count == 1 + 10 + 6)
         // Every run and sharpness comes from the cache the second time.

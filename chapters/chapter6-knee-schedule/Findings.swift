@@ -127,3 +127,34 @@ extension KneeFindings {
                 verdict("networks with a smaller Hessian trace test better (ρ of the trace with test accuracy)", trace, accuracy, .less)]
     }
 }
+
+/// Has the sharpness ascent reached its plateau? Over every measurement that kept its trajectory:
+/// how far the second half of the ascent raised the largest measured loss above the first half's.
+struct AscentPlateau {
+    let measurements: Int
+    /// The largest and the mean of max(0, largest loss after the halfway step − largest loss up to it).
+    let largestGain: Double, meanGain: Double
+    /// Mean L1 − L0 of the same measurements.
+    let meanRise: Double
+
+    init?(_ results: [SharpnessResult], steps: Int) {
+        let trajectories = results.compactMap { r in r.trajectory.map { (r, $0) } }
+        guard !trajectories.isEmpty else { return nil }
+        let gains = trajectories.map { _, t in
+            let first = t.filter { 2 * $0.step <= steps }.map(\.loss).max()!
+            let second = t.filter { 2 * $0.step > steps }.map(\.loss).max() ?? first
+            return max(0, second - first)
+        }
+        measurements = gains.count
+        largestGain = gains.max()!
+        meanGain = gains.reduce(0, +) / Double(gains.count)
+        meanRise = trajectories.map { $0.0.l1 - $0.0.l0 }.reduce(0, +) / Double(trajectories.count)
+    }
+}
+
+extension KneeFindings {
+    /// The plateau check over the density runs' measurements and the noise repeats.
+    var ascentPlateau: AscentPlateau? {
+        AscentPlateau(density.joined().compactMap(\.sharpness) + (noise.map { $0.subsets + $0.orders } ?? []), steps: plan.sharpness.steps)
+    }
+}

@@ -187,6 +187,20 @@ struct KneeReport: ChapterReport {
             """)
     }
 
+    /// The ascent's length against the reference's, with this run's check that it reached its plateau.
+    var ascentLength: String {
+        var text = "\(plan.sharpness.steps) ascent steps, where the reference's code takes 1 000 at rate 0.001, "
+            + "to keep the chapter's full run within the hour on two cores."
+        if let p = findings.ascentPlateau {
+            text += String(format: """
+                 The check that the ascent reached its plateau: over this run's %d measurements, the ascent's second half \
+                raised the largest measured loss above its first half's by at most %.4f (mean %.4f), against a mean rise \
+                L1 − L0 of %.4f.
+                """, p.measurements, p.largestGain, p.meanGain, p.meanRise)
+        }
+        return text
+    }
+
     func fillDeviations(_ doc: inout MarkdownDocument) {
         doc.bullets([
             """
@@ -209,6 +223,7 @@ struct KneeReport: ChapterReport {
                 The ascent is plain projected gradient ascent at rate \(plan.sharpness.ascentRate); Keskar et \
                 al. used L-BFGS-B.
                 """,
+            ascentLength,
             """
                 Linear decay is the Knee schedule with explore 0 (so the density experiment's 0 % runs are the \
                 linear baseline's); no warmup for any schedule.

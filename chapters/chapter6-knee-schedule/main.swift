@@ -27,7 +27,7 @@ struct Chapter6: Chapter {
             """)
 
     @OptionGroup var options: ChapterOptions
-    @Option(name: .customLong("sharpness-steps"), help: "Projected-ascent steps of the sharpness measure (default: 5 smoke, 100 quick, 1000 full).")
+    @Option(name: .customLong("sharpness-steps"), help: "Projected-ascent steps of the sharpness measure (default: 5 smoke, 100 quick, 300 full; the loss is measured ten times along the ascent).")
     var sharpnessSteps: Int?
     @Option(help: "Relative box size ε of the sharpness measure (default 1e-4).")
     var epsilon: Double?
