@@ -6,7 +6,9 @@ import Tensor
 /// - **BN folded into its convolution** (with `foldsBatchNorm`, eval mode only): a convolution
 ///   whose output only a BN reads computes that BN's output directly, with
 ///   `W'[o] = a[o]·W[o]` and `b'[o] = a[o]·(b[o] − μ[o]) + β[o]`, `a = γ/√(σ² + ε)`, recomputed
-///   from θ and the running statistics at every pass (θ changes from call to call along a curve).
+///   from θ and the running statistics (θ changes from call to call along a curve): at every
+///   pass, or once per parameter vector when the caller says the next batches reuse it
+///   (`reusesPreparedWeights`, as the evaluator does for every batch after a dataset's first).
 /// - **ReLU fused** into the convolution's output pass: Winograd's output transform applies it as
 ///   it writes; the other kernels leave one pass over the output that adds what bias is left and
 ///   rectifies.
@@ -92,11 +94,19 @@ public final class InferencePlan {
         return slot
     }
 
-    /// Logits `[batch, classes]` (owned by the plan, valid until its next pass).
+    /// Whether a pass has prepared the convolutions' weights (folded BN, Winograd's transform).
+    private var prepared = false
+
+    /// Logits `[batch, classes]` (owned by the plan, valid until its next pass). With
+    /// `reusesPreparedWeights` the convolutions keep the folded and transformed weights the previous
+    /// pass prepared: the caller promises the same parameters (and, where BN is folded, the same
+    /// running statistics) as that pass.
     public func run(parameters: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, batch: Int,
-             mode: ForwardMode) -> UnsafeMutablePointer<Float> {
+             mode: ForwardMode, reusesPreparedWeights: Bool = false) -> UnsafeMutablePointer<Float> {
         precondition(batch > 0 && batch <= batchCapacity, "batch \(batch) outside 1...\(batchCapacity) (inference plan capacity)")
         precondition(!foldsBatchNorm || mode == .eval, "an inference plan that folds BN runs in eval mode only")
+        precondition(!reusesPreparedWeights || prepared, "no earlier pass prepared the weights this pass would reuse")
+        let prepares = !reusesPreparedWeights
         workspace.values[0].update(from: input, count: graph.activations[0].perSample * batch)
         Parallel.withEngineThreads(limit: workspace.maxWorkers) { workers in
             let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
@@ -107,11 +117,12 @@ public final class InferencePlan {
                     workspace.timed(i, backward: false) { graph.nodes[i].forward(pass, scratch: workspace.scratch[i]) }
                 case .convolution(let c):
                     workspace.timed(c.index, backward: false) {
-                        c.forward(pass, winogradScratch: winogradScratch, scratchCount: winogradScratchCount)
+                        c.forward(pass, prepares: prepares, winogradScratch: winogradScratch, scratchCount: winogradScratchCount)
                     }
                 }
             }
         }
+        prepared = true
         workspace.lastBatch = batch
         workspace.lastMode = mode
         return workspace.values[graph.outputID]
@@ -198,17 +209,19 @@ final class InferenceConvolution {
         }
     }
 
-    func forward(_ pass: Pass, winogradScratch: [UnsafeMutablePointer<Float>], scratchCount: Int) {
+    /// With `prepares` false, the folded kernel and bias and Winograd's transformed kernel are the
+    /// previous pass's.
+    func forward(_ pass: Pass, prepares: Bool, winogradScratch: [UnsafeMutablePointer<Float>], scratchCount: Int) {
         let kernel: UnsafePointer<Float>, shift: UnsafePointer<Float>?
         if let batchNorm {
-            fold(batchNorm, pass)
+            if prepares { fold(batchNorm, pass) }
             (kernel, shift) = (UnsafePointer(weights), UnsafePointer(bias))
         } else {
             (kernel, shift) = (pass.parameters + conv.weightOffset, conv.biasOffset.map { pass.parameters + $0 })
         }
         let y = pass.value(output), n = pass.batch
         if let winograd {
-            winograd.transformWeights(kernel, into: transformed)
+            if prepares { winograd.transformWeights(kernel, into: transformed) }
             let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
@@ -249,8 +262,8 @@ extension Network {
     /// Logits `[batch, classes]` of the inference path (owned by `plan`, valid until its next pass).
     /// Eval mode reads `state`; train mode (a plan that does not fold BN) updates it, as `forward` does.
     public func infer(parameters: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
-                      batch: Int, mode: ForwardMode = .eval, plan: InferencePlan) -> UnsafeMutablePointer<Float> {
+                      batch: Int, mode: ForwardMode = .eval, plan: InferencePlan, reusesPreparedWeights: Bool = false) -> UnsafeMutablePointer<Float> {
         precondition(plan.graph === graph, "inference plan belongs to another network")
-        return plan.run(parameters: parameters, state: state, input: input, batch: batch, mode: mode)
+        return plan.run(parameters: parameters, state: state, input: input, batch: batch, mode: mode, reusesPreparedWeights: reusesPreparedWeights)
     }
 }

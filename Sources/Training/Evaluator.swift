@@ -45,8 +45,10 @@ public final class Evaluator {
                         var start = 0
                         while start < dataset.count {
                             let n = min(batchSize, dataset.count - start)
+                            // One parameter vector for the whole dataset: BN is folded and Winograd's kernels transformed once.
                             let logits = network.infer(parameters: w.baseAddress!, state: s.baseAddress!,
-                                                       input: x.baseAddress! + start * sampleSize, batch: n, plan: evaluation)
+                                                       input: x.baseAddress! + start * sampleSize, batch: n, plan: evaluation,
+                                                       reusesPreparedWeights: start > 0)
                             let r = SoftmaxCrossEntropy.evaluate(logits: logits, labels: y.baseAddress! + start, batch: n,
                                                                  classes: classes, gradient: nil)
                             lossSum += Double(r.loss) * Double(n)
@@ -87,8 +89,9 @@ public final class Evaluator {
                     while seen < dataset.count {
                         let n = min(batchSize, dataset.count - seen)
                         let momentum = Float(n) / Float(seen + n)
+                        // No BN is folded here: the transformed kernels depend on the parameters only.
                         _ = network.infer(parameters: w.baseAddress!, state: s.baseAddress!, input: x.baseAddress! + seen * sampleSize,
-                                          batch: n, mode: .train(momentum: momentum), plan: recalibration)
+                                          batch: n, mode: .train(momentum: momentum), plan: recalibration, reusesPreparedWeights: seen > 0)
                         seen += n
                     }
                 }

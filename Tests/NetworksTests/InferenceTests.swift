@@ -10,14 +10,15 @@ struct InferenceTests {
     static func gap(_ a: [Float], _ b: [Float]) -> Double { ConvolutionBackendTests.largestRelativeGap(a, b) }
 
     /// Logits (and the state after the pass) of `plan` on the harness's batch.
-    static func infer(_ h: NetworkHarness, _ plan: InferencePlan, batch: Int? = nil, mode: ForwardMode = .eval) -> (logits: [Float], state: [Float]) {
+    static func infer(_ h: NetworkHarness, _ plan: InferencePlan, batch: Int? = nil, mode: ForwardMode = .eval,
+                      parameters: [Float]? = nil, reusesPreparedWeights: Bool = false) -> (logits: [Float], state: [Float]) {
         var state = h.state
         let n = batch ?? h.batch
-        let logits = h.parameters.withUnsafeBufferPointer { p in
+        let logits = (parameters ?? h.parameters).withUnsafeBufferPointer { p in
             state.withUnsafeMutableBufferPointer { s in
                 h.images.withUnsafeBufferPointer { x in
                     let y = h.network.infer(parameters: p.baseAddress!, state: s.baseAddress!, input: x.baseAddress!, batch: n,
-                                            mode: mode, plan: plan)
+                                            mode: mode, plan: plan, reusesPreparedWeights: reusesPreparedWeights)
                     return Array(UnsafeBufferPointer(start: y, count: n * h.network.classes))
                 }
             }
@@ -89,6 +90,24 @@ struct InferenceTests {
         let first = Self.infer(h, plan, batch: 3).logits
         #expect(Self.gap(Array(full.prefix(first.count)), first) <= 1e-5)
         #expect(Self.infer(h, plan).logits == full, "a smaller batch in between changed the next pass")
+    }
+
+    /// The evaluator's batches after a dataset's first reuse the weights its first pass folded and
+    /// transformed: the same logits as preparing them again; a new parameter vector's first pass
+    /// prepares its own (as a fresh plan would).
+    @Test(arguments: [ModelName.tinyten, .preresnet20])
+    func laterBatchesReuseThePreparedWeights(_ model: ModelName) {
+        let h = NetworkHarness(model, batch: 6, mode: .eval, seed: 2)
+        let plan = h.network.makeInferencePlan(batchCapacity: 6)
+        #expect(plan.foldedBatchNorms > 0 && plan.winogradConvolutions > 0)
+        let prepared = Self.infer(h, plan).logits
+        #expect(Self.infer(h, plan, batch: 4, reusesPreparedWeights: true).logits == Array(Self.infer(h, plan, batch: 4).logits))
+        #expect(Self.infer(h, plan, reusesPreparedWeights: true).logits == prepared)
+        let other = h.parameters.enumerated().map { $1 * (1 + 0.2 * Float($0 % 3)) }
+        let next = Self.infer(h, plan, parameters: other).logits
+        #expect(next != prepared, "the second parameter vector gave the first one's logits")
+        #expect(next == Self.infer(h, h.network.makeInferencePlan(batchCapacity: 6), parameters: other).logits)
+        #expect(Self.infer(h, plan, parameters: other, reusesPreparedWeights: true).logits == next)
     }
 
     /// One 3 × 3 stride-1 convolution by Winograd against the direct sum, over the geometries
