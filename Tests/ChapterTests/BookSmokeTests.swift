@@ -38,7 +38,8 @@ import Testing
             #expect(runner.exists(String(after[..<end])), "thumbnail \(after[..<end]) does not exist")
             rest = after[end...]
         }
-        #expect(index.contains("| chapter | claims held | budget | date |") && index.contains("| smoke |"))
+        #expect(index.contains("| chapter | claims | held | not shown | did not hold | contradicted | budget | date |")
+                && index.contains("| smoke |"))
 
         // The index alone, from the reports now there, runs nothing and writes the same page.
         let (again, secondOutput) = try runner.run(["--index-only"])

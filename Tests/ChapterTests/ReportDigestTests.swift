@@ -74,7 +74,8 @@ import Testing
             """
         let d = try ReportDigest.parse(md, path: "t")
         #expect(d.verdicts.map(\.held) == [true, false, false])
-        #expect(d.heldSummary == "1 of 3 (1 not shown, 1 contradicted)")
+        #expect(d.outcomeCounts == [1, 1, 0, 1])
+        #expect(d.outcomeSummary == "1 held, 1 not shown, 0 did not hold, 1 contradicted (of 3)")
         #expect(d.verdicts.map(\.cell) == ["held", "**not shown**", "**contradicted**"])
     }
 }

@@ -27,13 +27,15 @@ struct BookIndex {
         for (chapter, entry) in entries.sorted(by: { $0.0.number < $1.0.number }) {
             switch entry {
             case .report(let digest, let date):
-                overview.append(["[\(chapter.number). \(shortTitle(digest.title))](\(chapter.folder)/report.md)",
-                                 digest.heldSummary, digest.budget ?? "—", date ?? "—"])
+                overview.append(["[\(chapter.number). \(shortTitle(digest.title))](\(chapter.folder)/report.md)", "\(digest.verdicts.count)"]
+                                + digest.outcomeCounts.map(String.init) + [digest.budget ?? "—", date ?? "—"])
             case .missing(let why):
-                overview.append(["\(chapter.number). \(chapter.executable)", "failed: \(why)", "—", "—"])
+                overview.append(["\(chapter.number). \(chapter.executable)", "failed: \(why)"]
+                                + ReportDigest.outcomes.map { _ in "—" } + ["—", "—"])
             }
         }
-        doc.table(header: ["chapter", "claims held", "budget", "date"], rows: overview)
+        // Each outcome counted per chapter (the reports' words; a claim's test decides it).
+        doc.table(header: ["chapter", "claims"] + ReportDigest.outcomes + ["budget", "date"], rows: overview)
         for (chapter, entry) in entries.sorted(by: { $0.0.number < $1.0.number }) {
             switch entry {
             case .report(let digest, let date):

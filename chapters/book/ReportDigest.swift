@@ -30,14 +30,20 @@ struct ReportDigest: Equatable {
 
     var heldCount: Int { verdicts.filter(\.held).count }
 
-    /// "9 of 10", with the other outcomes counted where the claims were tested ("2 of 6 (3 not
-    /// shown, 1 did not hold)").
-    var heldSummary: String {
-        let others = ["not shown", "did not hold", "contradicted"].compactMap { word -> String? in
-            let n = verdicts.filter { $0.verdict == word }.count
-            return n > 0 ? "\(n) \(word)" : nil
-        }
-        return "\(heldCount) of \(verdicts.count)" + (others.isEmpty ? "" : " (" + others.joined(separator: ", ") + ")")
+    /// The four outcomes the reports decide claims by, in the order the index counts them.
+    static let outcomes = ["held", "not shown", "did not hold", "contradicted"]
+
+    /// Claims per outcome (`outcomes` order); a report's "yes" counts as held. Claims worded
+    /// otherwise ("no" in older tables, "not decidable here") are in none of them.
+    var outcomeCounts: [Int] {
+        Self.outcomes.map { word in verdicts.filter { $0.verdict == word || (word == "held" && $0.verdict == "yes") }.count }
+    }
+
+    /// "5 held, 8 not shown, 1 did not hold, 0 contradicted (of 14)", and how many are worded otherwise.
+    var outcomeSummary: String {
+        let counts = outcomeCounts, other = verdicts.count - counts.reduce(0, +)
+        return zip(counts, Self.outcomes).map { "\($0) \($1)" }.joined(separator: ", ")
+            + (other > 0 ? ", \(other) otherwise" : "") + " (of \(verdicts.count))"
     }
 
     struct Unreadable: Error, CustomStringConvertible {

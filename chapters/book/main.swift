@@ -49,7 +49,7 @@ struct Book: ParsableCommand {
                     let digest = try ReportDigest.read(folder + "/report.md")
                     entries.append((chapter, .report(digest, date: digest.date ?? ChapterProcess.committedDate(of: folder + "/report.md"))))
                     if !indexOnly {
-                        print("      claims held: \(digest.heldSummary) → \(folder)/report.md")
+                        print("      claims: \(digest.outcomeSummary) → \(folder)/report.md")
                     }
                     continue
                 } catch {
