@@ -45,9 +45,8 @@ extension ChapterReport {
         report.provenanceRows = stated.provenance
         if replaying != nil {
             // The numbers are the recorded run's; the text and figures around them are this code's.
-            let git = Provenance.startingGitState
-            let at = git.commit.map { $0 + (git.dirty == true ? " (uncommitted changes)" : "") } ?? "unknown (no git)"
-            report.provenanceRows = stated.provenance + [["report rebuilt from the run record (`--replot`) at git commit", at]]
+            report.provenanceRows = stated.provenance
+                + [["report rebuilt from the run record (`--replot`) at git commit", Provenance.startingGitState.described]]
         }
         try folder.writeReport(report.document())
         return stated

@@ -9,6 +9,11 @@ public struct GitState: Equatable, Sendable {
 
     public init(commit: String?, dirty: Bool?) { self.commit = commit; self.dirty = dirty }
 
+    /// The commit as a report states it: "<hash>", "<hash> (uncommitted changes)" or "unknown (no git)".
+    public var described: String {
+        commit.map { $0 + (dirty == true ? " (uncommitted changes)" : "") } ?? "unknown (no git)"
+    }
+
     /// Asks git about the repository containing `directory`. Never throws: without git, or
     /// outside a repository, both fields are nil. Changes under `ignoring` (paths relative to the
     /// repository root, e.g. the generated `figures`) do not count as dirty: a run writes its own

@@ -85,9 +85,8 @@ public struct Provenance: Sendable {
 
     /// Label–value rows in a fixed order; unknown values read "unknown".
     public var rows: [(String, String)] {
-        let commit = git.commit.map { c in c + (git.dirty == true ? " (uncommitted changes)" : "") } ?? "unknown (no git)"
         var rows: [(String, String)] = [
-            ("git commit", commit),
+            ("git commit", git.described),
             ("Swift", swiftVersion),
             ("Cairo", cairoVersion),
             ("OpenBLAS config", blasConfig ?? "unknown"),

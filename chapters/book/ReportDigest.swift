@@ -30,8 +30,8 @@ struct ReportDigest: Equatable {
 
     var heldCount: Int { verdicts.filter(\.held).count }
 
-    /// The four outcomes the reports decide claims by, in the order the index counts them.
-    static let outcomes = ["held", "not shown", "did not hold", "contradicted"]
+    /// The four outcomes the reports decide claims by (`Outcome`'s words), in the order the index counts them.
+    static let outcomes = Outcome.allCases.map(\.rawValue)
 
     /// Claims per outcome (`outcomes` order); a report's "yes" counts as held. Claims worded
     /// otherwise ("no" in older tables, "not decidable here") are in none of them.
