@@ -16,8 +16,10 @@ extension Provenance {
         p.datasets = try data.files.map { try DatasetChecksum.of(file: $0) }
         p.seeds = seeds
         p.wallTimeSeconds = seconds
-        p.extra = extra + [("convolutions", ConvolutionBackend.standard.description), ("peak resident set", peakResidentSet),
-                           ("date", today)]
+        // What the wall time paid for: how much of the run's work was done here rather than read from the cache.
+        let work = CacheUsage.shared.summary.map { [("computed in this run", $0)] } ?? []
+        p.extra = extra + work + [("convolutions", ConvolutionBackend.standard.description), ("peak resident set", peakResidentSet),
+                                  ("date", today)]
         return p
     }
 

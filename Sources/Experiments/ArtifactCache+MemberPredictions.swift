@@ -16,8 +16,10 @@ extension ArtifactCache {
            let tensor = cached.tensors.first(where: { $0.name == "probabilities" }), tensor.values.count == test.count * evaluator.network.classes,
            let error = cached.metadata["error"].flatMap(Double.init), let nll = cached.metadata["nll"].flatMap(Double.init),
            let seconds = cached.metadata["seconds"].flatMap(Double.init) {
+            CacheUsage.shared.record(.predictions, entry: path, computed: 0, reused: 1)
             return MemberPrediction(error: error, nll: nll, probabilities: tensor.values, seconds: seconds)
         }
+        CacheUsage.shared.record(.predictions, entry: path, computed: 1, reused: 0)
         let fresh = evaluator.predict(member, batchNorm: batchNorm, test: test)
         try FileManager.default.createDirectory(atPath: root + "/predictions", withIntermediateDirectories: true)
         try Safetensors.write([NamedTensor(name: "probabilities", shape: [test.count, evaluator.network.classes], values: fresh.probabilities)],

@@ -17,6 +17,7 @@ extension ArtifactCache {
         let lock = try EntryLock(entry: path)
         defer { withExtendedLifetime(lock) {} }
         var stored = try readPoints(Value.self, at: path, identity: identity)
+        CacheUsage.shared.record(.points, entry: path, computed: max(0, count - stored.values.count), reused: min(count, stored.values.count))
         if stored.values.count >= count { return Array(stored.values.prefix(count)) }
         try FileManager.default.createDirectory(atPath: root + "/points", withIntermediateDirectories: true)
         let progress = ProgressBar(label: label, total: count)

@@ -38,7 +38,11 @@ struct ResumableRun {
     /// The finished run's snapshot and history when every requested file exists.
     func finished() throws -> (TrainingSnapshot, [EpochRecord])? {
         let missing = keepEpochs.contains { !FileManager.default.fileExists(atPath: snapshotPath(afterEpoch: $0)) }
-        guard FileManager.default.fileExists(atPath: finalPath), !missing else { return nil }
+        guard FileManager.default.fileExists(atPath: finalPath), !missing else {
+            CacheUsage.shared.record(.trainings, entry: folder, computed: 1, reused: 0)
+            return nil
+        }
+        CacheUsage.shared.record(.trainings, entry: folder, computed: 0, reused: 1)
         return (try load(finalPath), readHistory())
     }
 

@@ -123,6 +123,11 @@ struct ChapterRunner {
         #expect(again == 0, "\(out)")
         #expect(!out.contains("epoch  1/"), "second run trained again:\n\(out)")
         #expect(try table(file) == first, "\(file) changed on the second run")
+        // Its provenance says so: none of the work was done again.
+        let row = report?.components(separatedBy: "\n").first { $0.hasPrefix("| computed in this run |") } ?? ""
+        let computed = try NSRegularExpression(pattern: "([0-9]+) of [0-9]+")
+            .matches(in: row, range: NSRange(row.startIndex..., in: row)).map { Int(row[Range($0.range(at: 1), in: row)!])! }
+        #expect(!computed.isEmpty && computed.allSatisfy { $0 == 0 } && row.contains("the rest from the artifact cache"), "\(row)")
         let problems = try replotReproducesTheRun()
         #expect(problems.isEmpty, "\(problems)")
     }
