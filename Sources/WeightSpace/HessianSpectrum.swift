@@ -231,6 +231,7 @@ public struct CurvaturePlan: Sendable, Equatable {
     /// The first `seedCount` of `seeds`.
     public func seeds(from seeds: [UInt64]) -> [UInt64] { Array(seeds.prefix(seedCount)) }
 
-    /// The fixed subset of `train` the Hessian's loss is taken on.
-    public func subset(of train: Dataset) -> Dataset { train.fixedSubset(count: min(images, train.count), seed: 31) }
+    /// The fixed subset of `train` the Hessian's loss is taken on (another `seed` draws another
+    /// subset of the same size, for the measurement's own noise).
+    public func subset(of train: Dataset, seed: UInt64 = 31) -> Dataset { train.fixedSubset(count: min(images, train.count), seed: seed) }
 }

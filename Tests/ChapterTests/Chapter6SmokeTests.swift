@@ -16,10 +16,20 @@ import Testing
         // Why not: the trends against the seeds' spread and the measurement's own (2 subsets, 2 orders at smoke).
         let whyNot = try #require(ChapterRunner.whyNotSection(report, "the trend against its noise"), "\(report)")
         #expect(whyNot.contains("| Keskar sharpness |") && whyNot.contains("(n = 3)") && whyNot.contains("| test accuracy (points) |"), "\(whyNot)")
+        // The Hessian's trends against the curvature seeds' spread and the measurement's own (2 subsets, 2 draws).
+        #expect(whyNot.contains("| Hessian λ_max |") && whyNot.contains("| Hessian trace |") && whyNot.contains("λ_max: subsets "), "\(whyNot)")
+        // Why not, for the schedule comparisons that are not held: what 2 seeds resolve, as a number per row.
+        let gaps = try #require(ChapterRunner.whyNotSection(report, "the schedule gaps against what 2 seeds resolve"), "\(report)")
+        let rows = gaps.split(separator: "\n").filter { $0.hasPrefix("| at ") }
+        #expect(!rows.isEmpty, "\(gaps)")
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.count == 8 && Double(cells[4]).map { $0 > 0 } == true, "\(row)")
+        }
         // The ascent's plateau check over the 6 density runs' measurements and the 2 + 2 repeats.
         #expect(report.contains("over this run's 10 measurements, the ascent's second half"), "\(report)")
-        // 5 schedules × 2 budgets × 1 seed plus 3 fractions × 2 seeds, plus the header.
-        #expect(try runner.table("runs.csv").split(separator: "\n").count == 1 + 10 + 6)
+        // 5 schedules × 2 budgets × 2 seeds plus 3 fractions × 2 seeds, plus the header.
+        #expect(try runner.table("runs.csv").split(separator: "\n").count == 1 + 20 + 6)
         // Every run and sharpness comes from the cache the second time.
         try runner.expectSecondRunTrainsNothingAndReplotReproduces("runs.csv")
     }

@@ -29,12 +29,24 @@ struct SharpnessNoise: Codable {
     let orders: [SharpnessResult]
 }
 
+/// The Hessian of the same network measured again: on other fixed training subsets (the same
+/// random draws) and with other random draws (Lanczos start and Rademacher probes; the same
+/// subset); `primary` is the density run's own.
+struct CurvatureNoise: Codable {
+    let fraction: Double
+    let seed: UInt64
+    let primary: CurvatureResult
+    let subsets: [CurvatureResult]
+    let draws: [CurvatureResult]
+}
+
 /// What a run measured (its run record): the schedule comparison, the explore-density sweep and the
-/// sharpness measurement's noise (nil in records from before it).
+/// sharpness and Hessian measurements' noise (nil in records from before them).
 struct KneeMeasurements: Codable {
     let comparison: [[RunResult]]
     let density: [[RunResult]]
     var noise: SharpnessNoise?
+    var curvatureNoise: CurvatureNoise?
 }
 
 /// Trains (or fetches) every run through the artifact cache and measures it.
@@ -73,15 +85,19 @@ struct KneeSurvey {
         }[0]
     }
 
-    /// The Hessian of `trained`'s training loss on the curvature subset (its own BN statistics, eval mode), through the cache.
-    func hessian(_ trained: TrainedNetwork, name: String) throws -> CurvatureResult {
-        let recipe = trained.recipe, subset = plan.curvature.subset(of: data.train)
-        let identity = "hessian \(recipe.cacheKey) \(plan.curvature.settings) on \(subset.count) images"
+    /// The Hessian of `trained`'s training loss on the curvature subset drawn with `subset` (its own
+    /// BN statistics, eval mode), its random draws from the seed's own (`draw` 0) or another, through the cache.
+    func hessian(_ trained: TrainedNetwork, name: String, subset subsetSeed: UInt64 = 31, draw: Int = 0) throws -> CurvatureResult {
+        let recipe = trained.recipe, subset = plan.curvature.subset(of: data.train, seed: subsetSeed)
+        // The primary measurement (subset 31, the seed's own draws) keeps the identity it always had.
+        let variant = subsetSeed == 31 && draw == 0 ? "" : " subset \(subsetSeed) draw \(draw)"
+        let identity = "hessian \(recipe.cacheKey) \(plan.curvature.settings) on \(subset.count) images\(variant)"
         return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(recipe.seed)", identity: identity), identity: identity,
-                                          count: 1, label: "Hessian \(name) seed \(recipe.seed)") { _ in
+                                          count: 1, label: "Hessian \(name) seed \(recipe.seed)\(variant)") { _ in
             let hessian = HessianOperator(network: trained.network, parameters: trained.parameters, state: trained.state, data: subset,
                                           relativeStep: plan.curvature.settings.relativeStep)
-            return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: RandomGenerator.derive(seed: recipe.seed, "hessian"))
+            let seed = draw == 0 ? RandomGenerator.derive(seed: recipe.seed, "hessian") : RandomGenerator.derive(seed: recipe.seed, "hessian draw \(draw)")
+            return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: seed)
         }[0]
     }
 
@@ -95,6 +111,16 @@ struct KneeSurvey {
                               orders: try repeats.map {
                                   try sharpness(trained, name: primary.name, subset: 29, order: RandomGenerator.derive(seed: seed, "sharpness order \($0)"))
                               })
+    }
+
+    /// Why not: the noise of the Hessian measurement itself, on the same network as the sharpness's
+    /// (`KneePlan.noiseRepeats` other subsets and as many other draws).
+    func curvatureNoise(primary: RunResult) throws -> CurvatureNoise? {
+        guard let own = primary.curvature else { return nil }
+        let trained = try cache.trainedNetwork(primary.recipe, data: plan.trainingData(data)), repeats = 1...plan.noiseRepeats
+        return CurvatureNoise(fraction: plan.noiseFraction, seed: primary.recipe.seed, primary: own,
+                              subsets: try repeats.map { try hessian(trained, name: primary.name, subset: 31 + UInt64($0)) },
+                              draws: try repeats.map { try hessian(trained, name: primary.name, draw: $0) })
     }
 
     /// The schedule comparison (`KneePlan.comparisonRuns`).

@@ -12,8 +12,9 @@ struct KneeFindings {
     let comparison: [[RunResult]]
     /// `[fraction][seed]`.
     let density: [[RunResult]]
-    /// The sharpness measurement measured again (why not); nil in records from before it.
+    /// The sharpness and the Hessian measurements measured again (why not); nil in records from before them.
     let noise: SharpnessNoise?
+    let curvatureNoise: CurvatureNoise?
 
     var scheduleCount: Int { KneePlan.schedules.count }
     /// Runs of schedule s at budget b (0 long, 1 short).
@@ -69,8 +70,9 @@ struct TrendAgainstNoise {
     let trend: Double
     /// Std over the density seeds at the noise fraction.
     let seedSpread: MeanStd
-    /// Std of the same network's measurement over training subsets and over ascent orders (the
-    /// primary measurement included); nil for test accuracy, measured on every test image.
+    /// Std of the same network's measurement over training subsets and over the measurement's random
+    /// draws (ascent orders; Lanczos starts and probes), the primary measurement included; nil for
+    /// test accuracy, measured on every test image.
     let subsetSpread: MeanStd?
     let orderSpread: MeanStd?
 
@@ -78,23 +80,89 @@ struct TrendAgainstNoise {
     var exceedsNoise: Bool { [seedSpread.std, subsetSpread?.std, orderSpread?.std].compactMap { $0 }.allSatisfy { abs(trend) > $0 } }
 }
 
+/// The trends of the density experiment against their noises: sharpness and test accuracy (points)
+/// over every density seed, the Hessian's top eigenvalue and trace over the curvature seeds (nil in
+/// records from before their noise was measured).
+struct TrendsAgainstNoise {
+    let sharpness: TrendAgainstNoise
+    let accuracy: TrendAgainstNoise
+    let top: TrendAgainstNoise?
+    let trace: TrendAgainstNoise?
+}
+
 extension KneeFindings {
     /// Per fraction, the mean ± std over seeds of `value`.
     func byFraction(_ value: (RunResult) -> Double) -> [MeanStd] { density.map { MeanStd($0.map(value)) } }
 
-    /// Sharpness and test accuracy (points) against their noises.
-    var trendsAgainstNoise: (sharpness: TrendAgainstNoise, accuracy: TrendAgainstNoise)? {
+    var trendsAgainstNoise: TrendsAgainstNoise? {
         guard let noise, let f = plan.fractions.firstIndex(of: noise.fraction) else { return nil }
-        func trend(_ value: (RunResult) -> Double) -> Double {
-            let means = byFraction(value)
-            return means.last!.mean - means.first!.mean
+        /// Mean at the largest fraction minus mean at the smallest, over the runs that have `value`.
+        func trend(_ value: (RunResult) -> Double?) -> Double {
+            let means = density.map { MeanStd($0.compactMap(value)).mean }
+            return means.last! - means.first!
         }
-        let sharpness = TrendAgainstNoise(trend: trend { $0.sharpness!.sharpness }, seedSpread: MeanStd(density[f].map { $0.sharpness!.sharpness }),
+        func spread(_ value: (RunResult) -> Double?) -> MeanStd { MeanStd(density[f].compactMap(value)) }
+        let sharpness = TrendAgainstNoise(trend: trend { $0.sharpness!.sharpness }, seedSpread: spread { $0.sharpness!.sharpness },
                                           subsetSpread: MeanStd(([noise.primary] + noise.subsets).map(\.sharpness)),
                                           orderSpread: MeanStd(([noise.primary] + noise.orders).map(\.sharpness)))
-        let accuracy = TrendAgainstNoise(trend: trend { 100 * $0.accuracy }, seedSpread: MeanStd(density[f].map { 100 * $0.accuracy }),
+        let accuracy = TrendAgainstNoise(trend: trend { 100 * $0.accuracy }, seedSpread: spread { 100 * $0.accuracy },
                                          subsetSpread: nil, orderSpread: nil)
-        return (sharpness, accuracy)
+        func curvature(_ value: (CurvatureResult) -> Double) -> TrendAgainstNoise? {
+            guard let c = curvatureNoise else { return nil }
+            return TrendAgainstNoise(trend: trend { $0.curvature.map(value) }, seedSpread: spread { $0.curvature.map(value) },
+                                     subsetSpread: MeanStd(([c.primary] + c.subsets).map(value)), orderSpread: MeanStd(([c.primary] + c.draws).map(value)))
+        }
+        return TrendsAgainstNoise(sharpness: sharpness, accuracy: accuracy, top: curvature { $0.top.values[0] }, trace: curvature(\.trace.estimate))
+    }
+}
+
+/// Why not, for a schedule comparison that is not shown: the gap against what the run's seeds can
+/// resolve (`PairedPower`, from the run's own paired differences), and the seeds the paper's gap and
+/// this run's gap would need at the same spread.
+struct ResolvableGap {
+    let claim: String
+    /// Knee − the other schedule, mean of the paired differences (points), their std and n.
+    let gap: Double, sd: Double, n: Int
+    /// The smallest gap n seeds detect with `KneeFindings.power`.
+    let detectable: Double
+    /// The paper's Knee − the other schedule (points); nil where the paper has no number.
+    let paperGap: Double?
+    let seedsForPaperGap: Int?
+    let seedsForThisGap: Int?
+    let outcome: Outcome
+}
+
+extension KneeFindings {
+    /// The power the why-not's detectable gaps and seed counts are computed at.
+    static let power = 0.8
+
+    /// The paper's test accuracy (%) per schedule at 200 and 150 epochs (Iyer et al. 2020, CIFAR-10,
+    /// ResNet-18), in `KneePlan.schedules` order; nil where the paper has no number.
+    static let paperAccuracy: [(long: Double, short: Double?)] = [(95.10, nil), (95.23, 95.06), (95.18, 95.02), (94.09, 93.84), (95.26, 95.14)]
+
+    /// Every schedule comparison whose outcome is not "held", against what its seeds resolve.
+    var resolvableGaps: [ResolvableGap] {
+        let claims = verdicts
+        var out: [ResolvableGap] = []
+        for b in 0..<2 {
+            let knee = runs(kneeIndex, budget: b).map { 100 * $0.accuracy }
+            for s in 0..<kneeIndex {
+                let verdict = claims[b * kneeIndex + s]
+                guard let outcome = verdict.evidence?.outcome, outcome != .held else { continue }
+                let differences = zip(knee, runs(s, budget: b).map { 100 * $0.accuracy }).map { $0 - $1 }
+                let spread = MeanStd(differences)
+                guard spread.count >= 2, spread.std > 0 else { continue }
+                let paper = Self.paperAccuracy, other = b == 0 ? paper[s].long : paper[s].short
+                let kneePaper = b == 0 ? paper[kneeIndex].long : paper[kneeIndex].short
+                let paperGap = other.flatMap { o in kneePaper.map { $0 - o } }
+                func seeds(_ gap: Double?) -> Int? { gap.flatMap { PairedPower.pairsNeeded(difference: $0, sd: spread.std, power: Self.power) } }
+                out.append(ResolvableGap(claim: verdict.claim, gap: spread.mean, sd: spread.std, n: spread.count,
+                                         detectable: PairedPower.detectableDifference(sd: spread.std, n: spread.count, power: Self.power),
+                                         paperGap: paperGap, seedsForPaperGap: seeds(paperGap), seedsForThisGap: seeds(spread.mean),
+                                         outcome: outcome))
+            }
+        }
+        return out
     }
 }
 

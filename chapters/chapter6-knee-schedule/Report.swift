@@ -135,46 +135,96 @@ struct KneeReport: ChapterReport {
         for (text, file) in files { doc.fileLink(text, to: file) }
     }
 
-    /// Why not: the explore-fraction trends against the spread between seeds and the measurement's own noise.
+    /// Why not: the explore-fraction trends against the spread between seeds and the measurements' own noise.
     func fillWhyNot(_ doc: inout MarkdownDocument) {
+        fillResolvableGaps(&doc)
         guard let noise = findings.noise, let trends = findings.trendsAgainstNoise else { return }
         doc.heading("Why not: the trend against its noise", level: 3)
         let n = plan.densitySeeds.count, f = "\(Int((100 * noise.fraction).rounded())) %"
-        doc.paragraph("""
+        var text = """
             A trend over explore fractions can only be seen if it is larger than the noise it is read against: \
             the spread between seeds at one fraction (\(n) seeds at \(f)), and for sharpness the measurement's \
             own — the same network (seed \(noise.seed) at \(f)) measured again on \(noise.subsets.count) other \
             fixed \(min(plan.sharpnessImages, data.train.count))-image training subsets (same ascent order) and with \
-            \(noise.orders.count) other ascent orders (same subset). The trend is the mean at the largest fraction \
-            minus the mean at the smallest. The trend verdicts above stay as they are.
-            """)
+            \(noise.orders.count) other ascent orders (same subset).
+            """
+        if let c = findings.curvatureNoise {
+            text += """
+                 The Hessian's the same way: the spread between the \(plan.curvatureSeeds.count) curvature seeds at \(f), and \
+                the same network measured again on \(c.subsets.count) other fixed \(min(plan.curvature.images, data.train.count))-image \
+                training subsets (same random draws) and with \(c.draws.count) other draws of the Lanczos start vector and the \
+                Rademacher probes (same subset). The rank correlations of λ_max and the trace with test accuracy (the last two \
+                claims) need both their rows and test accuracy's to stand above the noise.
+                """
+        }
+        text += " The trend is the mean at the largest fraction minus the mean at the smallest. The trend verdicts above stay as they are."
+        doc.paragraph(text)
         func row(_ name: String, _ t: TrendAgainstNoise, digits: Int) -> [String] {
             func std(_ m: MeanStd?) -> String { m.map { String(format: "%.\(digits)f (n = \($0.count))", $0.std) } ?? "— (every test image)" }
             return [name, String(format: "%+.\(digits)f", t.trend), std(t.seedSpread), std(t.subsetSpread), std(t.orderSpread),
                     t.exceedsNoise ? "yes" : "**no**"]
         }
+        var rows = [row("Keskar sharpness", trends.sharpness, digits: 3), row("test accuracy (points)", trends.accuracy, digits: 2)]
+        if let top = trends.top { rows.append(row("Hessian λ_max", top, digits: 1)) }
+        if let trace = trends.trace { rows.append(row("Hessian trace", trace, digits: 1)) }
         doc.table(header: ["quantity", "trend (largest − smallest fraction)", "std over seeds at \(f)", "std over training subsets",
-                           "std over ascent orders", "trend larger than every std?"],
-                  rows: [row("Keskar sharpness", trends.sharpness, digits: 3), row("test accuracy (points)", trends.accuracy, digits: 2)])
-        doc.paragraph("""
-            The repeated measurements (sharpness): subsets \
+                           "std over the measurement's random draws", "trend larger than every std?"], rows: rows)
+        var repeats = """
+            The repeated measurements. Sharpness (random draws: ascent orders): subsets \
             \(noise.subsets.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); orders \
             \(noise.orders.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); the run's own \
             \(String(format: "%.3f", noise.primary.sharpness)).
+            """
+        if let c = findings.curvatureNoise {
+            func values(_ r: [CurvatureResult], _ v: (CurvatureResult) -> Double) -> String { r.map { String(format: "%.1f", v($0)) }.joined(separator: ", ") }
+            repeats += """
+                 λ_max: subsets \(values(c.subsets) { $0.top.values[0] }); draws \(values(c.draws) { $0.top.values[0] }); the run's own \
+                \(values([c.primary]) { $0.top.values[0] }). Trace: subsets \(values(c.subsets, \.trace.estimate)); draws \
+                \(values(c.draws, \.trace.estimate)); the run's own \(values([c.primary], \.trace.estimate)) (± \
+                \(String(format: "%.1f", c.primary.trace.standardError)), the probes' standard error).
+                """
+        }
+        doc.paragraph(repeats)
+    }
+
+    /// Why not, for the schedule comparisons that are not held: the gaps against what the seeds resolve.
+    func fillResolvableGaps(_ doc: inout MarkdownDocument) {
+        let gaps = findings.resolvableGaps
+        guard !gaps.isEmpty else { return }
+        let n = plan.comparisonSeeds.count, power = Int((100 * KneeFindings.power).rounded())
+        doc.heading("Why not: the schedule gaps against what \(n) seeds resolve", level: 3)
+        doc.paragraph("""
+            A schedule comparison that is not held may have a gap smaller than \(n) seeds can \
+            resolve. From this run's own paired differences (Knee − the other schedule, one per seed): the smallest gap a \
+            one-sided paired t-test at 5 % detects with \(power) % power at n = \(n) (noncentral t), and the seeds the \
+            paper's gap (its CIFAR-10 accuracies, Knee − the other schedule at the matching budget) and this run's gap \
+            would need at the same spread. The verdicts above stay as they are.
             """)
+        func seeds(_ k: Int?, _ gap: Double?) -> String {
+            guard let gap else { return "—" }
+            guard gap > 0 else { return "none (not in Knee's favour)" }
+            return k.map { "\($0)" } ?? "more than a million"
+        }
+        doc.table(header: ["claim", "outcome", "gap here (points)", "std of the paired differences", "smallest gap \(n) seeds detect",
+                           "paper's gap", "seeds for the paper's gap", "seeds for this run's gap"],
+                  rows: gaps.map { g in
+                      [g.claim, g.outcome == .held ? g.outcome.rawValue : "**\(g.outcome.rawValue)**", String(format: "%+.3f", g.gap),
+                       String(format: "%.3f", g.sd), String(format: "%.3f", g.detectable),
+                       g.paperGap.map { String(format: "%+.2f", $0) } ?? "—", seeds(g.seedsForPaperGap, g.paperGap), seeds(g.seedsForThisGap, g.gap)]
+                  })
     }
 
     func fillPaperVsHere(_ doc: inout MarkdownDocument) {
         doc.paragraph("Test accuracy (%). Paper: CIFAR-10, ResNet-18, 200 and 150 epochs (Iyer et al. 2020).")
-        let here = KneePlan.schedules.indices.map { (findings.accuracy($0, budget: 0), findings.accuracy($0, budget: 1)) }
-        func h(_ name: String) -> (MeanStd, MeanStd) { here[KneePlan.schedules.firstIndex { $0.name.hasPrefix(name) }!] }
-        doc.table(header: ["schedule", "paper, 200 epochs", "paper, 150 epochs", "here, \(plan.budgetEpochs) epochs", "here, \(plan.shortEpochs) epochs"], rows: [
-            ["Knee", "95.26", "95.14", h("Knee").0.formatted(2, scale: 100), h("Knee").1.formatted(2, scale: 100)],
-            ["step", "95.10", "—", h("step").0.formatted(2, scale: 100), h("step").1.formatted(2, scale: 100)],
-            ["cosine", "95.23", "95.06", h("cosine").0.formatted(2, scale: 100), h("cosine").1.formatted(2, scale: 100)],
-            ["linear", "95.18", "95.02", h("linear").0.formatted(2, scale: 100), h("linear").1.formatted(2, scale: 100)],
-            ["one-cycle", "94.09", "93.84", h("one-cycle").0.formatted(2, scale: 100), h("one-cycle").1.formatted(2, scale: 100)],
-        ])
+        // Knee first, then the others in the comparison's order.
+        let order = [findings.kneeIndex] + (0..<findings.kneeIndex)
+        doc.table(header: ["schedule", "paper, 200 epochs", "paper, 150 epochs", "here, \(plan.budgetEpochs) epochs", "here, \(plan.shortEpochs) epochs"],
+                  rows: order.map { s in
+            let paper = KneeFindings.paperAccuracy[s]
+            return [s == findings.kneeIndex ? "Knee" : KneePlan.schedules[s].name, String(format: "%.2f", paper.long),
+                    paper.short.map { String(format: "%.2f", $0) } ?? "—",
+                    findings.accuracy(s, budget: 0).formatted(2, scale: 100), findings.accuracy(s, budget: 1).formatted(2, scale: 100)]
+        })
         let first = findings.density.first!, last = findings.density.last!
         doc.paragraph("""
             Density experiment. Paper: explore 0 epochs — sharpness mode ≈ 10, accuracy ≈ 94.3 %; explore \

@@ -45,6 +45,11 @@ struct KneeData {
         let noiseSubsets: [Double]?, noiseOrders: [Double]?
         let sharpnessTrend: Double?, sharpnessSeedStd: Double?, sharpnessSubsetStd: Double?, sharpnessOrderStd: Double?
         let accuracyTrend: Double?, accuracySeedStd: Double?
+        /// The Hessian measured again (why not): trends of λ_max and the trace against their noises.
+        let hessianTopTrend: Double?, hessianTopSeedStd: Double?, hessianTopSubsetStd: Double?, hessianTopDrawStd: Double?
+        let hessianTraceTrend: Double?, hessianTraceSeedStd: Double?, hessianTraceSubsetStd: Double?, hessianTraceDrawStd: Double?
+        /// Per schedule comparison that is not held: its gap against what the seeds resolve.
+        let resolvableGaps: [[String: String]]
     }
 
     func summary() -> Summary {
@@ -65,6 +70,16 @@ struct KneeData {
                        noiseSubsets: f.noise?.subsets.map(\.sharpness), noiseOrders: f.noise?.orders.map(\.sharpness),
                        sharpnessTrend: trends?.sharpness.trend, sharpnessSeedStd: trends?.sharpness.seedSpread.std,
                        sharpnessSubsetStd: trends?.sharpness.subsetSpread?.std, sharpnessOrderStd: trends?.sharpness.orderSpread?.std,
-                       accuracyTrend: trends?.accuracy.trend, accuracySeedStd: trends?.accuracy.seedSpread.std)
+                       accuracyTrend: trends?.accuracy.trend, accuracySeedStd: trends?.accuracy.seedSpread.std,
+                       hessianTopTrend: trends?.top?.trend, hessianTopSeedStd: trends?.top?.seedSpread.std,
+                       hessianTopSubsetStd: trends?.top?.subsetSpread?.std, hessianTopDrawStd: trends?.top?.orderSpread?.std,
+                       hessianTraceTrend: trends?.trace?.trend, hessianTraceSeedStd: trends?.trace?.seedSpread.std,
+                       hessianTraceSubsetStd: trends?.trace?.subsetSpread?.std, hessianTraceDrawStd: trends?.trace?.orderSpread?.std,
+                       resolvableGaps: f.resolvableGaps.map { g in
+                           ["claim": g.claim, "outcome": g.outcome.rawValue, "gap": CSVTable.format(g.gap), "sd": CSVTable.format(g.sd), "n": "\(g.n)",
+                            "detectable_gap": CSVTable.format(g.detectable), "power": CSVTable.format(KneeFindings.power),
+                            "paper_gap": g.paperGap.map(CSVTable.format) ?? "", "seeds_for_paper_gap": g.seedsForPaperGap.map(String.init) ?? "",
+                            "seeds_for_this_gap": g.seedsForThisGap.map(String.init) ?? ""]
+                       })
     }
 }

@@ -56,14 +56,16 @@ struct Chapter6: Chapter {
     func measure(_ plan: KneePlan, data: TrainingData, cache: ArtifactCache) throws -> KneeMeasurements {
         let survey = KneeSurvey(plan: plan, data: data, cache: cache)
         let comparison = try survey.comparison(), density = try survey.density()
-        // Why not: the same network's sharpness measured again, against the trend and the seeds' spread.
+        // Why not: the same network's sharpness and Hessian measured again, against the trends and the seeds' spread.
         let middle = density[plan.fractions.firstIndex(of: plan.noiseFraction)!].first { $0.recipe.seed == plan.noiseSeed }!
-        return KneeMeasurements(comparison: comparison, density: density, noise: try survey.noise(primary: middle))
+        return KneeMeasurements(comparison: comparison, density: density, noise: try survey.noise(primary: middle),
+                                curvatureNoise: try survey.curvatureNoise(primary: middle))
     }
 
     // The verdicts (Findings.swift) and the report (Report.swift, Figures.swift, Tables.swift).
     func report(_ plan: KneePlan, measured: KneeMeasurements, data: TrainingData, run: ChapterRun) -> KneeReport {
-        let findings = KneeFindings(plan: plan, comparison: measured.comparison, density: measured.density, noise: measured.noise)
+        let findings = KneeFindings(plan: plan, comparison: measured.comparison, density: measured.density, noise: measured.noise,
+                                    curvatureNoise: measured.curvatureNoise)
         return KneeReport(findings: findings, data: data, seconds: run.seconds, replaying: run.replaying)
     }
 }
