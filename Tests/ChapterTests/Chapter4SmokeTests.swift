@@ -15,8 +15,8 @@ import Testing
         // Six claims of the paper and two of curvature (the Hessian's top eigenvalue and trace).
         #expect(ChapterRunner.claimSection(report).components(separatedBy: "| n = ").count - 1 == 8, "\(report)")
         #expect(report.contains("### Curvature") && report.contains("the Hessian's top eigenvalue is lower at SWA"), "\(report)")
-        // One curvature seed at smoke: its SGD and SWA solutions.
-        #expect(try runner.table("curvature.csv").split(separator: "\n").count == 1 + 2)
+        // One curvature seed at smoke: its SGD and SWA solutions, and the SWA solutions at the sweep's 2 other rates.
+        #expect(try runner.table("curvature.csv").split(separator: "\n").count == 1 + 2 + 2)
         // Why not: every swa_lr of the sweep in both tables, each with its tests.
         let whyNot = try #require(ChapterRunner.whyNotSection(report, "SWA's learning rate"), "\(report)")
         for rate in ["0.01", "0.02", "0.05"] { #expect(whyNot.components(separatedBy: "| \(rate) |").count - 1 == 2, "\(whyNot)") }
@@ -27,6 +27,25 @@ import Testing
         #expect(try runner.table("rays.csv").split(separator: "\n").count == 1 + 12)
         // The SGD run, the SWA run and every point come from the cache the second time.
         try runner.expectSecondRunTrainsNothingAndReplotReproduces("rays.csv")
+    }
+
+    /// With two seeds the sweep measures the Hessian at every swa_lr's solution of both, and tests
+    /// the flatness claims at each rate (paired over the 2 seeds).
+    @Test func theSweepTestsFlatnessAtEveryRate() throws {
+        let runner = ChapterRunner("chapter4")
+        let (status, output) = try runner.run(["--seeds", "1,2"])
+        #expect(status == 0, "\(output)")
+        let report = try #require(runner.report)
+        let whyNot = try #require(ChapterRunner.whyNotSection(report, "SWA's learning rate"), "\(report)")
+        #expect(whyNot.contains("| swa_lr | λ_max SWA | λ_max SGD | SWA − SGD: λ_max |"), "\(whyNot)")
+        // Each rate in the three tables; its flatness row has the two paired tests.
+        for rate in ["0.01", "0.02", "0.05"] {
+            let rows = whyNot.split(separator: "\n").filter { $0.hasPrefix("| \(rate) |") }
+            #expect(rows.count == 3, "\(whyNot)")
+            #expect(rows.last.map { $0.components(separatedBy: "n = 2, ").count - 1 == 2 } == true, "\(whyNot)")
+        }
+        // Both seeds' SGD and SWA solutions, and the sweep's 2 other rates on both seeds.
+        #expect(try runner.table("curvature.csv").split(separator: "\n").count == 1 + 2 * 2 + 2 * 2)
     }
 
     @Test func aNonPositiveSwaRateIsAClearError() throws {

@@ -31,6 +31,9 @@ struct SweepResult: Codable {
     let swa: PointMetrics
     let rays: [[PointMetrics]]
     let segment: [PointMetrics]
+    /// The Hessian's top eigenvalue and trace at the setting's solution (curvature seeds; nil
+    /// otherwise and in records from before it).
+    let curvature: CurvatureResult?
 }
 
 /// The Hessian of one seed's SGD and SWA (largest budget) solutions.
@@ -124,26 +127,34 @@ struct WidthSurvey {
     /// probes' BN subset, through the cache.
     func curvature(_ seed: UInt64) throws -> CurvaturePair {
         let (sgd, swa) = try solutions(seed)
-        let widest = swa.averages[plan.budgetTotals.last!]!, network = sgd.network, subset = plan.curvature.subset(of: data.train)
-        func measure(_ name: String, _ recipeKey: String, _ w: [Float]) throws -> CurvatureResult {
-            let identity = "hessian \(name) \(recipeKey) \(plan.curvature.settings) on \(subset.count) images"
-            return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)-\(seed)", identity: identity), identity: identity,
-                                              count: 1, label: "Hessian \(name) seed \(seed)") { _ in
-                let hessian = HessianOperator(network: network, parameters: w, recalibratingOn: plan.ensemble.batchNormData(data), data: subset,
-                                              relativeStep: plan.curvature.settings.relativeStep)
-                return HessianSpectrum.measure(hessian, settings: plan.curvature.settings, seed: RandomGenerator.derive(seed: seed, "hessian \(name)"))
-            }[0]
-        }
-        return CurvaturePair(seed: seed, sgd: try measure("sgd", sgd.recipe.cacheKey, sgd.parameters),
-                             swa: try measure("swa", swa.recipe.cacheKey + " at \(plan.budgetTotals.last!)", widest))
+        let widest = swa.averages[plan.budgetTotals.last!]!
+        return CurvaturePair(seed: seed, sgd: try hessian("sgd", seed: seed, recipeKey: sgd.recipe.cacheKey, sgd.parameters, network: sgd.network),
+                             swa: try hessian("swa", seed: seed, recipeKey: swa.recipe.cacheKey + " at \(plan.budgetTotals.last!)", widest,
+                                                 network: sgd.network))
     }
 
-    /// The sweep's setting `swaLR` on `seed`: the primary rate's from `primary`, every other from its
-    /// own SWA run, probed along the seed's first `plan.sweepRays` rays and the same segment.
-    func sweep(_ seed: UInt64, swaLR: Double, distances: [Double], primary: SeedResult) throws -> SweepResult {
+    /// The Hessian at `w` (solution `name` of `seed`) with `settings` (default the plan's), BN
+    /// recomputed on the probes' BN subset, through the cache.
+    func hessian(_ name: String, seed: UInt64, recipeKey: String, _ w: [Float], network: Network,
+                 settings: CurvatureSettings? = nil) throws -> CurvatureResult {
+        let settings = settings ?? plan.curvature.settings, subset = plan.curvature.subset(of: data.train)
+        let identity = "hessian \(name) \(recipeKey) \(settings) on \(subset.count) images"
+        return try cache.pointEvaluations(key: ArtifactCache.pointsKey("hessian-\(name)-\(seed)", identity: identity), identity: identity,
+                                          count: 1, label: "Hessian \(name) seed \(seed)") { _ in
+            let hessian = HessianOperator(network: network, parameters: w, recalibratingOn: plan.ensemble.batchNormData(data), data: subset,
+                                          relativeStep: settings.relativeStep)
+            return HessianSpectrum.measure(hessian, settings: settings, seed: RandomGenerator.derive(seed: seed, "hessian \(name)"))
+        }[0]
+    }
+
+    /// The sweep's setting `swaLR` on `seed`: the primary rate's from `primary` (and its Hessian from
+    /// `curvature`), every other from its own SWA run, probed along the seed's first `plan.sweepRays`
+    /// rays and the same segment, with the Hessian's top eigenvalue and trace (no density) on the
+    /// curvature seeds.
+    func sweep(_ seed: UInt64, swaLR: Double, distances: [Double], primary: SeedResult, curvature: CurvaturePair?) throws -> SweepResult {
         if swaLR == plan.swaLR {
             return SweepResult(swaLR: swaLR, seed: seed, swa: primary.swa.last!, rays: Array(primary.swaRays.prefix(plan.sweepRays)),
-                               segment: primary.segment)
+                               segment: primary.segment, curvature: curvature?.swa)
         }
         let (sgd, swa) = try solutions(seed, swaLR: swaLR)
         let w = swa.averages[plan.budgetTotals.last!]!, key = "\(sgd.recipe.cacheKey) \(swa.recipe.cacheKey)"
@@ -158,7 +169,13 @@ struct WidthSurvey {
                                         count: plan.segment.count) { k in
             WeightVector.interpolation(from: w, to: sgd.parameters, at: plan.segment[k])
         }
+        var settings = plan.curvature.settings
+        settings.densityRuns = 0
+        let measured = plan.curvatureSeeds.contains(seed)
+            ? try hessian("swa", seed: seed, recipeKey: swa.recipe.cacheKey + " at \(plan.budgetTotals.last!)", w,
+                             network: sgd.network, settings: settings) : nil
         return SweepResult(swaLR: swaLR, seed: seed, swa: metrics,
-                           rays: (0..<count).map { Array(flat[($0 * distances.count)..<(($0 + 1) * distances.count)]) }, segment: segment)
+                           rays: (0..<count).map { Array(flat[($0 * distances.count)..<(($0 + 1) * distances.count)]) }, segment: segment,
+                           curvature: measured)
     }
 }

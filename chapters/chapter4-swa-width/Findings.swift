@@ -115,6 +115,16 @@ struct SweepSetting {
     let widthTest: Evidence
     let lossTest: Evidence
     let segmentErrorTest: Evidence
+    /// The Hessian at the setting's solution against SGD's, on the curvature seeds it was measured
+    /// on: top eigenvalue and trace (SWA − SGD, the paper's direction "lower"); nil without them.
+    let curvature: SweepCurvature?
+}
+
+/// The flatness claims at one swa_lr of the sweep.
+struct SweepCurvature {
+    let seeds: Int
+    let swaTop: MeanStd, sgdTop: MeanStd, topTest: Evidence
+    let swaTrace: MeanStd, sgdTrace: MeanStd, traceTest: Evidence
 }
 
 extension Findings {
@@ -129,12 +139,19 @@ extension Findings {
             let swaWidths = widths(of: runs.flatMap(\.rays)).values
             let sgdWidths = widths(of: base.flatMap { Array($0.sgdRays.prefix(rays)) }).values
             let loss = ends(runs.map(\.segment), \.trainLoss, scale: 1), error = ends(runs.map(\.segment), \.testError, scale: 100)
+            // The Hessian pairs: each measured setting's solution with its seed's SGD solution.
+            let pairs = runs.compactMap { run in run.curvature.flatMap { swa in curvature.first { $0.seed == run.seed }.map { (swa, $0.sgd) } } }
+            let flatness = pairs.count < 2 ? nil : SweepCurvature(
+                seeds: pairs.count, swaTop: MeanStd(pairs.map { $0.0.top.values[0] }), sgdTop: MeanStd(pairs.map { $0.1.top.values[0] }),
+                topTest: .difference(pairs.map { $0.0.top.values[0] }, pairs.map { $0.1.top.values[0] }, paired: true, claim: .less),
+                swaTrace: MeanStd(pairs.map(\.0.trace.estimate)), sgdTrace: MeanStd(pairs.map(\.1.trace.estimate)),
+                traceTest: .difference(pairs.map(\.0.trace.estimate), pairs.map(\.1.trace.estimate), paired: true, claim: .less))
             return SweepSetting(swaLR: rate, seeds: runs.count, swaError: MeanStd(swa), sgdError: MeanStd(sgd),
                                 errorTest: .difference(swa, sgd, paired: true, claim: .less),
                                 swaWidth: MeanStd(swaWidths), sgdWidth: MeanStd(sgdWidths),
                                 widthTest: .difference(swaWidths, sgdWidths, paired: true, claim: .greater),
                                 lossTest: .difference(loss.sgd, loss.swa, paired: true, claim: .less),
-                                segmentErrorTest: .difference(error.sgd, error.swa, paired: true, claim: .greater))
+                                segmentErrorTest: .difference(error.sgd, error.swa, paired: true, claim: .greater), curvature: flatness)
         }
     }
 }

@@ -45,9 +45,10 @@ struct AveragingPlan {
         case .full: (rays, rayPoints, segmentPoints, trainEvaluationImages, probeTestImages) = (10, 11, 21, 2_000, 5_000)
         }
         sweepRates = Array(Set([0.01, 0.02, 0.05, self.swaLR])).sorted()
-        (sweepSeedCount, sweepRays) = budget == .full ? (3, 3) : (1, min(rays, 2))
+        // At smoke, two seeds when given two (`--seeds 1,2`), so the sweep's flatness tests are computed.
+        (sweepSeedCount, sweepRays) = budget == .full ? (3, 3) : (budget == .smoke ? 2 : 1, min(rays, 2))
         switch budget {
-        case .smoke: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 1, densitySteps: 5), images: 64, seedCount: 1)
+        case .smoke: curvature = CurvaturePlan(settings: CurvatureSettings(maxSteps: 10, probes: 3, densityRuns: 1, densitySteps: 5), images: 64, seedCount: 2)
         case .quick: curvature = CurvaturePlan(settings: CurvatureSettings(probes: 10, densitySteps: 15), images: 500, seedCount: 1)
         // At most 30 + 10 + 20 products per solution, about a second each on 500 images: the five seeds'
         // probes and the swa_lr sweep already take most of the hour.

@@ -31,7 +31,7 @@ struct AveragingReport: ChapterReport {
                      ("every ray point of both solutions (CSV)", try folder.write(tables.raysTable(), name: "rays")),
                      ("every segment point (CSV)", try folder.write(tables.segmentTable(), name: "segment")),
                      ("every point of the swa_lr sweep (CSV)", try folder.write(tables.sweepTable(), name: "sweep")),
-                     ("the Hessian at both solutions: top eigenvalues, trace (CSV)", try folder.write(tables.curvatureTable(), name: "curvature")),
+                     ("the Hessian at both solutions and at the sweep's SWA solutions: top eigenvalues, trace (CSV)", try folder.write(tables.curvatureTable(), name: "curvature")),
                      ("the Hessian's eigenvalue densities (CSV)", try folder.write(tables.densityTable(), name: "hessian-density")),
                      ("summaries, widths and verdicts (JSON)", try folder.write(json: tables.summary(), name: "summary"))]
         var section = MarkdownDocument()
@@ -175,14 +175,15 @@ struct AveragingReport: ChapterReport {
         doc.heading("Why not: SWA's learning rate", level: 3)
         let failing = findings.verdicts.filter { $0.evidence.map { $0.outcome != .held } ?? !$0.held }
         doc.paragraph("""
-            The likeliest reason for a width or segment claim to fail is the averaging rate: the SWA repository uses \
+            The likeliest reason for a width, segment or flatness claim to fail is the averaging rate: the SWA repository uses \
             swa_lr from 0.2× to 0.5× of the initial rate depending on the network, and this chapter's default \
             (\(plan.swaLR.formatted()) with lr \(plan.ensemble.baseRecipe(seed: plan.seeds[0], data: data).learningRate.formatted())) \
             is the low end. \(failing.isEmpty ? "Every claim held at the default rate; the sweep shows how they depend on it." : "At the default rate \(failing.count) claim(s) did not hold (above).") \
             The same SWA from the same checkpoints at each swa_lr, on seed(s) \
             \(plan.sweepSeeds.map(String.init).joined(separator: ", ")) (n = \(plan.sweepSeeds.count)), tested as above \
             against the same SGD solutions: test error at \(AveragingPlan.budgetFactors.last!.formatted()) B (every test \
-            image), width along each seed's first \(plan.sweepRays) ray(s) (paired by ray), and the segment's ends. The \
+            image), width along each seed's first \(plan.sweepRays) ray(s) (paired by ray), and the segment's ends\
+            \(settings.contains { $0.curvature != nil } ? "; on the curvature seeds, the Hessian's top eigenvalue and trace at each setting's solution (the settings above, without the density), against the same SGD solutions' (the flatness claims)" : ""). The \
             verdicts above stay those at the default rate; this is not a tuning of it.
             """)
         doc.table(header: ["swa_lr", "SWA test error (%)", "SGD test error (%)", "SWA − SGD: test", "outcome",
@@ -197,6 +198,14 @@ struct AveragingReport: ChapterReport {
                   rows: settings.map { s in
                       [s.swaLR.formatted(), Verdict.statistics(of: s.lossTest), Verdict.outcomeCell(of: s.lossTest),
                        Verdict.statistics(of: s.segmentErrorTest), Verdict.outcomeCell(of: s.segmentErrorTest)]
+                  })
+        let flatness = settings.compactMap { s in s.curvature.map { (s.swaLR, $0) } }
+        guard !flatness.isEmpty else { return }
+        doc.table(header: ["swa_lr", "λ_max SWA", "λ_max SGD", "SWA − SGD: λ_max", "outcome (SWA lower)", "trace SWA", "trace SGD",
+                           "SWA − SGD: trace", "outcome (SWA lower)"],
+                  rows: flatness.map { rate, c in
+                      [rate.formatted(), c.swaTop.formatted(1), c.sgdTop.formatted(1), Verdict.statistics(of: c.topTest), Verdict.outcomeCell(of: c.topTest),
+                       c.swaTrace.formatted(1), c.sgdTrace.formatted(1), Verdict.statistics(of: c.traceTest), Verdict.outcomeCell(of: c.traceTest)]
                   })
     }
 

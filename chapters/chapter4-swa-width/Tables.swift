@@ -60,15 +60,23 @@ struct AveragingData {
     }
 
     /// Per curvature seed and solution: the top eigenvalues, the trace and the work spent.
+    /// Per curvature seed and solution (SWA's at the default swa_lr, then at the sweep's other
+    /// rates): the top eigenvalues, the trace and the work spent.
     func curvatureTable() -> CSVTable {
-        var table = CSVTable(header: ["seed", "solution", "top_eigenvalues", "lanczos_products", "lanczos_change", "converged",
+        var table = CSVTable(header: ["seed", "solution", "swa_lr", "top_eigenvalues", "lanczos_products", "lanczos_change", "converged",
                                       "trace", "trace_standard_error", "probes", "products"])
+        func append(_ seed: UInt64, _ name: String, _ rate: Double?, _ r: CurvatureResult) {
+            table.append(["\(seed)", name, rate.map(CSVTable.format) ?? "", r.top.values.map(CSVTable.format).joined(separator: " "), "\(r.top.steps)",
+                          CSVTable.format(r.top.change), "\(r.top.converged)", CSVTable.format(r.trace.estimate),
+                          CSVTable.format(r.trace.standardError), "\(r.trace.samples.count)", "\(r.products)"])
+        }
+        let plan = findings.plan
         for pair in findings.curvature {
-            for (name, r) in [("sgd", pair.sgd), ("swa", pair.swa)] {
-                table.append(["\(pair.seed)", name, r.top.values.map(CSVTable.format).joined(separator: " "), "\(r.top.steps)",
-                              CSVTable.format(r.top.change), "\(r.top.converged)", CSVTable.format(r.trace.estimate),
-                              CSVTable.format(r.trace.standardError), "\(r.trace.samples.count)", "\(r.products)"])
-            }
+            append(pair.seed, "sgd", nil, pair.sgd)
+            append(pair.seed, "swa", plan.swaLR, pair.swa)
+        }
+        for r in findings.sweep where r.swaLR != plan.swaLR {
+            if let c = r.curvature { append(r.seed, "swa", r.swaLR, c) }
         }
         return table
     }
@@ -111,7 +119,11 @@ struct AveragingData {
                             "width": Verdict.statistics(of: s.widthTest), "width_outcome": s.widthTest.outcome.rawValue,
                             "segment_train_loss": Verdict.statistics(of: s.lossTest), "segment_train_loss_outcome": s.lossTest.outcome.rawValue,
                             "segment_test_error": Verdict.statistics(of: s.segmentErrorTest),
-                            "segment_test_error_outcome": s.segmentErrorTest.outcome.rawValue]
+                            "segment_test_error_outcome": s.segmentErrorTest.outcome.rawValue,
+                            "hessian_top": s.curvature.map { Verdict.statistics(of: $0.topTest) } ?? "",
+                            "hessian_top_outcome": s.curvature?.topTest.outcome.rawValue ?? "",
+                            "hessian_trace": s.curvature.map { Verdict.statistics(of: $0.traceTest) } ?? "",
+                            "hessian_trace_outcome": s.curvature?.traceTest.outcome.rawValue ?? ""]
                        })
     }
 }

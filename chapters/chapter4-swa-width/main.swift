@@ -55,12 +55,14 @@ struct Chapter4: Chapter {
         let reach = try survey.reach(seed: plan.seeds[0])
         let distances = (0..<plan.rayPoints).map { reach * Double($0) / Double(plan.rayPoints - 1) }
         let seeds = try plan.seeds.map { try survey.measure($0, distances: distances) }
-        // Why not: the same measurements at other swa_lr, on the first seeds.
-        let sweep = try zip(plan.sweepSeeds, seeds).flatMap { seed, primary in
-            try plan.sweepRates.map { try survey.sweep(seed, swaLR: $0, distances: distances, primary: primary) }
-        }
         // Curvature: the Hessian's top eigenvalue, trace and density at both solutions, a second measure of width.
         let curvature = try plan.curvatureSeeds.map { try survey.curvature($0) }
+        // Why not: the same measurements (the Hessian's without its density) at other swa_lr, on the first seeds.
+        let sweep = try zip(plan.sweepSeeds, seeds).flatMap { seed, primary in
+            try plan.sweepRates.map {
+                try survey.sweep(seed, swaLR: $0, distances: distances, primary: primary, curvature: curvature.first { $0.seed == seed })
+            }
+        }
         return WidthMeasurements(seeds: seeds, distances: distances, sweep: sweep, curvature: curvature)
     }
 
