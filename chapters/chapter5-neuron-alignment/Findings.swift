@@ -97,3 +97,35 @@ extension AlignmentFindings {
                 step("\(plan.longerAlignment.pam.epochs) epochs", longer, curves: paths.map { $0[0] }, segments: paths.map { $0[1] })]
     }
 }
+
+/// Why not, for weight matching against correlation alignment: is its permutation another
+/// alignment, worse in the units' terms? Per pair, the share of units it matches to the partner
+/// correlation alignment matches them to, and weight matching − correlation (paired over pairs) in
+/// the mean matched correlation, the segment's barrier and the curve's minimum (the claim's own).
+struct MatchingAgainstCorrelation {
+    let agreement: MeanStd
+    let matched: (matching: MeanStd, correlation: MeanStd, difference: Evidence)
+    let barrier: (matching: MeanStd, correlation: MeanStd, difference: Evidence)
+    let minimum: (matching: MeanStd, correlation: MeanStd, difference: Evidence)
+}
+
+extension AlignmentFindings {
+    /// Nil without pairs (one pair is reported untested).
+    var matchingAgainstCorrelation: MatchingAgainstCorrelation? {
+        guard !pairs.isEmpty else { return nil }
+        let c = index(.correlation), w = index(.weightMatching)
+        let agreement = pairs.map { pair in
+            let same = zip(pair.permutations[w], pair.permutations[c]).map { zip($0, $1).filter { $0 == $1 }.count }.reduce(0, +)
+            return 100 * Double(same) / Double(pair.permutations[c].map(\.count).reduce(0, +))
+        }
+        func compare(_ value: (PairAlignment, Int) -> Double, _ direction: Alternative) -> (MeanStd, MeanStd, Evidence) {
+            let a = pairs.map { value($0, w) }, b = pairs.map { value($0, c) }
+            return (MeanStd(a), MeanStd(b), .difference(a, b, paired: true, claim: direction))
+        }
+        return MatchingAgainstCorrelation(
+            agreement: MeanStd(agreement),
+            matched: compare({ p, m in p.matchedCorrelation(m).reduce(0, +) / Double(p.groups.count) }, .less),
+            barrier: compare({ p, m in 100 * p.paths[m][1].barrier(\.testError) }, .greater),
+            minimum: compare({ p, m in 100 * p.paths[m][0].minimumAccuracy }, .less))
+    }
+}
