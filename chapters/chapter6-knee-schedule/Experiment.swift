@@ -19,26 +19,22 @@ struct RunResult: Codable {
     var curvature: CurvatureResult?
 }
 
-/// The sharpness of one network measured again: on other fixed training subsets (the ascent's
-/// order kept) and with other ascent orders (the subset kept); `primary` is the density run's own.
-struct SharpnessNoise: Codable {
+/// One network's measurement taken again: on other fixed training subsets (the same random draws)
+/// and with other random draws on the same subset (the sharpness ascent's batch order; the Hessian's
+/// Lanczos start and Rademacher probes); `primary` is the density run's own.
+struct Remeasured<Value: Codable>: Codable {
     let fraction: Double
     let seed: UInt64
-    let primary: SharpnessResult
-    let subsets: [SharpnessResult]
-    let orders: [SharpnessResult]
+    let primary: Value
+    let subsets: [Value]
+    let draws: [Value]
+
+    /// Run records name the other draws "orders", the sharpness's name for them.
+    enum CodingKeys: String, CodingKey { case fraction, seed, primary, subsets, draws = "orders" }
 }
 
-/// The Hessian of the same network measured again: on other fixed training subsets (the same
-/// random draws) and with other random draws (Lanczos start and Rademacher probes; the same
-/// subset); `primary` is the density run's own.
-struct CurvatureNoise: Codable {
-    let fraction: Double
-    let seed: UInt64
-    let primary: CurvatureResult
-    let subsets: [CurvatureResult]
-    let draws: [CurvatureResult]
-}
+typealias SharpnessNoise = Remeasured<SharpnessResult>
+typealias CurvatureNoise = Remeasured<CurvatureResult>
 
 /// What a run measured (its run record): the schedule comparison, the explore-density sweep and the
 /// sharpness and Hessian measurements' noise (nil in records from before them).
@@ -108,7 +104,7 @@ struct KneeSurvey {
         let repeats = 1...plan.noiseRepeats
         return SharpnessNoise(fraction: plan.noiseFraction, seed: seed, primary: primary.sharpness!,
                               subsets: try repeats.map { try sharpness(trained, name: primary.name, subset: 29 + UInt64($0), order: order) },
-                              orders: try repeats.map {
+                              draws: try repeats.map {
                                   try sharpness(trained, name: primary.name, subset: 29, order: RandomGenerator.derive(seed: seed, "sharpness order \($0)"))
                               })
     }

@@ -104,7 +104,7 @@ extension KneeFindings {
         func spread(_ value: (RunResult) -> Double?) -> MeanStd { MeanStd(density[f].compactMap(value)) }
         let sharpness = TrendAgainstNoise(trend: trend { $0.sharpness!.sharpness }, seedSpread: spread { $0.sharpness!.sharpness },
                                           subsetSpread: MeanStd(([noise.primary] + noise.subsets).map(\.sharpness)),
-                                          orderSpread: MeanStd(([noise.primary] + noise.orders).map(\.sharpness)))
+                                          orderSpread: MeanStd(([noise.primary] + noise.draws).map(\.sharpness)))
         let accuracy = TrendAgainstNoise(trend: trend { 100 * $0.accuracy }, seedSpread: spread { 100 * $0.accuracy },
                                          subsetSpread: nil, orderSpread: nil)
         func curvature(_ value: (CurvatureResult) -> Double) -> TrendAgainstNoise? {
@@ -223,6 +223,6 @@ struct AscentPlateau {
 extension KneeFindings {
     /// The plateau check over the density runs' measurements and the noise repeats.
     var ascentPlateau: AscentPlateau? {
-        AscentPlateau(density.joined().compactMap(\.sharpness) + (noise.map { $0.subsets + $0.orders } ?? []), steps: plan.sharpness.steps)
+        AscentPlateau(density.joined().compactMap(\.sharpness) + (noise.map { $0.subsets + $0.draws } ?? []), steps: plan.sharpness.steps)
     }
 }

@@ -146,7 +146,7 @@ struct KneeReport: ChapterReport {
             the spread between seeds at one fraction (\(n) seeds at \(f)), and for sharpness the measurement's \
             own — the same network (seed \(noise.seed) at \(f)) measured again on \(noise.subsets.count) other \
             fixed \(min(plan.sharpnessImages, data.train.count))-image training subsets (same ascent order) and with \
-            \(noise.orders.count) other ascent orders (same subset).
+            \(noise.draws.count) other ascent orders (same subset).
             """
         if let c = findings.curvatureNoise {
             text += """
@@ -172,7 +172,7 @@ struct KneeReport: ChapterReport {
         var repeats = """
             The repeated measurements. Sharpness (random draws: ascent orders): subsets \
             \(noise.subsets.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); orders \
-            \(noise.orders.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); the run's own \
+            \(noise.draws.map { String(format: "%.3f", $0.sharpness) }.joined(separator: ", ")); the run's own \
             \(String(format: "%.3f", noise.primary.sharpness)).
             """
         if let c = findings.curvatureNoise {
@@ -212,6 +212,19 @@ struct KneeReport: ChapterReport {
                        String(format: "%.3f", g.sd), String(format: "%.3f", g.detectable),
                        g.paperGap.map { String(format: "%+.2f", $0) } ?? "—", seeds(g.seedsForPaperGap, g.paperGap), seeds(g.seedsForThisGap, g.gap)]
                   })
+        // Where the run had the seeds to see the paper's gap, the seeds are not why the claim is not held.
+        let resolved = gaps.filter { g in g.seedsForPaperGap.map { $0 <= g.n } ?? false }
+        let unresolved = gaps.filter { g in (g.paperGap ?? 0) > 0 && (g.seedsForPaperGap.map { $0 > g.n } ?? true) }
+        var reading: [String] = []
+        if !unresolved.isEmpty {
+            reading.append("The paper's gap is below what \(n) seeds resolve for " + unresolved.map { "“\($0.claim)”" }.joined(separator: "; ") + ".")
+        }
+        if !resolved.isEmpty {
+            reading.append("\(n) seeds would have detected the paper's gap (with \(power) % power, at this run's spread), so the seeds are not "
+                + "why these are not held; the gap itself is smaller here than in the paper: "
+                + resolved.map { "“\($0.claim)” (" + String(format: "%+.3f here against %+.2f", $0.gap, $0.paperGap!) + ")" }.joined(separator: "; ") + ".")
+        }
+        if !reading.isEmpty { doc.paragraph(reading.joined(separator: " ")) }
     }
 
     func fillPaperVsHere(_ doc: inout MarkdownDocument) {

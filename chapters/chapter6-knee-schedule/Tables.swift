@@ -67,7 +67,7 @@ struct KneeData {
                            ["claim": $0.claim, "measured": $0.measured, "outcome": $0.evidence?.outcome.rawValue ?? $0.cell,
                             "test": $0.statistics ?? ""]
                        },
-                       noiseSubsets: f.noise?.subsets.map(\.sharpness), noiseOrders: f.noise?.orders.map(\.sharpness),
+                       noiseSubsets: f.noise?.subsets.map(\.sharpness), noiseOrders: f.noise?.draws.map(\.sharpness),
                        sharpnessTrend: trends?.sharpness.trend, sharpnessSeedStd: trends?.sharpness.seedSpread.std,
                        sharpnessSubsetStd: trends?.sharpness.subsetSpread?.std, sharpnessOrderStd: trends?.sharpness.orderSpread?.std,
                        accuracyTrend: trends?.accuracy.trend, accuracySeedStd: trends?.accuracy.seedSpread.std,
