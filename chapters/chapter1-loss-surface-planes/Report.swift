@@ -207,6 +207,6 @@ struct PlanesReport: ChapterReport {
                 The random plane uses LL's filter normalisation with biases and BN parameters' directions set \
                 to zero (`ignore='biasbn'`), directions not orthogonalised (as LL).
                 """,
-        ])
+        ] + [fewerPairsDeviation(pairs: pairCount, unit: "two trained networks and their Bezier and PolyChain curves (chapter 2's), and every point of its planes with BN recomputed")].compactMap { $0 })
     }
 }

@@ -203,6 +203,6 @@ struct Chapter2Report: ChapterReport {
                 The segment's endpoint values (t = 0, 1) are measured with BN recomputed like every other \
                 point, so the endpoints row is comparable with the curves.
                 """,
-        ])
+        ] + [fewerPairsDeviation(pairs: plan.seedPairs.count, unit: "two trained networks, a Bezier and a PolyChain curve between them (and both again at twice the budget for the why-not), and \(plan.points) points along every path with BN recomputed")].compactMap { $0 })
     }
 }

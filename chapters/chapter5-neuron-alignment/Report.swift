@@ -258,6 +258,6 @@ struct AlignmentReport: ChapterReport {
                 BN statistics at every point from a fixed training subset without augmentation; train metrics \
                 on a fixed subset; curves evaluated at \(plan.points) points (NA: 61).
                 """,
-        ])
+        ] + [fewerPairsDeviation(pairs: findings.pairs.count, unit: "five alignments of its two networks, a curve trained for each (and one more for the why-not), and every path's points with BN recomputed")].compactMap { $0 })
     }
 }
