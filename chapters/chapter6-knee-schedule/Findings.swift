@@ -33,19 +33,27 @@ struct KneeFindings {
     /// p-value is the same on every replot).
     static let permutationDraws = 100_000, permutationSeed: UInt64 = 1
 
+    func comparisonClaim(_ s: Int, budget b: Int) -> String {
+        "at \(b == 0 ? plan.budgetEpochs : plan.shortEpochs) epochs, Knee's test accuracy ≥ \(KneePlan.schedules[s].name)'s (points)"
+    }
+
+    /// Knee's test accuracy against schedule `s`'s at budget `b` (points), paired over seeds.
+    func comparisonEvidence(_ s: Int, budget b: Int) -> Evidence {
+        .difference(runs(kneeIndex, budget: b).map { 100 * $0.accuracy }, runs(s, budget: b).map { 100 * $0.accuracy }, paired: true, claim: .greater)
+    }
+
     /// Every schedule of one seed starts from the same initialisation and sees the same batches, so
     /// the schedule comparisons are one-sided t-tests paired over seeds (accuracy in points); the
     /// trends are Spearman's ρ with its permutation test.
     var verdicts: [Verdict] {
         var out: [Verdict] = []
-        for (b, label) in [(0, "\(plan.budgetEpochs) epochs"), (1, "\(plan.shortEpochs) epochs")] {
-            let knee = accuracy(kneeIndex, budget: b), kneeRuns = runs(kneeIndex, budget: b).map { 100 * $0.accuracy }
+        for b in 0..<2 {
+            let knee = accuracy(kneeIndex, budget: b)
             for s in 0..<kneeIndex {
                 let other = accuracy(s, budget: b)
-                out.append(Verdict(claim: "at \(label), Knee's test accuracy ≥ \(KneePlan.schedules[s].name)'s (points)",
+                out.append(Verdict(claim: comparisonClaim(s, budget: b),
                                    measured: "Knee \(knee.formatted(2, scale: 100)) % vs \(other.formatted(2, scale: 100)) %",
-                                   evidence: .difference(kneeRuns, runs(s, budget: b).map { 100 * $0.accuracy }, paired: true,
-                                                         claim: .greater)))
+                                   evidence: comparisonEvidence(s, budget: b)))
             }
         }
         let n = densityPoints.count, fractions = densityPoints.map(\.fraction)
@@ -142,13 +150,13 @@ extension KneeFindings {
 
     /// Every schedule comparison whose outcome is not "held", against what its seeds resolve.
     var resolvableGaps: [ResolvableGap] {
-        let claims = verdicts
         var out: [ResolvableGap] = []
         for b in 0..<2 {
             let knee = runs(kneeIndex, budget: b).map { 100 * $0.accuracy }
             for s in 0..<kneeIndex {
-                let verdict = claims[b * kneeIndex + s]
-                guard let outcome = verdict.evidence?.outcome, outcome != .held else { continue }
+                // The comparison's own test, without the trends' permutation tests that `verdicts` also runs.
+                let outcome = comparisonEvidence(s, budget: b).outcome
+                guard outcome != .held else { continue }
                 let differences = zip(knee, runs(s, budget: b).map { 100 * $0.accuracy }).map { $0 - $1 }
                 let spread = MeanStd(differences)
                 guard spread.count >= 2, spread.std > 0 else { continue }
@@ -156,7 +164,7 @@ extension KneeFindings {
                 let kneePaper = b == 0 ? paper[kneeIndex].long : paper[kneeIndex].short
                 let paperGap = other.flatMap { o in kneePaper.map { $0 - o } }
                 func seeds(_ gap: Double?) -> Int? { gap.flatMap { PairedPower.pairsNeeded(difference: $0, sd: spread.std, power: Self.power) } }
-                out.append(ResolvableGap(claim: verdict.claim, gap: spread.mean, sd: spread.std, n: spread.count,
+                out.append(ResolvableGap(claim: comparisonClaim(s, budget: b), gap: spread.mean, sd: spread.std, n: spread.count,
                                          detectable: PairedPower.detectableDifference(sd: spread.std, n: spread.count, power: Self.power),
                                          paperGap: paperGap, seedsForPaperGap: seeds(paperGap), seedsForThisGap: seeds(spread.mean),
                                          outcome: outcome))
