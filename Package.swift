@@ -129,6 +129,7 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["bench", "Networks", "TestSupport"]),
         .testTarget(name: "ChapterTests", dependencies: chapters.map { .target(name: $0.name) } + ["book", "train", "surface", "Safetensors", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "AtomicFileTests", dependencies: ["AtomicFile"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Plotting"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,8 +25,9 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: "cannot create folder \(folder.path): \(error.localizedDescription)")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-            throw WriteError(path: path, reason: "cannot create temporary file \(temporary.path)")
+        if let failure = writeWhole(data, to: temporary.path) {
+            unlink(temporary.path)
+            throw WriteError(path: path, reason: "cannot write the temporary file \(temporary.path): \(failure)")
         }
         if rename(temporary.path, path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -34,6 +35,28 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: "rename failed: \(reason)")
         }
         removeAbandonedTemporaries(of: url)
+    }
+
+    /// Writes all of `data` to a new file at `path`; returns why it could not (the system's reason,
+    /// e.g. "No space left on device"), or nil. A partial file is left for the caller to delete.
+    public static func writeWhole(_ data: Data, to path: String) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        var failure: String?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        return failure
     }
 
     /// Deletes temporaries of `url` left by writers that died mid-write (`.<name>.<pid>.tmp` of a
