@@ -13,7 +13,8 @@ extension ArtifactCache {
         var metadata = ["network": network.model.rawValue, "curve": recipe.kind.rawValue, "bends": String(recipe.bends)]
         metadata["recipe"] = recipe.canonicalJSON
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format, metadata: metadata,
-                               label: "\(recipe.kind.rawValue) seeds \(start.recipe.seed)-\(end.recipe.seed)")
+                               label: "\(recipe.kind.rawValue) seeds \(start.recipe.seed)-\(end.recipe.seed)",
+                                   everyEpochBudget: everyEpochSnapshotBudget)
         if let (s, history) = try run.finished() {
             return TrainedCurve(recipe: recipe, network: network, bendVector: s.parameters, state: s.state, history: history)
         }

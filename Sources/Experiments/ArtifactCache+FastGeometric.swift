@@ -63,7 +63,7 @@ extension ArtifactCache {
         let folder = FastGeometricFolder(path: root + "/" + recipe.cacheKey, format: format, model: base.model)
         let run = try ResumableRun(folder: folder.path, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
-                               label: "FGE seed \(base.seed)")
+                               label: "FGE seed \(base.seed)", everyEpochBudget: everyEpochSnapshotBudget)
         let perEpoch = data.trainingBatches(base).batchesPerEpoch
         var history: [EpochRecord]
         if let (_, done) = try run.finished() {

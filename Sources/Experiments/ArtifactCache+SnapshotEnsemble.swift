@@ -14,7 +14,8 @@ extension ArtifactCache {
         let format = CheckpointFormat(layout: network.layout)
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
-                               label: "SSE seed \(base.seed)", keepEpochs: Set(recipe.snapshotEpochs))
+                               label: "SSE seed \(base.seed)", keepEpochs: Set(recipe.snapshotEpochs),
+                                   everyEpochBudget: everyEpochSnapshotBudget)
         var history: [EpochRecord]
         if let (_, done) = try run.finished() {
             history = done

@@ -8,7 +8,8 @@ extension ArtifactCache {
     /// The SWA run `recipe` describes (from the cache when present), starting from the base run's
     /// kept snapshot after `recipe.startEpoch` (`trainedNetwork(recipe.base, data:, keepEpochs: [recipe.startEpoch])`
     /// first). The running average is an epoch-end hook of the one training loop; every epoch's
-    /// snapshot is kept, so a resumed run rebuilds the average from them before it continues.
+    /// snapshot is kept (whatever the network's size), so a resumed run rebuilds the average from
+    /// them before it continues.
     /// `origin` replaces the base run's snapshot when SWA starts from a network the cache did not
     /// train (a user's checkpoint, with its momentum buffer or none); its recipe must name it.
     public func weightAveraging(_ recipe: WeightAveragingRecipe, data: TrainingData, origin given: TrainingSnapshot? = nil) throws -> WeightAveragingRun {
@@ -18,7 +19,8 @@ extension ArtifactCache {
         let origin = try given ?? snapshot(of: base, network: network, afterEpoch: recipe.startEpoch)
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
-                               label: "SWA seed \(base.seed)")
+                               label: "SWA seed \(base.seed)", keepEpochs: Set((0..<recipe.epochs).map { $0 + 1 }),
+                                   everyEpochBudget: everyEpochSnapshotBudget)
         var average = WeightAverage(dimension: origin.parameters.count)
         var averages: [Int: [Float]] = [:]
         func collect(_ w: [Float]) {

@@ -12,6 +12,9 @@ import Training
 /// epoch-K.safetensors}`.
 public final class ArtifactCache {
     public let root: String
+    /// The most bytes one run's epoch snapshots may take for every epoch's to be kept (beyond the
+    /// epochs a caller asks for); 1 GiB keeps all of the chapters' and none of VGG16's.
+    public var everyEpochSnapshotBudget = 1 << 30
 
     /// `root` defaults to `$LOSS_SURFACES_CACHE` or the git-ignored `cache/` folder of the package.
     public init(root: String? = nil) {
@@ -25,13 +28,14 @@ public final class ArtifactCache {
 
     func run(for recipe: TrainingRecipe, network: Network, keepEpochs: Set<Int> = []) throws -> ResumableRun {
         try ResumableRun(folder: root + "/" + recipe.cacheKey, format: CheckpointFormat(layout: network.layout),
-                     metadata: recipe.metadata, label: "\(recipe.model.rawValue) seed \(recipe.seed)", keepEpochs: keepEpochs)
+                     metadata: recipe.metadata, label: "\(recipe.model.rawValue) seed \(recipe.seed)", keepEpochs: keepEpochs,
+                         everyEpochBudget: everyEpochSnapshotBudget)
     }
 
     /// The network `recipe` describes, trained on `data` (taken from the cache when present).
-    /// Every epoch's snapshot is kept; `keepEpochs` are the epochs (from 1) the caller will read
-    /// with `snapshot(of:afterEpoch:)`, e.g. the 80 % point FGE starts from (an entry cached before
-    /// snapshots were kept for every epoch is retrained when one is missing).
+    /// `keepEpochs` are the epochs (from 1) the caller will read with `snapshot(of:afterEpoch:)`,
+    /// e.g. the 80 % point FGE starts from; every epoch's snapshot is kept too when the network is
+    /// small (`everyEpochSnapshotBudget`). An entry that lacks a requested one is retrained.
     public func trainedNetwork(_ recipe: TrainingRecipe, data: TrainingData, keepEpochs: Set<Int> = []) throws -> TrainedNetwork {
         let network = Network.make(recipe.model, inputShape: data.train.shape, classes: data.train.classes, width: recipe.width)
         let run = try run(for: recipe, network: network, keepEpochs: keepEpochs)

@@ -6,9 +6,11 @@ import Training
 /// A training run that survives interruption: after every epoch it writes `last.safetensors`
 /// (parameters, state, momentum), a copy `epoch-K.safetensors` and `history.json` atomically;
 /// started again, it resumes from the last finished epoch; finished, it renames `last` to `final`.
-/// Every epoch's snapshot is kept (tens of kB to a few MB each) so that a later consumer — FGE
-/// starting at the 80 % point, a trajectory plot — finds it whichever chapter trained the network. A diverged step throws before
-/// anything is written, so the last good checkpoint stays.
+/// Every epoch's snapshot is kept when all of them fit in `everyEpochBudget` bytes (the chapters'
+/// networks: tens of kB to a few MB each), so that a later consumer — FGE starting at the 80 %
+/// point — finds it whichever chapter trained the network; a larger network (VGG16: 122 MB per
+/// snapshot) keeps only `keepEpochs`, and a later consumer that needs another epoch retrains the
+/// entry. A diverged step throws before anything is written, so the last good checkpoint stays.
 ///
 /// Creating one takes the entry's `EntryLock` (waiting while another process trains the same
 /// entry); the lock is held as long as the run value is in use.
@@ -21,9 +23,19 @@ struct ResumableRun {
     /// epoch was kept may lack them, and is then retrained from before the first missing one.
     var keepEpochs: Set<Int> = []
     private let lock: EntryLock
+    /// The most bytes the run's snapshots may take together for every epoch's to be kept.
+    let everyEpochBudget: Int
 
-    init(folder: String, format: CheckpointFormat, metadata: [String: String], label: String, keepEpochs: Set<Int> = []) throws {
+    /// Whether the snapshot after `epoch` is written: always for `keepEpochs`, and for every
+    /// epoch when `epochs` snapshots of `floats` 4-byte values fit in `everyEpochBudget`.
+    func keepsSnapshot(afterEpoch epoch: Int, of epochs: Int, floats: Int) -> Bool {
+        keepEpochs.contains(epoch) || epochs * floats * MemoryLayout<Float>.size <= everyEpochBudget
+    }
+
+    init(folder: String, format: CheckpointFormat, metadata: [String: String], label: String, keepEpochs: Set<Int> = [],
+         everyEpochBudget: Int) throws {
         self.folder = folder
+        self.everyEpochBudget = everyEpochBudget
         self.format = format
         self.metadata = metadata
         self.label = label
@@ -80,7 +92,10 @@ struct ResumableRun {
             let snapshot = TrainingSnapshot(parameters: loop.parameters, state: objective.state, momentum: loop.optimizer.buffer,
                                             epochsDone: end.epoch + 1, metadata: metadata)
             try format.save(snapshot, to: lastPath)
-            try format.save(snapshot, to: snapshotPath(afterEpoch: end.epoch + 1))
+            let floats = snapshot.parameters.count + snapshot.state.count + snapshot.momentum.count
+            if keepsSnapshot(afterEpoch: end.epoch + 1, of: loop.epochs, floats: floats) {
+                try format.save(snapshot, to: snapshotPath(afterEpoch: end.epoch + 1))
+            }
             try writeHistory(history)
             EpochLog.print(label: label, epochs: loop.epochs, record: history.last!)
         }

@@ -50,7 +50,7 @@ import Testing
     @Test func aChapterThatFailsIsReportedAndTheBookGoesOn() throws {
         let runner = ChapterRunner("book")
         // A data folder without Fashion-MNIST: every chapter fails with a clear error; the index says so.
-        let empty = NSTemporaryDirectory() + "/no-data-\(UUID().uuidString)"
+        let empty = runner.scratch("no-data")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let (status, output) = try runner.run(["--data-path", empty])
         #expect(status != 0)

@@ -23,7 +23,7 @@ import Testing
         // Replotting for a paper: other formats and resolution, from the record alone.
         let pngBefore = try Data(contentsOf: URL(fileURLWithPath: runner.output + "/curves.png"))
         try FileManager.default.removeItem(atPath: runner.output + "/curves.svg")
-        let (replotted, replotOutput) = try runner.run(["--replot", "--formats", "png,pdf", "--dpi", "100"], cache: NSTemporaryDirectory() + "/empty-\(UUID().uuidString)")
+        let (replotted, replotOutput) = try runner.run(["--replot", "--formats", "png,pdf", "--dpi", "100"], cache: runner.scratch("empty-cache"))
         #expect(replotted == 0, "\(replotOutput)")
         let png = try Data(contentsOf: URL(fileURLWithPath: runner.output + "/curves.png"))
         func width(_ png: Data) -> Int { png[16..<20].reduce(0) { $0 << 8 | Int($1) } }

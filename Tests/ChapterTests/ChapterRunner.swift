@@ -9,15 +9,18 @@ struct ChapterRunner {
     static let sections = ["## Claim", "## Setup", "## Results", "## Paper vs here", "## Deviations", "## Reproduce", "## Provenance"]
 
     let executable: BuiltExecutable
-    let output: String
-    let cache: String
+    /// Holds the run's output and cache; deleted when the test no longer holds the runner.
+    let folder: TemporaryFolder
+    var output: String { folder.path + "/figures" }
+    var cache: String { folder.path + "/cache" }
 
     init(_ name: String) {
         executable = BuiltExecutable(name)
-        let base = NSTemporaryDirectory() + "/\(name)-smoke-\(UUID().uuidString)"
-        output = base + "/figures"
-        cache = base + "/cache"
+        folder = TemporaryFolder("\(name)-smoke")
     }
+
+    /// A further cache folder in the runner's folder (deleted with it), e.g. an empty one for `--replot`.
+    func scratch(_ name: String) -> String { folder.path + "/" + name }
 
     /// Runs the chapter with `--budget smoke` plus `arguments`; returns the exit status and output.
     func run(_ arguments: [String] = [], cache: String? = nil) throws -> (status: Int32, output: String) {
@@ -61,7 +64,7 @@ struct ChapterRunner {
     /// CSV/JSON, run record — byte for byte as the run wrote it, and computes nothing.
     func replotReproducesTheRun() throws -> [String] {
         let before = try writtenFiles()
-        let empty = NSTemporaryDirectory() + "/replot-cache-\(UUID().uuidString)"
+        let empty = scratch("replot-cache")
         for name in before.keys where name != "run.json" { try FileManager.default.removeItem(atPath: output + "/" + name) }
         let (status, out) = try run(["--replot"], cache: empty)
         var problems: [String] = []

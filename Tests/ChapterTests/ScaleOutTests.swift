@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func aJobFileThatIsNotOneIsAnErrorNamingIt() throws {
-        let dir = NSTemporaryDirectory() + "/bad-job-\(UUID().uuidString)"
+        let folder = TemporaryFolder("bad-job"), dir = folder.path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let cases = [("garbage.json", "{ not json"), ("kind.json", #"{"format": 1, "kind": "dance", "dataset": "fashion-mnist", "recipe": {}}"#),
                      ("missing.json", #"{"format": 1, "kind": "train", "dataset": "fashion-mnist"}"#)]

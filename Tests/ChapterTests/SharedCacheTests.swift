@@ -13,7 +13,7 @@ import Testing
     func finish(_ p: (Process, Pipe)) -> (Int32, String) { BuiltExecutable.finish(p.0, p.1) }
 
     @Test func twoProcessesTrainingTheSameRecipeTrainItOnce() throws {
-        let cache = NSTemporaryDirectory() + "/shared-cache-\(UUID().uuidString)"
+        let folder = TemporaryFolder("shared-cache"), cache = folder.path
         let arguments = ["--model", "mlp", "--epochs", "3", "--train-limit", "2048", "--cache", cache, "--threads", "1"]
         let first = try start(arguments), second = try start(arguments)
         let (s1, out1) = finish(first), (s2, out2) = finish(second)

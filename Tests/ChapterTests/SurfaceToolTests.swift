@@ -7,7 +7,8 @@ import Testing
 /// epoch on 512 images): each tool's outputs, that a tool's curve is the chapter's, and that bad
 /// input gets its error and leaves nothing behind.
 @Suite(.serialized) struct SurfaceToolTests {
-    let base = NSTemporaryDirectory() + "/surface-\(UUID().uuidString)"
+    let folder = TemporaryFolder("surface")
+    var base: String { folder.path }
     var cache: String { base + "/cache" }
     static let data = ["--train-limit", "512", "--test-limit", "256", "--threads", "2"]
     static let training = ["--train-limit", "512", "--threads", "2"]

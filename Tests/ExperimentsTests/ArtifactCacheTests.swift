@@ -85,6 +85,19 @@ import Training
         #expect(snapshot.epochsDone == 2)
     }
 
+    /// A network whose snapshots would not fit the budget (VGG16: 122 MB each) keeps only the
+    /// epochs asked for; a later caller asking for another retrains the entry to the same network.
+    @Test func aLargeNetworkKeepsOnlyTheSnapshotsAskedFor() throws {
+        let cache = temporaryCache()
+        cache.everyEpochSnapshotBudget = 0
+        let first = try cache.trainedNetwork(recipe(), data: Self.data, keepEpochs: [2])
+        let kept = try FileManager.default.contentsOfDirectory(atPath: cache.root + "/" + recipe().cacheKey).filter { $0.hasPrefix("epoch-") }
+        #expect(kept == ["epoch-2.safetensors"])
+        let again = try cache.trainedNetwork(recipe(), data: Self.data, keepEpochs: [1])
+        #expect(again.parameters == first.parameters && again.state == first.state)
+        #expect(try cache.snapshot(of: recipe(), network: again.network, afterEpoch: 1).epochsDone == 1)
+    }
+
     @Test func aDamagedCheckpointIsAClearErrorAndIsNotOverwritten() throws {
         let cache = temporaryCache()
         let trained = try cache.trainedNetwork(recipe(epochs: 1), data: Self.data)
