@@ -1,6 +1,7 @@
 import ChapterKit
 import Experiments
 import Foundation
+import TestSupport
 import Networks
 import Safetensors
 import Testing
@@ -9,7 +10,8 @@ import Training
 /// A user's checkpoint is recognised from its tensors alone, and every way it can fail to fit
 /// names the file and what is wrong.
 struct CheckpointFileTests {
-    let folder = NSTemporaryDirectory() + "/checkpoint-files-\(UUID().uuidString)"
+    let scratch = TemporaryFolder("checkpoint-files")
+    var folder: String { scratch.path }
 
     /// Writes `network`'s tensors (distinct values) with `prefixes`, plus `extra` tensors.
     func write(_ network: Network, _ name: String, prefixes: [String] = [""], metadata: [String: String] = [:],

@@ -104,7 +104,7 @@ import Testing
 
     @Test func aJobFileThatIsNotOneIsAnErrorNamingIt() throws {
         let folder = TemporaryFolder("bad-job"), dir = folder.path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { withExtendedLifetime(folder) {} }
         let cases = [("garbage.json", "{ not json"), ("kind.json", #"{"format": 1, "kind": "dance", "dataset": "fashion-mnist", "recipe": {}}"#),
                      ("missing.json", #"{"format": 1, "kind": "train", "dataset": "fashion-mnist"}"#)]
         for (name, text) in cases { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }

@@ -14,6 +14,7 @@ import Testing
 
     @Test func twoProcessesTrainingTheSameRecipeTrainItOnce() throws {
         let folder = TemporaryFolder("shared-cache"), cache = folder.path
+        defer { withExtendedLifetime(folder) {} }
         let arguments = ["--model", "mlp", "--epochs", "3", "--train-limit", "2048", "--cache", cache, "--threads", "1"]
         let first = try start(arguments), second = try start(arguments)
         let (s1, out1) = finish(first), (s2, out2) = finish(second)

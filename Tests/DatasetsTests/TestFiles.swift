@@ -1,19 +1,8 @@
 import Foundation
+import TestSupport
 @testable import Datasets
 
-/// A fresh folder under the system's temporary directory, removed by `remove()`.
-struct TemporaryFolder {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("datasets-tests-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-
+extension TemporaryFolder {
     /// Writes raw bytes, gzip-compressed if `name` ends in ".gz".
     @discardableResult
     func write(_ bytes: [UInt8], to name: String) throws -> String {

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Networks
 import Tensor
 import Testing
@@ -20,9 +21,9 @@ import Training
         return r
     }
 
-    func temporaryCache() -> ArtifactCache {
-        ArtifactCache(root: NSTemporaryDirectory() + "/cache-tests-\(UUID().uuidString)")
-    }
+    let scratch = TemporaryFolder("cache-tests")
+
+    func temporaryCache() -> ArtifactCache { ArtifactCache(root: scratch.file(UUID().uuidString)) }
 
     @Test func aSecondRequestReturnsTheCachedNetworkWithoutTraining() throws {
         let cache = temporaryCache()
@@ -125,8 +126,10 @@ import Training
 /// A run that diverges says which run, which step and which entry, and leaves the entry without a
 /// checkpoint of the bad steps.
 @Suite struct DivergedRunTests {
+    let scratch = TemporaryFolder("diverge")
+
     @Test func aDivergedRunNamesItselfAndLeavesNoCheckpointOfTheBadSteps() throws {
-        let cache = ArtifactCache(root: NSTemporaryDirectory() + "/diverge-\(UUID().uuidString)")
+        let cache = ArtifactCache(root: scratch.path)
         var recipe = TrainingRecipe(model: .mlp, data: "blobs", trainImages: 256, seed: 5, epochs: 3)
         recipe.batchSize = 64
         recipe.learningRate = 1e9

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Networks
 import Testing
 import Training
@@ -21,7 +22,8 @@ import Training
         return r
     }
 
-    func temporaryCache() -> ArtifactCache { ArtifactCache(root: NSTemporaryDirectory() + "/measured-on-\(UUID().uuidString)") }
+    let scratch = TemporaryFolder("measured-on")
+    func temporaryCache() -> ArtifactCache { ArtifactCache(root: scratch.file(UUID().uuidString)) }
 
     @Test func theHistoryRecordsTheTestImagesAndTrainSaysThem() throws {
         let cache = temporaryCache()

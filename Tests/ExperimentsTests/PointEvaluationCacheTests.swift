@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Experiments
 
@@ -7,7 +8,8 @@ import Testing
     struct Interrupted: Error {}
 
     @Test func anInterruptedEvaluationResumesAtTheFirstMissingPoint() throws {
-        let cache = ArtifactCache(root: NSTemporaryDirectory() + "/points-tests-\(UUID().uuidString)")
+        let scratch = TemporaryFolder("points-tests"), cache = ArtifactCache(root: scratch.path)
+        defer { withExtendedLifetime(scratch) {} }
         let key = ArtifactCache.pointsKey("grid", identity: "squares")
         var evaluated: [Int] = []
         // The first run dies after three points.
@@ -34,7 +36,8 @@ import Testing
     }
 
     @Test func aKeyHoldingOtherPointsIsAClearError() throws {
-        let cache = ArtifactCache(root: NSTemporaryDirectory() + "/points-tests-\(UUID().uuidString)")
+        let scratch = TemporaryFolder("points-tests"), cache = ArtifactCache(root: scratch.path)
+        defer { withExtendedLifetime(scratch) {} }
         _ = try cache.pointEvaluations(key: "k", identity: "plane A", count: 2, label: "a") { Double($0) }
         #expect(throws: CachedCheckpointError.self) {
             _ = try cache.pointEvaluations(key: "k", identity: "plane B", count: 2, label: "b") { Double($0) }

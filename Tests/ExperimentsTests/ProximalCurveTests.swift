@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Networks
 import Tensor
 import Testing
@@ -30,7 +31,8 @@ import Training
     }
 
     @Test func thePullKeepsTheMiddleBendNearerItsLinearStart() throws {
-        let cache = ArtifactCache(root: NSTemporaryDirectory() + "/proximal-curve-\(UUID().uuidString)")
+        let scratch = TemporaryFolder("proximal-curve"), cache = ArtifactCache(root: scratch.path)
+        defer { withExtendedLifetime(scratch) {} }
         let a = try cache.trainedNetwork(endpoint(1), data: Self.data), b = try cache.trainedNetwork(endpoint(2), data: Self.data)
         var free = CurveRecipe(kind: .bezier, start: a.recipe, end: b.recipe, epochs: 2)
         free.learningRate = 0.1

@@ -21,7 +21,8 @@ import Training
         return WeightAveragingRecipe(base: base, startEpoch: 3, epochs: 3, swaLR: 0.01)
     }
 
-    func temporaryCache() -> ArtifactCache { ArtifactCache(root: NSTemporaryDirectory() + "/swa-tests-\(UUID().uuidString)") }
+    let scratch = TemporaryFolder("swa-tests")
+    func temporaryCache() -> ArtifactCache { ArtifactCache(root: scratch.file(UUID().uuidString)) }
 
     @Test func theAverageAtEachEpochIsTheMeanOfTheSnapshotsUpToIt() throws {
         let cache = temporaryCache(), r = recipe()
