@@ -49,6 +49,8 @@ struct Bench: ParsableCommand {
     var json: String?
     @Option(help: "An earlier run's JSON to compare with (ratios this/earlier).")
     var compare: String?
+    @Option(help: "Measure only the evaluator, at each of these batch sizes (comma-separated), interleaved in every round, against the first.")
+    var evaluationBatches: String?
     @Option(help: "Floats in one convolution GEMM chunk's column matrix (default: the engine's).")
     var columnBudget: Int?
     @OptionGroup var engine: EngineOptions
@@ -79,6 +81,17 @@ struct Bench: ParsableCommand {
         }
         do { _ = try WaitPolicy.parse(pytorchWait) } catch { throw ValidationError("\(error)") }
         if let columnBudget, columnBudget <= 0 { throw ValidationError("--column-budget must be positive") }
+        if evaluationBatches != nil {
+            let sizes = try evaluationBatchSizes()
+            guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--evaluation-batches needs sizes of at least 1") }
+        }
+    }
+
+    func evaluationBatchSizes() throws -> [Int] {
+        try (evaluationBatches ?? "").split(separator: ",").map {
+            guard let n = Int($0) else { throw ValidationError("--evaluation-batches: \($0) is not a batch size") }
+            return n
+        }
     }
 
     func run() throws {
@@ -88,6 +101,10 @@ struct Bench: ParsableCommand {
         var optimizer = BenchOptimizer.recipe
         optimizer.nesterov = nesterov
         let bench = EngineBenchmark(batchSize: batchSize, minimumSeconds: seconds, extras: !noExtras, optimizer: optimizer)
+        if evaluationBatches != nil {
+            print(EvaluationBatchSweep(bench: bench, models: try modelNames(), batches: try evaluationBatchSizes(), rounds: effectiveRounds).run())
+            return
+        }
         let policies = try WaitPolicy.parse(pytorchWait)
         let twin = pytorch.map {
             PyTorchTwin(python: $0, script: PyTorchTwin.defaultScript, threads: BLAS.threads, batchSize: batchSize, seconds: seconds,
