@@ -39,7 +39,7 @@ public enum AtomicFile {
 
     /// Writes all of `data` to a new file at `path`; returns why it could not (the system's reason,
     /// e.g. "No space left on device"), or nil. A partial file is left for the caller to delete.
-    public static func writeWhole(_ data: Data, to path: String) -> String? {
+    static func writeWhole(_ data: Data, to path: String) -> String? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { return String(cString: strerror(errno)) }
         var failure: String?

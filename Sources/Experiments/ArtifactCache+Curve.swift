@@ -14,7 +14,7 @@ extension ArtifactCache {
         metadata["recipe"] = recipe.canonicalJSON
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format, metadata: metadata,
                                label: "\(recipe.kind.rawValue) seeds \(start.recipe.seed)-\(end.recipe.seed)",
-                                   everyEpochBudget: everyEpochSnapshotBudget)
+                               everyEpochBudget: everyEpochSnapshotBudget)
         if let (s, history) = try run.finished() {
             return TrainedCurve(recipe: recipe, network: network, bendVector: s.parameters, state: s.state, history: history)
         }

@@ -15,7 +15,7 @@ extension ArtifactCache {
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
                                label: "SSE seed \(base.seed)", keepEpochs: Set(recipe.snapshotEpochs),
-                                   everyEpochBudget: everyEpochSnapshotBudget)
+                               everyEpochBudget: everyEpochSnapshotBudget)
         var history: [EpochRecord]
         if let (_, done) = try run.finished() {
             history = done

@@ -20,7 +20,7 @@ extension ArtifactCache {
         let run = try ResumableRun(folder: root + "/" + recipe.cacheKey, format: format,
                                metadata: ["network": base.model.rawValue, "width": String(base.width), "recipe": recipe.canonicalJSON],
                                label: "SWA seed \(base.seed)", keepEpochs: Set((0..<recipe.epochs).map { $0 + 1 }),
-                                   everyEpochBudget: everyEpochSnapshotBudget)
+                               everyEpochBudget: everyEpochSnapshotBudget)
         var average = WeightAverage(dimension: origin.parameters.count)
         var averages: [Int: [Float]] = [:]
         func collect(_ w: [Float]) {

@@ -29,7 +29,7 @@ public final class ArtifactCache {
     func run(for recipe: TrainingRecipe, network: Network, keepEpochs: Set<Int> = []) throws -> ResumableRun {
         try ResumableRun(folder: root + "/" + recipe.cacheKey, format: CheckpointFormat(layout: network.layout),
                      metadata: recipe.metadata, label: "\(recipe.model.rawValue) seed \(recipe.seed)", keepEpochs: keepEpochs,
-                         everyEpochBudget: everyEpochSnapshotBudget)
+                     everyEpochBudget: everyEpochSnapshotBudget)
     }
 
     /// The network `recipe` describes, trained on `data` (taken from the cache when present).

@@ -1,4 +1,4 @@
-import AtomicFile
+@testable import AtomicFile
 import Foundation
 import Testing
 
