@@ -318,37 +318,49 @@ struct DirectConvolution {
             let row = source + h * g.width, r = (h + p) & 1, i = (h + p) >> 1
             let even = planes + (r * 2 + (p & 1)) * phasePlane + i * wq + (p >> 1)        // columns w with (w + p) even
             let odd = planes + (r * 2 + 1 - (p & 1)) * phasePlane + i * wq + ((p + 1) >> 1)  // (w + p) odd
-            var w = 0
-            while w < g.width {
-                even[w >> 1] = row[w]
-                if w + 1 < g.width { odd[w >> 1] = row[w + 1] }
-                w += 2
-            }
+            Self.deinterleave(row, g.width, even: even, odd: odd)
         }
     }
 
     /// A row copy inline: the rows are 5–30 floats, too short for a `memmove` call to pay.
     @inline(__always) private static func copy(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int) {
-        var j = 0
-        while j + 16 <= count { store(load(from + j), to + j); j += 16 }
-        while j < count { to[j] = from[j]; j += 1 }
+        RowVectors.copy(from, to: to, count)
+    }
+
+    /// Splits one row into its even columns (`even[i] = row[2i]`) and odd ones (`odd[i] = row[2i + 1]`),
+    /// 16 columns per step; an even row's last step overlaps the one before (rewriting the same values).
+    @inline(__always) private static func deinterleave(_ row: UnsafePointer<Float>, _ width: Int,
+                                                       even: UnsafeMutablePointer<Float>, odd: UnsafeMutablePointer<Float>) {
+        guard width % 2 == 0, width >= 16 else {
+            var w = 0
+            while w < width {
+                even[w >> 1] = row[w]
+                if w + 1 < width { odd[w >> 1] = row[w + 1] }
+                w += 2
+            }
+            return
+        }
+        @inline(__always) func step(_ w: Int) {
+            let v = load(row + w)
+            storeH(v.evenHalf, even + w >> 1)
+            storeH(v.oddHalf, odd + w >> 1)
+        }
+        var w = 0
+        while w + 16 <= width { step(w); w += 16 }
+        if w < width { step(width - 16) }
     }
 
     /// t = f + bias (rectified with `relu`), or t += f with `accumulate`, over one output row.
     @inline(__always) private static func write(_ f: UnsafePointer<Float>, to t: UnsafeMutablePointer<Float>, _ count: Int,
                                                 bias: Float, accumulate: Bool, relu: Bool) {
-        var j = 0
         if accumulate {
+            var j = 0
             while j + 16 <= count { store(load(t + j) + load(f + j), t + j); j += 16 }
             while j < count { t[j] += f[j]; j += 1 }
         } else if relu {
-            let b = V(repeating: bias), zero = V()
-            while j + 16 <= count { var v = load(f + j) + b; v.replace(with: zero, where: v .< zero); store(v, t + j); j += 16 }
-            while j < count { let v = f[j] + bias; t[j] = v > 0 ? v : 0; j += 1 }
+            RowVectors.map(f, to: t, count, bias: bias, relu: true)
         } else {
-            let b = V(repeating: bias)
-            while j + 16 <= count { store(load(f + j) + b, t + j); j += 16 }
-            while j < count { t[j] = f[j] + bias; j += 1 }
+            RowVectors.map(f, to: t, count, bias: bias, relu: false)
         }
     }
 

@@ -166,7 +166,7 @@ struct WinogradConvolution {
     /// Copies one input plane into the interior of the zero-padded plane (border and slack stay zero).
     @inline(__always) private func pad(_ source: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
         let g = geometry, p = g.padding
-        for h in 0..<g.height { (padded + (p + h) * paddedWidth + p).update(from: source + h * g.width, count: g.width) }
+        for h in 0..<g.height { RowVectors.copy(source + h * g.width, to: padded + (p + h) * paddedWidth + p, g.width) }
     }
 
     /// V[ξ][tile] = (Bᵀ d B)[ξ] (Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]) for every tile of one
@@ -226,14 +226,20 @@ struct WinogradConvolution {
                     store(s1.1 - s2.1 - s3.1, staging + 192 + t * 8)
                 }
                 for k in 0..<4 { DirectConvolution.transpose8(staging + 64 * k, stride: 8, to: staging + 64 * k, toStride: 8) }
-                let columns = min(16, g.outWidth - 2 * tx)
+                // A row's 16 values may run past its end when one group of 8 tiles spans the row: what they
+                // overwrite there (the next rows' starts) is written again later, by this row's lower
+                // neighbour in the same lane's turn or by a later row of tiles, but nothing past the plane.
+                let columns = min(16, g.outWidth - 2 * tx), start = oh * g.outWidth + 2 * tx
+                let single = tileColumns <= 8, upperRuns = single && start + 16 <= plane
+                let lowerRuns = single && start + g.outWidth + 16 <= plane
                 for lane in 0..<8 {
                     let o = o0 + lane, shift = H(repeating: bias?[o] ?? 0)
-                    let out = y + (o * batch + sample) * plane + oh * g.outWidth + 2 * tx
-                    writeRow(load(staging + lane * 8) + shift, load(staging + 64 + lane * 8) + shift, relu: relu, to: out, columns)
+                    let out = y + (o * batch + sample) * plane + start
+                    writeRow(load(staging + lane * 8) + shift, load(staging + 64 + lane * 8) + shift, relu: relu, to: out, columns,
+                             overrun: upperRuns)
                     if below {
                         writeRow(load(staging + 128 + lane * 8) + shift, load(staging + 192 + lane * 8) + shift, relu: relu,
-                                 to: out + g.outWidth, columns)
+                                 to: out + g.outWidth, columns, overrun: lowerRuns)
                     }
                 }
                 tx += 8
@@ -241,16 +247,18 @@ struct WinogradConvolution {
         }
     }
 
-    /// Writes `left[0], right[0], left[1], right[1], …` (rectified if asked), the first `count` of them.
-    @inline(__always) private func writeRow(_ left: H, _ right: H, relu: Bool, to out: UnsafeMutablePointer<Float>, _ count: Int) {
+    /// Writes `left[0], right[0], left[1], right[1], …` (rectified if asked), the first `count` of
+    /// them; with `overrun`, all 16 (the caller writes the values past `count` again later).
+    @inline(__always) private func writeRow(_ left: H, _ right: H, relu: Bool, to out: UnsafeMutablePointer<Float>, _ count: Int,
+                                            overrun: Bool) {
         // Three perfect unshuffles of [left | right] rotate the flat index (side, i) into (i, side).
         var v = V(lowHalf: left, highHalf: right)
         for _ in 0..<3 { v = V(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
         if relu { v = v.replacing(with: 0, where: v .< 0) }
-        if count == 16 {
+        if count == 16 || overrun {
             UnsafeMutableRawPointer(out).storeBytes(of: v, as: V.self)
         } else {
-            for j in 0..<count { out[j] = v[j] }
+            withUnsafeBytes(of: v) { RowVectors.copy($0.baseAddress!.assumingMemoryBound(to: Float.self), to: out, count) }
         }
     }
 

@@ -1,0 +1,57 @@
+/// Elementwise maps over one short row (a convolution's output or input row: 5–30 floats), in
+/// whole vectors: 16 lanes while they fit, then one last vector that ends at the row's end and
+/// overlaps the one before, rewriting values already written with the same ones. Rows of 4–15
+/// floats take two overlapping vectors of 8 or 4 lanes. The scalar tails this replaces cost as much
+/// as the arithmetic on 14 × 14 and 7 × 7 maps (tools/bench/HISTORY.md, "Whole-vector rows").
+///
+/// `from` and `to` must not overlap: an overlapped vector would map a value twice. Written out per
+/// width rather than generic over the vector type: unspecialised, the generic version ran the
+/// direct kernel 3× slower.
+enum RowVectors {
+    /// to[j] = from[j] for j < count.
+    @inline(__always) static func copy(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int) {
+        map(from, to: to, count, bias: nil, relu: false)
+    }
+
+    /// to[j] = from[j] + bias (without a bias, from[j] itself), rectified with `relu`, for j < count.
+    @inline(__always) static func map(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int,
+                                      bias: Float?, relu: Bool) {
+        let b = bias ?? 0, shifts = bias != nil
+        if count >= 16 {
+            @inline(__always) func step(_ j: Int) {
+                var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD16<Float>.self)
+                if shifts { v += b }
+                if relu { v.replace(with: 0, where: v .< 0) }
+                UnsafeMutableRawPointer(to + j).storeBytes(of: v, as: SIMD16<Float>.self)
+            }
+            var j = 0
+            while j + 16 <= count { step(j); j += 16 }
+            if j < count { step(count - 16) }
+        } else if count >= 8 {
+            @inline(__always) func step(_ j: Int) {
+                var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD8<Float>.self)
+                if shifts { v += b }
+                if relu { v.replace(with: 0, where: v .< 0) }
+                UnsafeMutableRawPointer(to + j).storeBytes(of: v, as: SIMD8<Float>.self)
+            }
+            step(0)
+            step(count - 8)
+        } else if count >= 4 {
+            @inline(__always) func step(_ j: Int) {
+                var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD4<Float>.self)
+                if shifts { v += b }
+                if relu { v.replace(with: 0, where: v .< 0) }
+                UnsafeMutableRawPointer(to + j).storeBytes(of: v, as: SIMD4<Float>.self)
+            }
+            step(0)
+            step(count - 4)
+        } else {
+            for j in 0..<count {
+                var v = from[j]
+                if shifts { v += b }
+                if relu && v < 0 { v = 0 }
+                to[j] = v
+            }
+        }
+    }
+}
