@@ -160,6 +160,15 @@ onednn_convolution *onednn_convolution_create(const onednn_convolution_shape *sh
     TRY(dnnl_memory_desc_init_by_tag(&any_y, 4, y_dims, dnnl_f32, dnnl_format_tag_any));
     TRY(dnnl_memory_desc_init_by_tag(&any_w, 4, w_dims, dnnl_f32, dnnl_format_tag_any));
     TRY(user_scratchpad_attr(&attr));
+    if (sh->relu && !sh->training) {
+        // The ReLU as the convolution writes (a post-op after the bias), not as a pass after it.
+        dnnl_post_ops_t ops = NULL;
+        dnnl_status_t s = dnnl_post_ops_create(&ops);
+        if (s == dnnl_success) s = dnnl_post_ops_append_eltwise(ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f);
+        if (s == dnnl_success) s = dnnl_primitive_attr_set_post_ops(attr, ops);
+        if (ops) dnnl_post_ops_destroy(ops);
+        TRY(s);
+    }
 
     TRY(dnnl_convolution_forward_desc_init(&desc, sh->training ? dnnl_forward_training : dnnl_forward_inference,
                                            dnnl_convolution_direct, &any_x, &any_w, sh->has_bias ? &user_b : NULL,

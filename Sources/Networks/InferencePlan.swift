@@ -9,9 +9,9 @@ import Tensor
 ///   from θ and the running statistics (θ changes from call to call along a curve): at every
 ///   pass, or once per parameter vector when the caller says the next batches reuse it
 ///   (`reusesPreparedWeights`, as the evaluator does for every batch after a dataset's first).
-/// - **ReLU fused** into the convolution's output pass: Winograd's output transform applies it as
-///   it writes; the other kernels leave one pass over the output that adds what bias is left and
-///   rectifies.
+/// - **ReLU fused** into the convolution's output pass: Winograd's output transform and the direct
+///   kernel apply it as they write, oneDNN's primitives by a post-op after the (folded) bias; only
+///   im2col + GEMM leaves one pass over the output that adds the bias and rectifies.
 /// - **Winograd F(2 × 2, 3 × 3)** for the 3 × 3 stride-1 convolutions (`WinogradConvolution`).
 /// - **No activations kept**: activations whose lives do not overlap share one buffer.
 ///

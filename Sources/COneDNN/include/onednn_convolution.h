@@ -31,6 +31,8 @@ typedef struct {
     int training;
     /// Whether backward computes dX.
     int input_gradient;
+    /// Forward only: rectify the output (a ReLU post-op, after the bias).
+    int relu;
 } onednn_convolution_shape;
 
 /// NULL on failure, with a message in `error` (e.g. no oneDNN implementation for the shape).
@@ -41,7 +43,7 @@ size_t onednn_convolution_arena_bytes(const onednn_convolution *c);
 /// The implementations oneDNN chose ("forward / backward data / backward weights").
 const char *onednn_convolution_implementation(const onednn_convolution *c);
 
-/// y = W ⋆ x (+ b), on an object made with training = 0. 0 on success.
+/// y = W ⋆ x (+ b), rectified if the shape asks, on an object made with training = 0. 0 on success.
 int onednn_convolution_forward(onednn_convolution *c, const float *x, const float *w, const float *b, float *y,
                                void *arena, int threads);
 /// dW = dY ⋆ x (overwritten), db = Σ dY (overwritten, if bias_gradient), and if dx is not NULL

@@ -113,8 +113,8 @@ final class Conv2d: LayerNode {
     }
 
     /// y = W ⋆ x (+ bias) into `y` `[out, N, Ho, Wo]`, with the given kernel `[out, C, k, k]` and
-    /// bias; with `relu` the direct kernel rectifies as it writes. Returns what it left undone: a
-    /// oneDNN primitive takes a bias only if the layer has one, and rectifies nothing.
+    /// bias; with `relu` the direct kernel rectifies as it writes, oneDNN by a post-op. Returns what
+    /// it left undone (im2col + GEMM rectifies nothing).
     @discardableResult
     func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  relu: Bool = false) -> (biased: Bool, rectified: Bool) {
@@ -124,14 +124,14 @@ final class Conv2d: LayerNode {
         let beta: Float = bias == nil ? 0 : 1
         if pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
            let onednn = pass.workspace.oneDNN,
-           let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false) {
+           let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false, bias: bias != nil, relu: relu) {
             Parallel.run(pass.workers) { worker in
                 let samples = Parallel.share(worker, of: pass.workers, n)
                 guard let c = fast[worker] else { return }
-                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: biasOffset == nil ? nil : bias,
+                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: bias,
                           y: y + samples.lowerBound * s, arena: onednn.arena(worker))
             }
-            return (bias == nil || biasOffset != nil, !relu)
+            return (true, true)
         }
         Parallel.run(pass.workers) { worker in
             let samples = Parallel.share(worker, of: pass.workers, n)

@@ -77,16 +77,16 @@ final class OneDNNConvolution {
     let implementation: String
 
     /// `samples` of a batch of `batch`; the input and output pointers passed later point at the slice's first sample.
-    /// `training`: the two backward passes only; else the forward pass only.
+    /// `training`: the two backward passes only; else the forward pass only, rectified with `relu`.
     init?(_ g: ConvGeometry, outChannels: Int, bias: Bool, samples: Int, batch: Int, input: ActivationInfo, training: Bool,
-          inputGradient: Bool) {
+          inputGradient: Bool, relu: Bool = false) {
         let strides = input.strides(batch: batch)
         var shape = onednn_convolution_shape(
             batch: Int32(samples), channels: Int32(g.channels), height: Int32(g.height), width: Int32(g.width),
             out_channels: Int32(outChannels), kernel: Int32(g.kernel), stride: Int32(g.stride), padding: Int32(g.padding),
             has_bias: bias ? 1 : 0, input_sample_stride: strides.sample, input_channel_stride: strides.channel,
             output_channel_stride: batch * g.outSpatial, bias_gradient: 0,
-            training: training ? 1 : 0, input_gradient: inputGradient ? 1 : 0)
+            training: training ? 1 : 0, input_gradient: inputGradient ? 1 : 0, relu: relu ? 1 : 0)
         var message = [CChar](repeating: 0, count: 512)
         guard let h = onednn_convolution_create(&shape, &message, message.count) else { return nil }
         handle = h
@@ -111,11 +111,14 @@ final class OneDNNConvolution {
     }
 }
 
-/// A workspace's oneDNN convolutions, made on first use per (operation, batch, workers, pass kind)
-/// with one object per worker's slice of the samples, and one arena per worker that all its
-/// convolutions share (a workspace runs one pass at a time).
+/// A workspace's oneDNN convolutions, made on first use per (operation, batch, workers, pass kind,
+/// and for the forward pass whether it adds a bias and rectifies) with one object per worker's
+/// slice of the samples, and one arena per worker that all its convolutions share (a workspace
+/// runs one pass at a time).
 final class OneDNNConvolutions {
-    private struct Key: Hashable { let node: ObjectIdentifier; let batch: Int; let workers: Int; let training: Bool }
+    private struct Key: Hashable {
+        let node: ObjectIdentifier, batch: Int, workers: Int, training: Bool, bias: Bool, relu: Bool
+    }
     private var made: [Key: [OneDNNConvolution?]?] = [:]
     private var arenas: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
 
@@ -126,16 +129,20 @@ final class OneDNNConvolutions {
 
     /// Per worker, the convolution of its share of `batch` samples (nil for an empty share); nil if
     /// oneDNN has none for the shape (the engine's kernels then run it). Call before the workers start.
-    func convolutions(for node: Conv2d, batch: Int, workers: Int, training: Bool) -> [OneDNNConvolution?]? {
-        let key = Key(node: ObjectIdentifier(node), batch: batch, workers: workers, training: training)
+    /// `bias` (default: whether the layer has one) and `relu` shape the forward pass: the inference
+    /// path passes a folded BN's bias and its ReLU.
+    func convolutions(for node: Conv2d, batch: Int, workers: Int, training: Bool, bias: Bool? = nil,
+                      relu: Bool = false) -> [OneDNNConvolution?]? {
+        let bias = bias ?? (node.biasOffset != nil)
+        let key = Key(node: ObjectIdentifier(node), batch: batch, workers: workers, training: training, bias: bias, relu: relu)
         if let made = made[key] { return made }
         var slices: [OneDNNConvolution?] = []
         for w in 0..<workers {
             let share = Parallel.share(w, of: workers, batch)
             guard !share.isEmpty else { slices.append(nil); continue }
-            guard let c = OneDNNConvolution(node.geometry, outChannels: node.outChannels, bias: node.biasOffset != nil,
+            guard let c = OneDNNConvolution(node.geometry, outChannels: node.outChannels, bias: bias,
                                             samples: share.count, batch: batch, input: node.inputInfo, training: training,
-                                            inputGradient: node.needsInputGradient[0]) else {
+                                            inputGradient: node.needsInputGradient[0], relu: relu) else {
                 made[key] = .some(nil)
                 return nil
             }
