@@ -97,6 +97,10 @@ public final class InferencePlan {
     /// Whether a pass has prepared the convolutions' weights (folded BN, Winograd's transform).
     private var prepared = false
 
+    /// At most this many workers per pass (as with fewer BLAS threads), for tests that need one
+    /// worker without changing the process-wide thread count under concurrently running passes.
+    var workerLimit = Int.max
+
     /// Logits `[batch, classes]` (owned by the plan, valid until its next pass). With
     /// `reusesPreparedWeights` the convolutions keep the folded and transformed weights the previous
     /// pass prepared: the caller promises the same parameters (and, where BN is folded, the same
@@ -108,7 +112,7 @@ public final class InferencePlan {
         precondition(!reusesPreparedWeights || prepared, "no earlier pass prepared the weights this pass would reuse")
         let prepares = !reusesPreparedWeights
         workspace.values[0].update(from: input, count: graph.activations[0].perSample * batch)
-        Parallel.withEngineThreads(limit: workspace.maxWorkers) { workers in
+        Parallel.withEngineThreads(limit: min(workspace.maxWorkers, workerLimit)) { workers in
             let pass = Pass(parameters: parameters, state: state, gradient: UnsafeMutablePointer(mutating: parameters),
                             batch: batch, mode: mode, workspace: workspace, workers: workers)
             for step in steps {
