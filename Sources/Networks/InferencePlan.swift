@@ -13,6 +13,10 @@ import Tensor
 ///   kernel apply it as they write, oneDNN's primitives by a post-op after the (folded) bias; only
 ///   im2col + GEMM leaves one pass over the output that adds the bias and rectifies.
 /// - **Winograd F(2 × 2, 3 × 3)** for the 3 × 3 stride-1 convolutions (`WinogradConvolution`).
+/// - **Residual adds in the write-out**: a convolution (on the engine's kernels) whose output only an
+///   `Add` reads adds itself into the Add's other input as it writes, when that input is made before
+///   it and read by nothing after the Add; the sum takes that input's buffer and the Add's pass goes.
+///   The two operands are the same, so the sum's bits are the Add's.
 /// - **No activations kept**: activations whose lives do not overlap share one buffer.
 ///
 /// Without `foldsBatchNorm` (BN recalibration's train-mode pass, which needs every BN's input to
@@ -33,13 +37,16 @@ public final class InferencePlan {
         case convolution(InferenceConvolution)
     }
 
-    init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool) {
+    init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
+         fusesResidualAdds: Bool = true) {
         self.graph = graph
         self.batchCapacity = batchCapacity
         self.foldsBatchNorm = foldsBatchNorm
         let nodes = graph.nodes
         var readers = [[Int]](repeating: [], count: graph.activations.count)
         for (i, node) in nodes.enumerated() { for id in node.inputs { readers[id].append(i) } }
+        var producer = [Int](repeating: -1, count: graph.activations.count)
+        for (i, node) in nodes.enumerated() { producer[node.output] = i }
         var steps: [Step] = [], skipped = Set<Int>()
         for (i, node) in nodes.enumerated() where !skipped.contains(i) {
             guard let conv = node as? Conv2d else { steps.append(.node(index: i)); continue }
@@ -48,7 +55,16 @@ public final class InferencePlan {
                 bn = b
                 skipped.insert(j)
             }
-            steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn)))
+            let made = bn?.output ?? conv.output
+            var residual: (add: Add, index: Int, input: Int)?
+            if fusesResidualAdds, !(bn?.relu ?? false), readers[made].count == 1, let j = readers[made].first, let add = nodes[j] as? Add,
+               let r = add.inputs.first(where: { $0 != made }), add.inputs.contains(made), r != 0, r != graph.outputID,
+               producer[r] >= 0, producer[r] < i, readers[r].allSatisfy({ $0 < i || $0 == j }),
+               Self.accumulates(conv, biased: bn != nil || conv.biasOffset != nil, convolutions: convolutions) {
+                residual = (add, j, r)
+                skipped.insert(j)
+            }
+            steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual)))
         }
         self.steps = steps
         let slots = Self.slots(steps, graph: graph)
@@ -70,14 +86,24 @@ public final class InferencePlan {
 
     deinit { for p in winogradScratch { p.deallocate() } }
 
+    /// Whether the engine's kernels run `conv` and can add it into a residual as they write: not
+    /// oneDNN (whose output goes through its own layout), and im2col + GEMM only without a bias
+    /// (its GEMM adds into the residual; a bias would be added in another order than the Add's).
+    private static func accumulates(_ conv: Conv2d, biased: Bool, convolutions: ConvolutionBackend) -> Bool {
+        if WinogradConvolution.supports(conv.geometry, outChannels: conv.outChannels) { return true }
+        if convolutions.runsOnOneDNN(.forward, conv.geometry, outChannels: conv.outChannels, pointwise: conv.isPointwise) { return false }
+        return conv.direct != nil || !biased
+    }
+
     /// Per activation, its buffer: a step's output takes a buffer freed by an earlier step (whose
     /// activations are read by no later step); a convolution's output that a folded BN replaces
     /// lives in the BN's output's buffer (it is never written).
     private static func slots(_ steps: [Step], graph: LayerGraph) -> [Int] {
-        func io(_ step: Step) -> (reads: [Int], writes: Int) {
+        /// What a step reads and writes, and the input whose buffer it writes in place (a residual).
+        func io(_ step: Step) -> (reads: [Int], writes: Int, inPlace: Int?) {
             switch step {
-            case .node(let i): return (graph.nodes[i].inputs, graph.nodes[i].output)
-            case .convolution(let c): return (c.conv.inputs, c.output)
+            case .node(let i): return (graph.nodes[i].inputs, graph.nodes[i].output, nil)
+            case .convolution(let c): return (c.conv.inputs + (c.residual.map { [$0] } ?? []), c.output, c.residual)
             }
         }
         var lastRead = [Int](repeating: -1, count: graph.activations.count)
@@ -86,11 +112,14 @@ public final class InferencePlan {
         var slot = [Int](repeating: -1, count: graph.activations.count), free: [Int] = [], count = 1
         slot[0] = 0
         for (k, step) in steps.enumerated() {
-            let (reads, out) = io(step)
-            if let reuse = free.popLast() { slot[out] = reuse } else { slot[out] = count; count += 1 }
-            for id in Set(reads + [out]) where lastRead[id] <= k { free.append(slot[id]) }
+            let (reads, out, inPlace) = io(step)
+            if let inPlace { slot[out] = slot[inPlace] } else if let reuse = free.popLast() { slot[out] = reuse } else { slot[out] = count; count += 1 }
+            for id in Set(reads + [out]) where lastRead[id] <= k && id != inPlace { free.append(slot[id]) }
         }
-        for case .convolution(let c) in steps where c.batchNorm != nil { slot[c.conv.output] = slot[c.output] }
+        // What a convolution's step never writes (its own output, a folded BN's) lives where its result does.
+        for case .convolution(let c) in steps {
+            for id in [c.conv.output, c.batchNorm?.output].compactMap({ $0 }) where id != c.output { slot[id] = slot[c.output] }
+        }
         return slot
     }
 
@@ -132,8 +161,10 @@ public final class InferencePlan {
         return workspace.values[graph.outputID]
     }
 
-    /// How many BNs the plan folded, convolutions it runs by Winograd, and activation buffers it allocated.
+    /// How many BNs the plan folded, residual adds it fused, convolutions it runs by Winograd, and
+    /// activation buffers it allocated.
     public var foldedBatchNorms: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.batchNorm != nil { return $0 + 1 }; return $0 } }
+    public var fusedResidualAdds: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.residual != nil { return $0 + 1 }; return $0 } }
     public var winogradConvolutions: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.winograd != nil { return $0 + 1 }; return $0 } }
     public var buffers: Int { workspace.bufferCount }
 
@@ -154,6 +185,11 @@ public final class InferencePlan {
                                                 backwardMultiplyAddsPerSample: 0)
                 }
             }
+            if let j = c.addIndex {
+                detail += ", residual added"
+                summaries[j] = LayerSummary(kind: summaries[j].kind, detail: "added by the convolution", multiplyAddsPerSample: 0,
+                                            backwardMultiplyAddsPerSample: 0)
+            }
             summaries[c.index] = LayerSummary(kind: s.kind, detail: detail, multiplyAddsPerSample: s.multiplyAddsPerSample,
                                               backwardMultiplyAddsPerSample: 0)
         }
@@ -167,13 +203,17 @@ public final class InferencePlan {
     }
 }
 
-/// One convolution of an `InferencePlan`, with the BN it took in (if any) and that BN's ReLU.
+/// One convolution of an `InferencePlan`, with the BN it took in (if any) and that BN's ReLU, and
+/// the residual it adds itself into (if any).
 final class InferenceConvolution {
     let conv: Conv2d
     /// The convolution's index among the graph's operations.
     let index: Int
     let batchNorm: BatchNorm?
-    /// The activation it writes: the BN's output when it took one in.
+    /// The activation whose buffer it adds into, and the index of the Add it replaces.
+    let residual: Int?, addIndex: Int?
+    /// The activation it writes: the Add's output when it adds into a residual, else the BN's
+    /// output when it took one in.
     let output: Int
     let winograd: WinogradConvolution?
     /// Folded kernel and bias (with a BN), and Winograd's transformed kernel.
@@ -181,11 +221,13 @@ final class InferenceConvolution {
     private let bias: UnsafeMutablePointer<Float>
     private let transformed: UnsafeMutablePointer<Float>
 
-    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?) {
+    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?, residual: (add: Add, index: Int, input: Int)? = nil) {
         self.conv = conv
         self.index = index
         self.batchNorm = batchNorm
-        output = batchNorm?.output ?? conv.output
+        self.residual = residual?.input
+        addIndex = residual?.index
+        output = residual?.add.output ?? batchNorm?.output ?? conv.output
         winograd = WinogradConvolution.supports(conv.geometry, outChannels: conv.outChannels)
             ? WinogradConvolution(conv.geometry, outChannels: conv.outChannels) : nil
         weights = .allocate(capacity: batchNorm == nil ? 1 : conv.weightCount)
@@ -226,15 +268,15 @@ final class InferenceConvolution {
         let y = pass.value(output), n = pass.batch
         if let winograd {
             if prepares { winograd.transformWeights(kernel, into: transformed) }
-            let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu
+            let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu, accumulate = residual != nil
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
-                             relu: relu, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n),
+                             relu: relu, accumulate: accumulate, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n),
                              scratch: winogradScratch[worker], scratchCount: scratchCount)
             }
             return
         }
-        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu)
+        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu, accumulate: residual != nil)
         let leftBias = done.biased ? nil : shift, rectify = !done.rectified
         guard leftBias != nil || rectify else { return }
         let plane = n * conv.geometry.outSpatial
@@ -250,8 +292,16 @@ extension LayerGraph {
     /// The inference path for batches up to `batchCapacity` (`InferencePlan`); freezes the graph.
     public func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend = .standard,
                                   foldsBatchNorm: Bool = true) -> InferencePlan {
+        makeInferencePlan(batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm, fusesResidualAdds: true)
+    }
+
+    /// As above; without `fusesResidualAdds` every Add runs as its own pass (for the tests that
+    /// compare the two).
+    func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
+                           fusesResidualAdds: Bool) -> InferencePlan {
         finalize()
-        return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm)
+        return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm,
+                             fusesResidualAdds: fusesResidualAdds)
     }
 }
 

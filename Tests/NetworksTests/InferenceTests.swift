@@ -149,6 +149,29 @@ struct InferenceTests {
 }
 
 extension InferenceTests {
+    /// A residual added by the convolution as it writes (direct, Winograd with and without the tiles'
+    /// overrun, a 1 × 1 stride-2 GEMM; with and without a folded BN's bias) gives the Add's bits, in
+    /// eval mode and in BN recalibration's train mode, on an odd batch split between the workers.
+    @Test(arguments: [(ModelName.preresnet20, [1, 28, 28]), (.resnet32, [3, 32, 32])], [ConvolutionBackend.engine, .fastest])
+    func residualAddsInTheWriteOutGiveTheAddsBits(_ model: (ModelName, [Int]), _ backend: ConvolutionBackend) {
+        for mode in [ForwardMode.eval, .train(momentum: 0.3)] {
+            let h = NetworkHarness(model.0, width: 1, inputShape: model.1, batch: 7, mode: mode, seed: 4, convolutions: backend)
+            let folds = mode == .eval
+            let fused = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: true)
+            let apart = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: false)
+            // ResNet-32's Adds read BNs: in eval mode folded (its two projection shortcuts then are 1 × 1 GEMMs with a
+            // bias, left to their Adds), in train mode run as they are (no Add then reads a convolution).
+            let adds = h.network.graph.nodes.filter { $0 is Add }.count
+            let unfused = model.0 == .preresnet20 ? 0 : folds ? 2 : adds
+            #expect(apart.fusedResidualAdds == 0 && fused.fusedResidualAdds == adds - unfused,
+                    "\(model.0) \(mode): \(fused.fusedResidualAdds) of \(adds) adds fused")
+            let a = Self.infer(h, fused, mode: mode), b = Self.infer(h, apart, mode: mode)
+            #expect(a.logits == b.logits, "\(model.0) \(backend) \(mode): fused residual adds changed the logits")
+            #expect(a.state == b.state, "\(model.0) \(backend) \(mode): fused residual adds changed the statistics")
+            #expect(fused.buffers <= apart.buffers)
+        }
+    }
+
     @Test func winogradLeavesOutputsItsTilesOverhang() {
         let g = LayerGraph(inputShape: [32, 5, 5])
         g.conv2d(g.input, name: "conv", outChannels: 16, kernel: 3, padding: 0)

@@ -23,4 +23,26 @@ struct RowVectorsTests {
             }
         }
     }
+
+    /// `RowVectors.accumulate` adds each value once, though its vectors overlap, and touches nothing
+    /// outside the row.
+    @Test func accumulatingAddsEveryValueOnceAndNothingElse() {
+        let guardValue: Float = 12345
+        for count in 0...40 {
+            let from = (0..<count).map { Float($0) - 7.5 }, start = (0..<count).map { Float(3 * $0) + 0.25 }
+            for bias in [Float(2), nil] {
+                var to = [Float](repeating: guardValue, count: count + 32)
+                to.replaceSubrange(16..<(16 + count), with: start)
+                from.withUnsafeBufferPointer { f in
+                    to.withUnsafeMutableBufferPointer { t in
+                        RowVectors.accumulate(f.baseAddress ?? UnsafePointer(t.baseAddress!), to: t.baseAddress! + 16, count, bias: bias)
+                    }
+                }
+                let expected = zip(start, from).map { s, v in s + (bias.map { v + $0 } ?? v) }
+                #expect(Array(to[16..<(16 + count)]) == expected, "row of \(count), bias \(String(describing: bias))")
+                #expect(to[..<16].allSatisfy { $0 == guardValue } && to[(16 + count)...].allSatisfy { $0 == guardValue },
+                        "row of \(count) wrote outside itself")
+            }
+        }
+    }
 }

@@ -113,16 +113,19 @@ final class Conv2d: LayerNode {
     }
 
     /// y = W ⋆ x (+ bias) into `y` `[out, N, Ho, Wo]`, with the given kernel `[out, C, k, k]` and
-    /// bias; with `relu` the direct kernel rectifies as it writes, oneDNN by a post-op. Returns what
-    /// it left undone (im2col + GEMM rectifies nothing).
+    /// bias; with `relu` the direct kernel rectifies as it writes, oneDNN by a post-op. With
+    /// `accumulate` (the inference path's residual add) the result is added to `y` by the engine's
+    /// own kernels, never oneDNN's; im2col + GEMM then takes no bias. Returns what it left undone
+    /// (im2col + GEMM rectifies nothing).
     @discardableResult
     func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 relu: Bool = false) -> (biased: Bool, rectified: Bool) {
+                 relu: Bool = false, accumulate: Bool = false) -> (biased: Bool, rectified: Bool) {
+        precondition(!accumulate || (!relu && (bias == nil || direct != nil)), "an accumulating convolution neither rectifies nor, on GEMM, adds a bias")
         let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
         let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
         let strides = inputInfo.strides(batch: n)
-        let beta: Float = bias == nil ? 0 : 1
-        if pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
+        let beta: Float = bias == nil && !accumulate ? 0 : 1
+        if !accumulate, pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
            let onednn = pass.workspace.oneDNN,
            let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false, bias: bias != nil, relu: relu) {
             Parallel.run(pass.workers) { worker in
@@ -139,7 +142,7 @@ final class Conv2d: LayerNode {
             let first = samples.lowerBound * s, width = samples.count * s
             if let direct {
                 direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w,
-                           bias: bias, y: y, batch: n, samples: samples, accumulate: false, relu: relu,
+                           bias: bias, y: y, batch: n, samples: samples, accumulate: accumulate, relu: relu,
                            scratch: pass.columns(worker))
                 return
             }

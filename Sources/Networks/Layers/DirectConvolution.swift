@@ -91,8 +91,8 @@ struct DirectConvolution {
 
     /// y[o, n] (=|+=) W ⋆ x[n] for the samples `samples`. `x`'s element (n, c, s) is at
     /// `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`;
-    /// `weights` is `[out, C, k, k]`. With `accumulate` the result is added to `y`, otherwise it
-    /// overwrites `y` (plus `bias[o]` when given).
+    /// `weights` is `[out, C, k, k]`. With `accumulate` the result (plus `bias[o]` when given) is
+    /// added to `y`, otherwise it overwrites `y`.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
              accumulate: Bool, relu: Bool = false, scratch: UnsafeMutablePointer<Float>) {
@@ -116,7 +116,7 @@ struct DirectConvolution {
                     }
                     for i in 0..<Self.channelBlock {
                         let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
-                        let b = bias?[o0 + i] ?? 0
+                        let b = bias?[o0 + i]
                         for oh in 0..<g.outHeight {
                             Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate, relu: relu)
                         }
@@ -167,7 +167,7 @@ struct DirectConvolution {
                     }
                     for i in 0..<width {
                         let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
-                        let b = bias?[o0 + i] ?? 0
+                        let b = bias?[o0 + i]
                         for oh in 0..<g.outHeight {
                             Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate, relu: relu)
                         }
@@ -223,17 +223,15 @@ struct DirectConvolution {
         if w < width { step(width - 16) }
     }
 
-    /// t = f + bias (rectified with `relu`), or t += f with `accumulate`, over one output row.
+    /// t = f + bias (rectified with `relu`), or t += f (+ bias, when given) with `accumulate`, over one output row.
     @inline(__always) private static func write(_ f: UnsafePointer<Float>, to t: UnsafeMutablePointer<Float>, _ count: Int,
-                                                bias: Float, accumulate: Bool, relu: Bool) {
+                                                bias: Float?, accumulate: Bool, relu: Bool) {
         if accumulate {
-            var j = 0
-            while j + 16 <= count { store(load(t + j) + load(f + j), t + j); j += 16 }
-            while j < count { t[j] += f[j]; j += 1 }
+            RowVectors.accumulate(f, to: t, count, bias: bias)
         } else if relu {
-            RowVectors.map(f, to: t, count, bias: bias, relu: true)
+            RowVectors.map(f, to: t, count, bias: bias ?? 0, relu: true)
         } else {
-            RowVectors.map(f, to: t, count, bias: bias, relu: false)
+            RowVectors.map(f, to: t, count, bias: bias ?? 0, relu: false)
         }
     }
 

@@ -13,6 +13,48 @@ enum RowVectors {
         map(from, to: to, count, bias: nil, relu: false)
     }
 
+    /// to[j] += from[j] + bias (without a bias, to[j] + from[j]) for j < count: a residual added as a
+    /// convolution writes. The last vector's sums are taken from `to` as it was, before the vectors
+    /// it overlaps are stored, so no value is added twice.
+    @inline(__always) static func accumulate(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int,
+                                             bias: Float?) {
+        if count >= 16 {
+            @inline(__always) func sum(_ j: Int) -> SIMD16<Float> {
+                var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD16<Float>.self)
+                if let bias { v += bias }
+                return UnsafeRawPointer(to + j).loadUnaligned(as: SIMD16<Float>.self) + v
+            }
+            let last = sum(count - 16)
+            var j = 0
+            while j + 16 < count { UnsafeMutableRawPointer(to + j).storeBytes(of: sum(j), as: SIMD16<Float>.self); j += 16 }
+            UnsafeMutableRawPointer(to + count - 16).storeBytes(of: last, as: SIMD16<Float>.self)
+        } else if count >= 8 {
+            @inline(__always) func sum(_ j: Int) -> SIMD8<Float> {
+                var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD8<Float>.self)
+                if let bias { v += bias }
+                return UnsafeRawPointer(to + j).loadUnaligned(as: SIMD8<Float>.self) + v
+            }
+            let first = sum(0), last = sum(count - 8)
+            UnsafeMutableRawPointer(to).storeBytes(of: first, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(to + count - 8).storeBytes(of: last, as: SIMD8<Float>.self)
+        } else if count >= 4 {
+            @inline(__always) func sum(_ j: Int) -> SIMD4<Float> {
+                var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD4<Float>.self)
+                if let bias { v += bias }
+                return UnsafeRawPointer(to + j).loadUnaligned(as: SIMD4<Float>.self) + v
+            }
+            let first = sum(0), last = sum(count - 4)
+            UnsafeMutableRawPointer(to).storeBytes(of: first, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(to + count - 4).storeBytes(of: last, as: SIMD4<Float>.self)
+        } else {
+            for j in 0..<count {
+                var v = from[j]
+                if let bias { v += bias }
+                to[j] += v
+            }
+        }
+    }
+
     /// to[j] = from[j] + bias (without a bias, from[j] itself), rectified with `relu`, for j < count.
     @inline(__always) static func map(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int,
                                       bias: Float?, relu: Bool) {

@@ -112,12 +112,14 @@ struct WinogradConvolution {
         }
     }
 
-    /// y[o, n] = max?(U ⊛ x[n] + bias[o], 0) for the samples `samples`, overwriting `y`. `x`'s element
+    /// y[o, n] = max?(U ⊛ x[n] + bias[o], 0) for the samples `samples`, overwriting `y`, or with
+    /// `accumulate` (a residual add; no ReLU) y[o, n] += U ⊛ x[n] + bias[o]. `x`'s element
     /// (n, c, s) is at `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
-             bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
-             scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
+             bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, y: UnsafeMutablePointer<Float>, batch: Int,
+             samples: Range<Int>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard !samples.isEmpty else { return }
+        precondition(!(relu && accumulate), "a rectified output cannot accumulate")
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
                      "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
         let c = geometry.channels, chunk = chunkSamples(samples.count)
@@ -153,7 +155,8 @@ struct WinogradConvolution {
                         for r in 0..<passRows {
                             let row = row0 + r
                             transformOutput(m + r * tileColumns * 16, sample: n0 + row / tileRows, tileRow: row % tileRows,
-                                            block: block, bias: bias, relu: relu, y: y, batch: batch, staging: staging)
+                                            block: block, bias: bias, relu: relu, accumulate: accumulate, y: y, batch: batch,
+                                            staging: staging)
                         }
                         row0 += passRows
                     }
@@ -204,8 +207,8 @@ struct WinogradConvolution {
     /// 8 tiles × 8 channels at a time, turned channel-major through `staging`, then the bias, the
     /// ReLU and two output rows per channel (interleaving the tiles' left and right columns).
     @inline(__always) private func transformOutput(_ m: UnsafePointer<Float>, sample: Int, tileRow ty: Int, block: Int,
-                                                   bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>,
-                                                   batch: Int, staging: UnsafeMutablePointer<Float>) {
+                                                   bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool,
+                                                   y: UnsafeMutablePointer<Float>, batch: Int, staging: UnsafeMutablePointer<Float>) {
         let g = geometry, plane = g.outSpatial, oh = 2 * ty, below = oh + 1 < g.outHeight
         for half in 0..<2 {
             let o0 = block * 16 + half * 8
@@ -229,17 +232,18 @@ struct WinogradConvolution {
                 // A row's 16 values may run past its end when one group of 8 tiles spans the row: what they
                 // overwrite there (the next rows' starts) is written again later, by this row's lower
                 // neighbour in the same lane's turn or by a later row of tiles, but nothing past the plane.
+                // Not when accumulating: the values run over would be added twice.
                 let columns = min(16, g.outWidth - 2 * tx), start = oh * g.outWidth + 2 * tx
-                let single = tileColumns <= 8, upperRuns = single && start + 16 <= plane
+                let single = tileColumns <= 8 && !accumulate, upperRuns = single && start + 16 <= plane
                 let lowerRuns = single && start + g.outWidth + 16 <= plane
                 for lane in 0..<8 {
                     let o = o0 + lane, shift = H(repeating: bias?[o] ?? 0)
                     let out = y + (o * batch + sample) * plane + start
-                    writeRow(load(staging + lane * 8) + shift, load(staging + 64 + lane * 8) + shift, relu: relu, to: out, columns,
-                             overrun: upperRuns)
+                    writeRow(load(staging + lane * 8) + shift, load(staging + 64 + lane * 8) + shift, relu: relu,
+                             accumulate: accumulate, to: out, columns, overrun: upperRuns)
                     if below {
                         writeRow(load(staging + 128 + lane * 8) + shift, load(staging + 192 + lane * 8) + shift, relu: relu,
-                                 to: out + g.outWidth, columns, overrun: lowerRuns)
+                                 accumulate: accumulate, to: out + g.outWidth, columns, overrun: lowerRuns)
                     }
                 }
                 tx += 8
@@ -247,15 +251,18 @@ struct WinogradConvolution {
         }
     }
 
-    /// Writes `left[0], right[0], left[1], right[1], …` (rectified if asked), the first `count` of
-    /// them; with `overrun`, all 16 (the caller writes the values past `count` again later).
-    @inline(__always) private func writeRow(_ left: H, _ right: H, relu: Bool, to out: UnsafeMutablePointer<Float>, _ count: Int,
-                                            overrun: Bool) {
+    /// Writes `left[0], right[0], left[1], right[1], …` (rectified if asked, or added to what `out`
+    /// holds with `accumulate`), the first `count` of them; with `overrun`, all 16 (the caller writes
+    /// the values past `count` again later).
+    @inline(__always) private func writeRow(_ left: H, _ right: H, relu: Bool, accumulate: Bool, to out: UnsafeMutablePointer<Float>,
+                                            _ count: Int, overrun: Bool) {
         // Three perfect unshuffles of [left | right] rotate the flat index (side, i) into (i, side).
         var v = V(lowHalf: left, highHalf: right)
         for _ in 0..<3 { v = V(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
         if relu { v = v.replacing(with: 0, where: v .< 0) }
-        if count == 16 || overrun {
+        if accumulate {
+            withUnsafeBytes(of: v) { RowVectors.accumulate($0.baseAddress!.assumingMemoryBound(to: Float.self), to: out, count, bias: nil) }
+        } else if count == 16 || overrun {
             UnsafeMutableRawPointer(out).storeBytes(of: v, as: V.self)
         } else {
             withUnsafeBytes(of: v) { RowVectors.copy($0.baseAddress!.assumingMemoryBound(to: Float.self), to: out, count) }
