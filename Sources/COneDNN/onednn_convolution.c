@@ -139,6 +139,16 @@ onednn_convolution *onednn_convolution_create(const onednn_convolution_shape *sh
     onednn_convolution *c = calloc(1, sizeof *c);
     if (!c) { snprintf(error, capacity, "oneDNN: out of memory"); return NULL; }
     c->shape = *sh;
+    if ((sh->input_blocked || sh->output_blocked) && sh->training) {
+        snprintf(error, capacity, "oneDNN: blocked inputs and outputs are for the forward pass only");
+        free(c);
+        return NULL;
+    }
+    if ((sh->input_blocked && sh->channels % 8) || (sh->output_blocked && sh->out_channels % 8)) {
+        snprintf(error, capacity, "oneDNN: a blocked map needs a multiple of 8 channels");
+        free(c);
+        return NULL;
+    }
     const int k = sh->kernel, s = sh->stride, p = sh->padding;
     const int oh = (sh->height + 2 * p - k) / s + 1, ow = (sh->width + 2 * p - k) / s + 1;
     const dnnl_dim_t n = sh->batch;
@@ -152,8 +162,10 @@ onednn_convolution *onednn_convolution_create(const onednn_convolution_shape *sh
     dnnl_primitive_desc_t forward_pd = NULL, pd;
     dnnl_convolution_desc_t desc;
     TRY(dnnl_stream_create(&c->stream, shared_engine, dnnl_stream_default_flags));
-    TRY(dnnl_memory_desc_init_by_strides(&user_x, 4, x_dims, dnnl_f32, x_strides));
-    TRY(dnnl_memory_desc_init_by_strides(&user_y, 4, y_dims, dnnl_f32, y_strides));
+    if (sh->input_blocked) TRY(dnnl_memory_desc_init_by_tag(&user_x, 4, x_dims, dnnl_f32, dnnl_aBcd8b));
+    else TRY(dnnl_memory_desc_init_by_strides(&user_x, 4, x_dims, dnnl_f32, x_strides));
+    if (sh->output_blocked) TRY(dnnl_memory_desc_init_by_tag(&user_y, 4, y_dims, dnnl_f32, dnnl_aBcd8b));
+    else TRY(dnnl_memory_desc_init_by_strides(&user_y, 4, y_dims, dnnl_f32, y_strides));
     TRY(dnnl_memory_desc_init_by_tag(&user_w, 4, w_dims, dnnl_f32, dnnl_oihw));
     TRY(dnnl_memory_desc_init_by_tag(&user_b, 1, b_dims, dnnl_f32, dnnl_a));
     TRY(dnnl_memory_desc_init_by_tag(&any_x, 4, x_dims, dnnl_f32, dnnl_format_tag_any));

@@ -17,6 +17,10 @@ import Tensor
 ///   `Add` reads adds itself into the Add's other input as it writes, when that input is made before
 ///   it and read by nothing after the Add; the sum takes that input's buffer and the Add's pass goes.
 ///   The two operands are the same, so the sum's bits are the Add's.
+/// - **oneDNN's own layout into oneDNN**: where a oneDNN or Winograd convolution's output (after its
+///   folded BN) is read only by a oneDNN convolution, it is written in oneDNN's 8-channel blocked
+///   layout, which that convolution reads as it is: one or two reorders fewer (`BlockedMaps`;
+///   Winograd's output transform holds 8 channels per position anyway).
 /// - **No activations kept**: activations whose lives do not overlap share one buffer.
 ///
 /// Without `foldsBatchNorm` (BN recalibration's train-mode pass, which needs every BN's input to
@@ -38,7 +42,7 @@ public final class InferencePlan {
     }
 
     init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
-         fusesResidualAdds: Bool = true) {
+         fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true) {
         self.graph = graph
         self.batchCapacity = batchCapacity
         self.foldsBatchNorm = foldsBatchNorm
@@ -65,6 +69,16 @@ public final class InferencePlan {
                 skipped.insert(j)
             }
             steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual)))
+        }
+        if handsOverBlocked && convolutions != .engine && ConvolutionBackend.oneDNNAvailable {
+            var byIndex: [Int: InferenceConvolution] = [:]
+            for case .convolution(let c) in steps { byIndex[c.index] = c }
+            for case .convolution(let p) in steps where p.runsOnOneDNN(convolutions) || (p.winograd != nil && p.residual == nil) {
+                guard p.output != graph.outputID, p.conv.outChannels % 8 == 0, readers[p.output].count == 1,
+                      let q = byIndex[readers[p.output][0]], q.conv.inputs[0] == p.output, q.runsOnOneDNN(convolutions) else { continue }
+                p.blocked.output = true
+                q.blocked.input = true
+            }
         }
         self.steps = steps
         let slots = Self.slots(steps, graph: graph)
@@ -165,6 +179,8 @@ public final class InferencePlan {
     /// activation buffers it allocated.
     public var foldedBatchNorms: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.batchNorm != nil { return $0 + 1 }; return $0 } }
     public var fusedResidualAdds: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.residual != nil { return $0 + 1 }; return $0 } }
+    /// Maps handed to a oneDNN convolution in oneDNN's blocked layout.
+    public var blockedHandOvers: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.blocked.output { return $0 + 1 }; return $0 } }
     public var winogradConvolutions: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.winograd != nil { return $0 + 1 }; return $0 } }
     public var buffers: Int { workspace.bufferCount }
 
@@ -185,6 +201,8 @@ public final class InferencePlan {
                                                 backwardMultiplyAddsPerSample: 0)
                 }
             }
+            if c.blocked.input { detail += ", input in oneDNN's layout" }
+            if c.blocked.output { detail += ", output in oneDNN's layout" }
             if let j = c.addIndex {
                 detail += ", residual added"
                 summaries[j] = LayerSummary(kind: summaries[j].kind, detail: "added by the convolution", multiplyAddsPerSample: 0,
@@ -216,6 +234,8 @@ final class InferenceConvolution {
     /// output when it took one in.
     let output: Int
     let winograd: WinogradConvolution?
+    /// Its maps that stay in oneDNN's blocked layout (set by the plan, for a oneDNN layer).
+    var blocked = BlockedMaps.none
     /// Folded kernel and bias (with a BN), and Winograd's transformed kernel.
     private let weights: UnsafeMutablePointer<Float>
     private let bias: UnsafeMutablePointer<Float>
@@ -242,6 +262,12 @@ final class InferenceConvolution {
     }
 
     var relu: Bool { batchNorm?.relu ?? false }
+
+    /// Whether oneDNN computes it (not Winograd, no residual to add into).
+    func runsOnOneDNN(_ convolutions: ConvolutionBackend) -> Bool {
+        winograd == nil && residual == nil
+            && convolutions.runsOnOneDNN(.forward, conv.geometry, outChannels: conv.outChannels, pointwise: conv.isPointwise)
+    }
 
     /// W' = a·W, b' = a·(b − μ) + β with a = γ/√(σ² + ε) per output channel.
     private func fold(_ bn: BatchNorm, _ pass: Pass) {
@@ -271,12 +297,13 @@ final class InferenceConvolution {
             let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu, accumulate = residual != nil
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
-                             relu: relu, accumulate: accumulate, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n),
+                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, y: y, batch: n,
+                             samples: Parallel.share(worker, of: pass.workers, n),
                              scratch: winogradScratch[worker], scratchCount: scratchCount)
             }
             return
         }
-        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu, accumulate: residual != nil)
+        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu, accumulate: residual != nil, blocked: blocked)
         let leftBias = done.biased ? nil : shift, rectify = !done.rectified
         guard leftBias != nil || rectify else { return }
         let plane = n * conv.geometry.outSpatial
@@ -292,16 +319,18 @@ extension LayerGraph {
     /// The inference path for batches up to `batchCapacity` (`InferencePlan`); freezes the graph.
     public func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend = .standard,
                                   foldsBatchNorm: Bool = true) -> InferencePlan {
-        makeInferencePlan(batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm, fusesResidualAdds: true)
+        makeInferencePlan(batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm, fusesResidualAdds: true,
+                          handsOverBlocked: true)
     }
 
-    /// As above; without `fusesResidualAdds` every Add runs as its own pass (for the tests that
-    /// compare the two).
+    /// As above; without `fusesResidualAdds` every Add runs as its own pass, without
+    /// `handsOverBlocked` every oneDNN convolution reads and writes the engine's layout (for the
+    /// tests that compare them).
     func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
-                           fusesResidualAdds: Bool) -> InferencePlan {
+                           fusesResidualAdds: Bool, handsOverBlocked: Bool) -> InferencePlan {
         finalize()
         return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm,
-                             fusesResidualAdds: fusesResidualAdds)
+                             fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked)
     }
 }
 

@@ -157,8 +157,10 @@ extension InferenceTests {
         for mode in [ForwardMode.eval, .train(momentum: 0.3)] {
             let h = NetworkHarness(model.0, width: 1, inputShape: model.1, batch: 7, mode: mode, seed: 4, convolutions: backend)
             let folds = mode == .eval
-            let fused = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: true)
-            let apart = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: false)
+            let fused = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: true,
+                                                             handsOverBlocked: true)
+            let apart = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: false,
+                                                             handsOverBlocked: true)
             // ResNet-32's Adds read BNs: in eval mode folded (its two projection shortcuts then are 1 × 1 GEMMs with a
             // bias, left to their Adds), in train mode run as they are (no Add then reads a convolution).
             let adds = h.network.graph.nodes.filter { $0 is Add }.count
@@ -170,6 +172,22 @@ extension InferenceTests {
             #expect(a.state == b.state, "\(model.0) \(backend) \(mode): fused residual adds changed the statistics")
             #expect(fused.buffers <= apart.buffers)
         }
+    }
+
+    /// tinyten's second Winograd 32 → 32 writes its map for the oneDNN 32 → 64 stride 2 after it, and
+    /// that one for the oneDNN 64 → 64, in oneDNN's blocked layout: the same bits as through the
+    /// engine's layout, on an odd batch and a smaller one.
+    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable))
+    func blockedHandOverGivesTheSameBits() {
+        let h = NetworkHarness(.tinyten, batch: 7, mode: .eval, seed: 6, convolutions: .fastest)
+        let plans = [true, false].map {
+            h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: .fastest, foldsBatchNorm: true, fusesResidualAdds: true,
+                                              handsOverBlocked: $0)
+        }
+        #expect(plans[0].blockedHandOvers == 2 && plans[1].blockedHandOvers == 0)
+        let handed = Self.infer(h, plans[0]).logits
+        #expect(handed == Self.infer(h, plans[1]).logits, "the blocked hand-over changed the logits")
+        #expect(Self.infer(h, plans[0], batch: 3).logits == Array(Self.infer(h, plans[1], batch: 3).logits))
     }
 
     @Test func winogradLeavesOutputsItsTilesOverhang() {

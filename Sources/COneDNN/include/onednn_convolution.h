@@ -33,6 +33,11 @@ typedef struct {
     int input_gradient;
     /// Forward only: rectify the output (a ReLU post-op, after the bias).
     int relu;
+    /// Forward only: the input, or the output, is the slice's samples in oneDNN's 8-channel
+    /// blocked layout (aBcd8b, `nChw8c`) from the pointer passed, not the engine's layout: two
+    /// oneDNN convolutions in a row hand their map over without reordering it twice. The channels
+    /// must be a multiple of 8.
+    int input_blocked, output_blocked;
 } onednn_convolution_shape;
 
 /// NULL on failure, with a message in `error` (e.g. no oneDNN implementation for the shape).

@@ -116,10 +116,11 @@ final class Conv2d: LayerNode {
     /// bias; with `relu` the direct kernel rectifies as it writes, oneDNN by a post-op. With
     /// `accumulate` (the inference path's residual add) the result is added to `y` by the engine's
     /// own kernels, never oneDNN's; im2col + GEMM then takes no bias. Returns what it left undone
-    /// (im2col + GEMM rectifies nothing).
+    /// (im2col + GEMM rectifies nothing). `blocked` maps are in oneDNN's blocked layout: oneDNN must
+    /// run the layer.
     @discardableResult
     func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 relu: Bool = false, accumulate: Bool = false) -> (biased: Bool, rectified: Bool) {
+                 relu: Bool = false, accumulate: Bool = false, blocked: BlockedMaps = .none) -> (biased: Bool, rectified: Bool) {
         precondition(!accumulate || (!relu && (bias == nil || direct != nil)), "an accumulating convolution neither rectifies nor, on GEMM, adds a bias")
         let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
         let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
@@ -127,15 +128,19 @@ final class Conv2d: LayerNode {
         let beta: Float = bias == nil && !accumulate ? 0 : 1
         if !accumulate, pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
            let onednn = pass.workspace.oneDNN,
-           let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false, bias: bias != nil, relu: relu) {
+           let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false, bias: bias != nil, relu: relu,
+                                          blocked: blocked) {
+            let inputSample = blocked.input ? geometry.channels * geometry.height * geometry.width : strides.sample
+            let outputSample = blocked.output ? outChannels * s : s
             Parallel.run(pass.workers) { worker in
                 let samples = Parallel.share(worker, of: pass.workers, n)
                 guard let c = fast[worker] else { return }
-                c.forward(x: x + samples.lowerBound * strides.sample, weights: w, bias: bias,
-                          y: y + samples.lowerBound * s, arena: onednn.arena(worker))
+                c.forward(x: x + samples.lowerBound * inputSample, weights: w, bias: bias,
+                          y: y + samples.lowerBound * outputSample, arena: onednn.arena(worker))
             }
             return (true, true)
         }
+        precondition(blocked == .none, "conv \(geometry.channels)→\(outChannels): a map in oneDNN's blocked layout, but oneDNN does not run the layer")
         Parallel.run(pass.workers) { worker in
             let samples = Parallel.share(worker, of: pass.workers, n)
             guard !samples.isEmpty else { return }

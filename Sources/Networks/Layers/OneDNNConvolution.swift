@@ -67,6 +67,15 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
     }
 }
 
+/// Which maps of a oneDNN forward pass are in oneDNN's 8-channel blocked layout (`nChw8c`) rather
+/// than the engine's: the inference path hands a map from one oneDNN convolution to the next
+/// that way (`InferencePlan`), each worker's share of the samples contiguous from
+/// `first sample × channels × H × W`.
+struct BlockedMaps: Hashable {
+    var input = false, output = false
+    static let none = BlockedMaps()
+}
+
 /// One oneDNN convolution of fixed shape over a slice of a batch's samples (`COneDNN`): forward
 /// only, or the two backward passes only. Runs on the calling thread alone: the engine splits a
 /// batch's samples over its workers (`Parallel`) as for its own kernels, so oneDNN's OpenMP pool
@@ -79,14 +88,15 @@ final class OneDNNConvolution {
     /// `samples` of a batch of `batch`; the input and output pointers passed later point at the slice's first sample.
     /// `training`: the two backward passes only; else the forward pass only, rectified with `relu`.
     init?(_ g: ConvGeometry, outChannels: Int, bias: Bool, samples: Int, batch: Int, input: ActivationInfo, training: Bool,
-          inputGradient: Bool, relu: Bool = false) {
+          inputGradient: Bool, relu: Bool = false, blocked: BlockedMaps = .none) {
         let strides = input.strides(batch: batch)
         var shape = onednn_convolution_shape(
             batch: Int32(samples), channels: Int32(g.channels), height: Int32(g.height), width: Int32(g.width),
             out_channels: Int32(outChannels), kernel: Int32(g.kernel), stride: Int32(g.stride), padding: Int32(g.padding),
             has_bias: bias ? 1 : 0, input_sample_stride: strides.sample, input_channel_stride: strides.channel,
             output_channel_stride: batch * g.outSpatial, bias_gradient: 0,
-            training: training ? 1 : 0, input_gradient: inputGradient ? 1 : 0, relu: relu ? 1 : 0)
+            training: training ? 1 : 0, input_gradient: inputGradient ? 1 : 0, relu: relu ? 1 : 0,
+            input_blocked: blocked.input ? 1 : 0, output_blocked: blocked.output ? 1 : 0)
         var message = [CChar](repeating: 0, count: 512)
         guard let h = onednn_convolution_create(&shape, &message, message.count) else { return nil }
         handle = h
@@ -112,12 +122,12 @@ final class OneDNNConvolution {
 }
 
 /// A workspace's oneDNN convolutions, made on first use per (operation, batch, workers, pass kind,
-/// and for the forward pass whether it adds a bias and rectifies) with one object per worker's
+/// and for the forward pass whether it adds a bias, rectifies and which maps are blocked) with one object per worker's
 /// slice of the samples, and one arena per worker that all its convolutions share (a workspace
 /// runs one pass at a time).
 final class OneDNNConvolutions {
     private struct Key: Hashable {
-        let node: ObjectIdentifier, batch: Int, workers: Int, training: Bool, bias: Bool, relu: Bool
+        let node: ObjectIdentifier, batch: Int, workers: Int, training: Bool, bias: Bool, relu: Bool, blocked: BlockedMaps
     }
     private var made: [Key: [OneDNNConvolution?]?] = [:]
     private var arenas: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
@@ -132,9 +142,10 @@ final class OneDNNConvolutions {
     /// `bias` (default: whether the layer has one) and `relu` shape the forward pass: the inference
     /// path passes a folded BN's bias and its ReLU.
     func convolutions(for node: Conv2d, batch: Int, workers: Int, training: Bool, bias: Bool? = nil,
-                      relu: Bool = false) -> [OneDNNConvolution?]? {
+                      relu: Bool = false, blocked: BlockedMaps = .none) -> [OneDNNConvolution?]? {
         let bias = bias ?? (node.biasOffset != nil)
-        let key = Key(node: ObjectIdentifier(node), batch: batch, workers: workers, training: training, bias: bias, relu: relu)
+        let key = Key(node: ObjectIdentifier(node), batch: batch, workers: workers, training: training, bias: bias, relu: relu,
+                      blocked: blocked)
         if let made = made[key] { return made }
         var slices: [OneDNNConvolution?] = []
         for w in 0..<workers {
@@ -142,7 +153,7 @@ final class OneDNNConvolutions {
             guard !share.isEmpty else { slices.append(nil); continue }
             guard let c = OneDNNConvolution(node.geometry, outChannels: node.outChannels, bias: bias,
                                             samples: share.count, batch: batch, input: node.inputInfo, training: training,
-                                            inputGradient: node.needsInputGradient[0], relu: relu) else {
+                                            inputGradient: node.needsInputGradient[0], relu: relu, blocked: blocked) else {
                 made[key] = .some(nil)
                 return nil
             }

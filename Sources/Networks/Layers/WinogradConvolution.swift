@@ -114,12 +114,14 @@ struct WinogradConvolution {
 
     /// y[o, n] = max?(U ⊛ x[n] + bias[o], 0) for the samples `samples`, overwriting `y`, or with
     /// `accumulate` (a residual add; no ReLU) y[o, n] += U ⊛ x[n] + bias[o]. `x`'s element
-    /// (n, c, s) is at `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`.
+    /// (n, c, s) is at `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`,
+    /// or with `blockedOutput` in oneDNN's 8-channel blocked layout `[batch, out / 8, Ho, Wo, 8]`
+    /// (for a oneDNN convolution that reads it; `BlockedMaps`).
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
-             bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, y: UnsafeMutablePointer<Float>, batch: Int,
-             samples: Range<Int>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
+             bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, blockedOutput: Bool = false,
+             y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard !samples.isEmpty else { return }
-        precondition(!(relu && accumulate), "a rectified output cannot accumulate")
+        precondition(!(relu && accumulate) && !(accumulate && blockedOutput), "a rectified or blocked output cannot accumulate")
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
                      "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
         let c = geometry.channels, chunk = chunkSamples(samples.count)
@@ -155,8 +157,8 @@ struct WinogradConvolution {
                         for r in 0..<passRows {
                             let row = row0 + r
                             transformOutput(m + r * tileColumns * 16, sample: n0 + row / tileRows, tileRow: row % tileRows,
-                                            block: block, bias: bias, relu: relu, accumulate: accumulate, y: y, batch: batch,
-                                            staging: staging)
+                                            block: block, bias: bias, relu: relu, accumulate: accumulate, blocked: blockedOutput, y: y,
+                                            batch: batch, staging: staging)
                         }
                         row0 += passRows
                     }
@@ -207,7 +209,7 @@ struct WinogradConvolution {
     /// 8 tiles × 8 channels at a time, turned channel-major through `staging`, then the bias, the
     /// ReLU and two output rows per channel (interleaving the tiles' left and right columns).
     @inline(__always) private func transformOutput(_ m: UnsafePointer<Float>, sample: Int, tileRow ty: Int, block: Int,
-                                                   bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool,
+                                                   bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool, blocked: Bool,
                                                    y: UnsafeMutablePointer<Float>, batch: Int, staging: UnsafeMutablePointer<Float>) {
         let g = geometry, plane = g.outSpatial, oh = 2 * ty, below = oh + 1 < g.outHeight
         for half in 0..<2 {
@@ -228,6 +230,12 @@ struct WinogradConvolution {
                     store(s1.0 - s2.0 - s3.0, staging + 128 + t * 8)
                     store(s1.1 - s2.1 - s3.1, staging + 192 + t * 8)
                 }
+                if blocked {
+                    // staging[k][tile] holds the output's 8 channels at one position: oneDNN's blocked layout as it is.
+                    writeBlocked(staging, sample: sample, channels: o0, outputRow: oh, tile: tx, bias: bias, relu: relu, y: y)
+                    tx += 8
+                    continue
+                }
                 for k in 0..<4 { DirectConvolution.transpose8(staging + 64 * k, stride: 8, to: staging + 64 * k, toStride: 8) }
                 // A row's 16 values may run past its end when one group of 8 tiles spans the row: what they
                 // overwrite there (the next rows' starts) is written again later, by this row's lower
@@ -247,6 +255,26 @@ struct WinogradConvolution {
                     }
                 }
                 tx += 8
+            }
+        }
+    }
+
+    /// Writes the 4 outputs of each of 8 tiles (those inside the map) for the 8 channels from `o0`,
+    /// `staging[k][tile][channel]`, into the blocked map `[batch, out / 8, Ho, Wo, 8]`: one vector each.
+    @inline(__always) private func writeBlocked(_ staging: UnsafePointer<Float>, sample: Int, channels o0: Int, outputRow oh: Int,
+                                                tile tx: Int, bias: UnsafePointer<Float>?, relu: Bool, y: UnsafeMutablePointer<Float>) {
+        let g = geometry, plane = g.outSpatial
+        let shift = bias.map { load($0 + o0) } ?? H()
+        let base = y + (sample * outChannels + o0) * plane
+        for k in 0..<4 {
+            let row = oh + k / 2
+            guard row < g.outHeight else { continue }
+            for t in 0..<min(8, tileColumns - tx) {
+                let column = 2 * (tx + t) + k % 2
+                guard column < g.outWidth else { continue }
+                var v = load(staging + 64 * k + 8 * t) + shift
+                if relu { v = v.replacing(with: 0, where: v .< 0) }
+                store(v, base + (row * g.outWidth + column) * 8)
             }
         }
     }
