@@ -31,18 +31,20 @@ public final class InferencePlan {
     let graph: LayerGraph
     let steps: [Step]
     let workspace: Workspace
-    /// Per-worker scratch of the Winograd convolutions, `winogradScratchCount` floats each.
+    /// Per-worker scratch of the Winograd convolutions, `winogradScratchCount` floats each, and of the direct chains.
     private let winogradScratch: [UnsafeMutablePointer<Float>]
+    private let chainScratch: [UnsafeMutablePointer<Float>]
     let winogradScratchCount: Int
 
     enum Step {
         /// The graph's operation `index`, run as in the graph's forward pass.
         case node(index: Int)
         case convolution(InferenceConvolution)
+        case chain(InferenceChain)
     }
 
     init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
-         fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true) {
+         fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true, chainsDirect: Bool = true) {
         self.graph = graph
         self.batchCapacity = batchCapacity
         self.foldsBatchNorm = foldsBatchNorm
@@ -80,6 +82,9 @@ public final class InferencePlan {
                 q.blocked.input = true
             }
         }
+        if chainsDirect && DirectChain.available {
+            steps = Self.chained(steps, readers: readers, outputID: graph.outputID, convolutions: convolutions)
+        }
         self.steps = steps
         let slots = Self.slots(steps, graph: graph)
         workspace = Workspace(graph: graph, batchCapacity: batchCapacity, convolutions: convolutions, slots: slots)
@@ -96,9 +101,47 @@ public final class InferencePlan {
             p.initialize(repeating: 0, count: scratch)
             return p
         }
+        let chain = max(1, steps.map { step -> Int in if case .chain(let c) = step { return c.direct.scratchCount }; return 0 }.max() ?? 0)
+        chainScratch = (0..<workspace.maxWorkers).map { _ in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: chain)
+            p.initialize(repeating: 0, count: chain)
+            return p
+        }
     }
 
-    deinit { for p in winogradScratch { p.deallocate() } }
+    deinit { for p in winogradScratch + chainScratch { p.deallocate() } }
+
+    /// Runs of two or more direct convolutions each of whose outputs only the next one reads (the
+    /// last may add into a residual), as chains.
+    private static func chained(_ steps: [Step], readers: [[Int]], outputID: Int, convolutions: ConvolutionBackend) -> [Step] {
+        var result: [Step] = [], run: [InferenceConvolution] = []
+        func close() {
+            if run.count >= 2 { result.append(.chain(InferenceChain(run))) } else if let c = run.first { result.append(.convolution(c)) }
+            run = []
+        }
+        for step in steps {
+            guard case .convolution(let c) = step, c.runsDirect(convolutions) else { close(); result.append(step); continue }
+            if let p = run.last, p.residual == nil, p.output != outputID, readers[p.output] == [c.index], c.conv.inputs[0] == p.output {
+                run.append(c)
+            } else {
+                close()
+                run = [c]
+            }
+        }
+        close()
+        return result
+    }
+
+    /// Every convolution of the plan, those in chains included.
+    var convolutionSteps: [InferenceConvolution] {
+        steps.flatMap { step -> [InferenceConvolution] in
+            switch step {
+            case .node: return []
+            case .convolution(let c): return [c]
+            case .chain(let c): return c.members
+            }
+        }
+    }
 
     /// Whether the engine's kernels run `conv` and can add it into a residual as they write: not
     /// oneDNN (whose output goes through its own layout), and im2col + GEMM only without a bias
@@ -118,6 +161,9 @@ public final class InferencePlan {
             switch step {
             case .node(let i): return (graph.nodes[i].inputs, graph.nodes[i].output, nil)
             case .convolution(let c): return (c.conv.inputs + (c.residual.map { [$0] } ?? []), c.output, c.residual)
+            case .chain(let chain):
+                let first = chain.members[0], last = chain.members[chain.members.count - 1]
+                return (first.conv.inputs + (last.residual.map { [$0] } ?? []), last.output, last.residual)
             }
         }
         var lastRead = [Int](repeating: -1, count: graph.activations.count)
@@ -133,6 +179,13 @@ public final class InferencePlan {
         // What a convolution's step never writes (its own output, a folded BN's) lives where its result does.
         for case .convolution(let c) in steps {
             for id in [c.conv.output, c.batchNorm?.output].compactMap({ $0 }) where id != c.output { slot[id] = slot[c.output] }
+        }
+        // A chain writes only its last member's output.
+        for case .chain(let chain) in steps {
+            let written = chain.members[chain.members.count - 1].output
+            for c in chain.members {
+                for id in [c.conv.output, c.batchNorm?.output, c.output].compactMap({ $0 }) where id != written { slot[id] = slot[written] }
+            }
         }
         return slot
     }
@@ -166,6 +219,8 @@ public final class InferencePlan {
                     workspace.timed(c.index, backward: false) {
                         c.forward(pass, prepares: prepares, winogradScratch: winogradScratch, scratchCount: winogradScratchCount)
                     }
+                case .chain(let c):
+                    workspace.timed(c.members[0].index, backward: false) { c.forward(pass, prepares: prepares, scratch: chainScratch) }
                 }
             }
         }
@@ -177,18 +232,20 @@ public final class InferencePlan {
 
     /// How many BNs the plan folded, residual adds it fused, convolutions it runs by Winograd, and
     /// activation buffers it allocated.
-    public var foldedBatchNorms: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.batchNorm != nil { return $0 + 1 }; return $0 } }
-    public var fusedResidualAdds: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.residual != nil { return $0 + 1 }; return $0 } }
+    public var foldedBatchNorms: Int { convolutionSteps.filter { $0.batchNorm != nil }.count }
+    public var fusedResidualAdds: Int { convolutionSteps.filter { $0.residual != nil }.count }
     /// Maps handed to a oneDNN convolution in oneDNN's blocked layout.
-    public var blockedHandOvers: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.blocked.output { return $0 + 1 }; return $0 } }
-    public var winogradConvolutions: Int { steps.reduce(0) { if case .convolution(let c) = $1, c.winograd != nil { return $0 + 1 }; return $0 } }
+    public var blockedHandOvers: Int { convolutionSteps.filter(\.blocked.output).count }
+    public var winogradConvolutions: Int { convolutionSteps.filter { $0.winograd != nil }.count }
+    /// Direct convolutions run in chains, one sample at a time through all of a chain's members.
+    public var chainedConvolutions: Int { steps.reduce(0) { if case .chain(let c) = $1 { return $0 + c.members.count }; return $0 } }
     public var buffers: Int { workspace.bufferCount }
 
     /// The graph's operation summaries (`LayerTimes` order) as this plan runs them: which
     /// convolutions run by Winograd and took a BN in, and which BNs were folded away.
     public func layerSummaries() -> [LayerSummary] {
         var summaries = graph.layerSummaries(convolutions: workspace.convolutions)
-        for case .convolution(let c) in steps {
+        for c in convolutionSteps {
             let s = summaries[c.index]
             var detail = s.detail
             if c.winograd != nil, let comma = detail.lastIndex(of: ",") {
@@ -211,6 +268,18 @@ public final class InferencePlan {
             summaries[c.index] = LayerSummary(kind: s.kind, detail: detail, multiplyAddsPerSample: s.multiplyAddsPerSample,
                                               backwardMultiplyAddsPerSample: 0)
         }
+        // A chain's time is its first member's: that row takes the chain's work, the others none.
+        for case .chain(let chain) in steps {
+            let first = chain.members[0].index, rest = chain.members.dropFirst().map(\.index)
+            let s = summaries[first], names = rest.map { summaries[$0].detail }
+            summaries[first] = LayerSummary(kind: s.kind, detail: s.detail + "; per sample with " + names.joined(separator: "; "),
+                                            multiplyAddsPerSample: ([first] + rest).reduce(0) { $0 + summaries[$1].multiplyAddsPerSample },
+                                            backwardMultiplyAddsPerSample: 0)
+            for i in rest {
+                summaries[i] = LayerSummary(kind: summaries[i].kind, detail: "in the chain of the convolution before", multiplyAddsPerSample: 0,
+                                            backwardMultiplyAddsPerSample: 0)
+            }
+        }
         return summaries
     }
 
@@ -218,100 +287,6 @@ public final class InferencePlan {
     public var layerTimes: LayerTimes? {
         get { workspace.layerTimes }
         set { workspace.layerTimes = newValue }
-    }
-}
-
-/// One convolution of an `InferencePlan`, with the BN it took in (if any) and that BN's ReLU, and
-/// the residual it adds itself into (if any).
-final class InferenceConvolution {
-    let conv: Conv2d
-    /// The convolution's index among the graph's operations.
-    let index: Int
-    let batchNorm: BatchNorm?
-    /// The activation whose buffer it adds into, and the index of the Add it replaces.
-    let residual: Int?, addIndex: Int?
-    /// The activation it writes: the Add's output when it adds into a residual, else the BN's
-    /// output when it took one in.
-    let output: Int
-    let winograd: WinogradConvolution?
-    /// Its maps that stay in oneDNN's blocked layout (set by the plan, for a oneDNN layer).
-    var blocked = BlockedMaps.none
-    /// Folded kernel and bias (with a BN), and Winograd's transformed kernel.
-    private let weights: UnsafeMutablePointer<Float>
-    private let bias: UnsafeMutablePointer<Float>
-    private let transformed: UnsafeMutablePointer<Float>
-
-    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?, residual: (add: Add, index: Int, input: Int)? = nil) {
-        self.conv = conv
-        self.index = index
-        self.batchNorm = batchNorm
-        self.residual = residual?.input
-        addIndex = residual?.index
-        output = residual?.add.output ?? batchNorm?.output ?? conv.output
-        winograd = WinogradConvolution.supports(conv.geometry, outChannels: conv.outChannels)
-            ? WinogradConvolution(conv.geometry, outChannels: conv.outChannels) : nil
-        weights = .allocate(capacity: batchNorm == nil ? 1 : conv.weightCount)
-        bias = .allocate(capacity: conv.outChannels)
-        transformed = .allocate(capacity: winograd?.transformedWeightCount ?? 1)
-    }
-
-    deinit {
-        weights.deallocate()
-        bias.deallocate()
-        transformed.deallocate()
-    }
-
-    var relu: Bool { batchNorm?.relu ?? false }
-
-    /// Whether oneDNN computes it (not Winograd, no residual to add into).
-    func runsOnOneDNN(_ convolutions: ConvolutionBackend) -> Bool {
-        winograd == nil && residual == nil
-            && convolutions.runsOnOneDNN(.forward, conv.geometry, outChannels: conv.outChannels, pointwise: conv.isPointwise)
-    }
-
-    /// W' = a·W, b' = a·(b − μ) + β with a = γ/√(σ² + ε) per output channel.
-    private func fold(_ bn: BatchNorm, _ pass: Pass) {
-        let rows = conv.geometry.rows, p = pass.parameters, state = pass.state!
-        for o in 0..<conv.outChannels {
-            let a = p[bn.gammaOffset + o] / (state[bn.varianceOffset + o] + BatchNorm.epsilon).squareRoot()
-            let b = conv.biasOffset.map { p[$0 + o] } ?? 0
-            bias[o] = a * (b - state[bn.meanOffset + o]) + p[bn.betaOffset + o]
-            let from = p + conv.weightOffset + o * rows, to = weights + o * rows
-            for r in 0..<rows { to[r] = a * from[r] }
-        }
-    }
-
-    /// With `prepares` false, the folded kernel and bias and Winograd's transformed kernel are the
-    /// previous pass's.
-    func forward(_ pass: Pass, prepares: Bool, winogradScratch: [UnsafeMutablePointer<Float>], scratchCount: Int) {
-        let kernel: UnsafePointer<Float>, shift: UnsafePointer<Float>?
-        if let batchNorm {
-            if prepares { fold(batchNorm, pass) }
-            (kernel, shift) = (UnsafePointer(weights), UnsafePointer(bias))
-        } else {
-            (kernel, shift) = (pass.parameters + conv.weightOffset, conv.biasOffset.map { pass.parameters + $0 })
-        }
-        let y = pass.value(output), n = pass.batch
-        if let winograd {
-            if prepares { winograd.transformWeights(kernel, into: transformed) }
-            let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu, accumulate = residual != nil
-            Parallel.run(pass.workers) { worker in
-                winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
-                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, y: y, batch: n,
-                             samples: Parallel.share(worker, of: pass.workers, n),
-                             scratch: winogradScratch[worker], scratchCount: scratchCount)
-            }
-            return
-        }
-        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu, accumulate: residual != nil, blocked: blocked)
-        let leftBias = done.biased ? nil : shift, rectify = !done.rectified
-        guard leftBias != nil || rectify else { return }
-        let plane = n * conv.geometry.outSpatial
-        Parallel.run(pass.workers) { worker in
-            for o in Parallel.share(worker, of: pass.workers, conv.outChannels) {
-                Kernels.affine(y + o * plane, y + o * plane, plane, a: 1, b: leftBias?[o] ?? 0, relu: rectify)
-            }
-        }
     }
 }
 
@@ -324,13 +299,13 @@ extension LayerGraph {
     }
 
     /// As above; without `fusesResidualAdds` every Add runs as its own pass, without
-    /// `handsOverBlocked` every oneDNN convolution reads and writes the engine's layout (for the
-    /// tests that compare them).
+    /// `handsOverBlocked` every oneDNN convolution reads and writes the engine's layout, without
+    /// `chainsDirect` every direct convolution runs over the whole batch (for the tests that compare them).
     func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
-                           fusesResidualAdds: Bool, handsOverBlocked: Bool) -> InferencePlan {
+                           fusesResidualAdds: Bool, handsOverBlocked: Bool, chainsDirect: Bool = true) -> InferencePlan {
         finalize()
         return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm,
-                             fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked)
+                             fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked, chainsDirect: chainsDirect)
     }
 }
 

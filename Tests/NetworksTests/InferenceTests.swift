@@ -190,6 +190,25 @@ extension InferenceTests {
         #expect(Self.infer(h, plans[0], batch: 3).logits == Array(Self.infer(h, plans[1], batch: 3).logits))
     }
 
+    /// Direct convolutions in a row run one sample at a time through the chain (tinyten's first three,
+    /// the last of stride 2; preresnet20's conv1 → conv2 pairs of its first stage, conv2 adding into
+    /// the residual): the same bits and statistics as layer by layer over the batch.
+    @Test(.enabled(if: DirectChain.available), arguments: [ModelName.tinyten, .preresnet20], [ConvolutionBackend.engine, .fastest])
+    func directChainsGiveTheLayersBits(_ model: ModelName, _ backend: ConvolutionBackend) {
+        for mode in [ForwardMode.eval, .train(momentum: 0.3)] {
+            let h = NetworkHarness(model, batch: 7, mode: mode, seed: 9, convolutions: backend)
+            let plans = [true, false].map {
+                h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: mode == .eval,
+                                                  fusesResidualAdds: true, handsOverBlocked: true, chainsDirect: $0)
+            }
+            #expect(plans[1].chainedConvolutions == 0)
+            #expect(plans[0].chainedConvolutions >= (mode == .eval ? (model == .tinyten ? 3 : 6) : 0), "\(model) \(mode): \(plans[0].chainedConvolutions) chained")
+            let chained = Self.infer(h, plans[0], mode: mode), layered = Self.infer(h, plans[1], mode: mode)
+            #expect(chained.logits == layered.logits, "\(model) \(backend) \(mode): the chain changed the logits")
+            #expect(chained.state == layered.state, "\(model) \(backend) \(mode): the chain changed the statistics")
+        }
+    }
+
     @Test func winogradLeavesOutputsItsTilesOverhang() {
         let g = LayerGraph(inputShape: [32, 5, 5])
         g.conv2d(g.input, name: "conv", outChannels: 16, kernel: 3, padding: 0)

@@ -6,6 +6,59 @@ extension DirectConvolution {
         outChannels - o0 >= 16 ? 16 : 8
     }
 
+    /// Packs the weights `[out, C, k, k]` per block of output channels, tap-major: `[C][taps][block]`
+    /// (`outChannels · rows` floats).
+    func pack(_ weights: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+        let k = geometry.rows
+        var o0 = 0
+        while o0 < outChannels {
+            let width = Self.blockWidth(o0, outChannels)
+            for i in 0..<width {
+                for r in 0..<k { packed[o0 * k + r * width + i] = weights[(o0 + i) * k + r] }
+            }
+            o0 += width
+        }
+    }
+
+    /// One sample's outputs from its padded planes and the `pack`ed weights, by the register tiles,
+    /// handed to `emit` row by row: `emit(o, oh, row)` with the `outWidth` values of output channel
+    /// `o`'s row `oh`. `tile` holds `16 · (paddedOutputs + positionBlock)` floats: each row of 24
+    /// positions goes through `tile + 16 · paddedOutputs` ([position][channel]) and is transposed
+    /// into `tile` ([channel][position]).
+    @inline(__always) func forEachOutputRow(_ padded: UnsafePointer<Float>, packed: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>,
+                                            _ emit: (Int, Int, UnsafePointer<Float>) -> Void) {
+        let k = geometry.rows, rowTile = tile + 16 * paddedOutputs
+        offsets.withUnsafeBufferPointer { offsets in
+            var o0 = 0
+            while o0 < outChannels {
+                let width = Self.blockWidth(o0, outChannels)
+                var q = 0
+                while q < paddedOutputs {
+                    if width == 16 {
+                        for j in stride(from: 0, to: 24, by: 6) {
+                            Self.tile16(padded + q + j, offsets: offsets.baseAddress!, rows: k, weights: packed + o0 * k, out: rowTile + j * 16)
+                        }
+                    } else {
+                        for j in stride(from: 0, to: 24, by: 12) {
+                            Self.tile8(padded + q + j, offsets: offsets.baseAddress!, rows: k, weights: packed + o0 * k, out: rowTile + j * 8)
+                        }
+                    }
+                    for j in stride(from: 0, to: 24, by: 8) {
+                        for group in stride(from: 0, to: width, by: 8) {
+                            Self.transpose8(rowTile + j * width + group, stride: width, to: tile + group * paddedOutputs + q + j,
+                                            toStride: paddedOutputs)
+                        }
+                    }
+                    q += Self.positionBlock
+                }
+                for i in 0..<width {
+                    for oh in 0..<geometry.outHeight { emit(o0 + i, oh, tile + i * paddedOutputs + oh * paddedWidth) }
+                }
+                o0 += width
+            }
+        }
+    }
+
     /// out[j·16 + i] = Σ_{c, t} w[(c·taps + t)·16 + i] · x[c·plane + shifts[t] + j] for i < 16, j < 6: each
     /// position's 16 channels in two vectors, 12 accumulators (enough to cover the FMA latency on
     /// two pipes), two weight vectors and one broadcast input; each weight load feeds 6 FMAs.

@@ -54,7 +54,7 @@ struct DirectConvolution {
     /// Per tap (a, b): its offset in a channel's padded buffer (phase plane and shift).
     let shifts: [Int]
     /// Per row (c, a, b) of the weight matrix: its tap's offset in the padded buffer, `c·paddedPlane + shifts[a·k + b]`.
-    private let offsets: [Int]
+    let offsets: [Int]
 
     /// Whether `geometry` (with `outChannels`) can be computed directly.
     static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
@@ -126,54 +126,13 @@ struct DirectConvolution {
             }
         }
         #else
-        // The weights of each block of output channels, packed tap-major: [C][taps][block].
-        let rowTile = tile + 16 * paddedOutputs, packed = rowTile + 16 * Self.positionBlock
-        var o0 = 0
-        while o0 < outChannels {
-            let width = Self.blockWidth(o0, outChannels)
-            for i in 0..<width {
-                for r in 0..<k { packed[o0 * k + r * width + i] = weights[(o0 + i) * k + r] }
-            }
-            o0 += width
-        }
-        offsets.withUnsafeBufferPointer { offsets in
-            for n in samples {
-                for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
-                var o0 = 0
-                while o0 < outChannels {
-                    let width = Self.blockWidth(o0, outChannels)
-                    // Each row of 24 positions: tiles into `rowTile` ([position][channel]), then transposed into
-                    // `tile` ([channel][position]), from where the rows are written out as with AVX-512.
-                    var q = 0
-                    while q < paddedOutputs {
-                        if width == 16 {
-                            for j in stride(from: 0, to: 24, by: 6) {
-                                Self.tile16(padded + q + j, offsets: offsets.baseAddress!, rows: k, weights: packed + o0 * k,
-                                            out: rowTile + j * 16)
-                            }
-                        } else {
-                            for j in stride(from: 0, to: 24, by: 12) {
-                                Self.tile8(padded + q + j, offsets: offsets.baseAddress!, rows: k, weights: packed + o0 * k,
-                                           out: rowTile + j * 8)
-                            }
-                        }
-                        for j in stride(from: 0, to: 24, by: 8) {
-                            for group in stride(from: 0, to: width, by: 8) {
-                                Self.transpose8(rowTile + j * width + group, stride: width,
-                                                to: tile + group * paddedOutputs + q + j, toStride: paddedOutputs)
-                            }
-                        }
-                        q += Self.positionBlock
-                    }
-                    for i in 0..<width {
-                        let from = tile + i * paddedOutputs, to = y + ((o0 + i) * batch + n) * outPlane
-                        let b = bias?[o0 + i]
-                        for oh in 0..<g.outHeight {
-                            Self.write(from + oh * wq, to: to + oh * g.outWidth, g.outWidth, bias: b, accumulate: accumulate, relu: relu)
-                        }
-                    }
-                    o0 += width
-                }
+        let packed = tile + 16 * (paddedOutputs + Self.positionBlock)
+        pack(weights, into: packed)
+        for n in samples {
+            for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
+            forEachOutputRow(padded, packed: packed, tile: tile) { o, oh, row in
+                Self.write(row, to: y + (o * batch + n) * outPlane + oh * g.outWidth, g.outWidth, bias: bias?[o],
+                           accumulate: accumulate, relu: relu)
             }
         }
         #endif
@@ -181,23 +140,21 @@ struct DirectConvolution {
 
     /// Writes one input plane into its padded (phase) planes at `planes`; the zero border stays zero.
     @inline(__always) func pad(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
-        let g = geometry, wq = paddedWidth, p = g.padding
-        if g.stride == 1 {
-            for h in 0..<g.height { RowVectors.copy(source + h * g.width, to: planes + (p + h) * wq + p, g.width) }
-        } else {
-            splitPhases(source, into: planes)
-        }
+        for h in 0..<geometry.height { padRow(source + h * geometry.width, h, into: planes) }
     }
 
-    /// Stride 2: scatters one input plane into its 4 phase planes (the zero border stays zero).
-    @inline(__always) private func splitPhases(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
-        let g = geometry, p = g.padding, wq = paddedWidth
-        for h in 0..<g.height {
-            let row = source + h * g.width, r = (h + p) & 1, i = (h + p) >> 1
-            let even = planes + (r * 2 + (p & 1)) * phasePlane + i * wq + (p >> 1)        // columns w with (w + p) even
-            let odd = planes + (r * 2 + 1 - (p & 1)) * phasePlane + i * wq + ((p + 1) >> 1)  // (w + p) odd
-            Self.deinterleave(row, g.width, even: even, odd: odd)
+    /// Writes row `h` of one input plane into its padded plane at `planes`, or with stride 2 scatters
+    /// it into the 4 phase planes.
+    @inline(__always) func padRow(_ row: UnsafePointer<Float>, _ h: Int, into planes: UnsafeMutablePointer<Float>) {
+        let g = geometry, wq = paddedWidth, p = g.padding
+        guard g.stride == 2 else {
+            RowVectors.copy(row, to: planes + (p + h) * wq + p, g.width)
+            return
         }
+        let r = (h + p) & 1, i = (h + p) >> 1
+        let even = planes + (r * 2 + (p & 1)) * phasePlane + i * wq + (p >> 1)        // columns w with (w + p) even
+        let odd = planes + (r * 2 + 1 - (p & 1)) * phasePlane + i * wq + ((p + 1) >> 1)  // (w + p) odd
+        Self.deinterleave(row, g.width, even: even, odd: odd)
     }
 
     /// Splits one row into its even columns (`even[i] = row[2i]`) and odd ones (`odd[i] = row[2i + 1]`),
@@ -224,7 +181,7 @@ struct DirectConvolution {
     }
 
     /// t = f + bias (rectified with `relu`), or t += f (+ bias, when given) with `accumulate`, over one output row.
-    @inline(__always) private static func write(_ f: UnsafePointer<Float>, to t: UnsafeMutablePointer<Float>, _ count: Int,
+    @inline(__always) static func write(_ f: UnsafePointer<Float>, to t: UnsafeMutablePointer<Float>, _ count: Int,
                                                 bias: Float?, accumulate: Bool, relu: Bool) {
         if accumulate {
             RowVectors.accumulate(f, to: t, count, bias: bias)
