@@ -1,7 +1,8 @@
 import Tensor
 
-/// One convolution of an `InferencePlan`, with the BN it took in (if any) and that BN's ReLU, and
-/// the residual it adds itself into (if any).
+/// One convolution of an `InferencePlan`, with the BN it took in (if any) and that BN's ReLU, the
+/// BN of its input it applies as it copies the input in (if any), and the residual it adds itself
+/// into (if any).
 final class InferenceConvolution {
     let conv: Conv2d
     /// The convolution's index among the graph's operations.
@@ -15,6 +16,11 @@ final class InferenceConvolution {
     let winograd: WinogradConvolution?
     /// Its maps that stay in oneDNN's blocked layout (set by the plan, for a oneDNN layer).
     var blocked = BlockedMaps.none
+    /// The eval-mode BN (and ReLU) whose output only this convolution reads, applied as it copies
+    /// that BN's input in (set by the plan, for a stride-1 direct or Winograd layer).
+    var inputBatchNorm: BatchNorm?
+    /// That BN's per-channel scale and shift.
+    private let inputScale: UnsafeMutablePointer<Float>, inputShift: UnsafeMutablePointer<Float>
     /// Folded kernel and bias (with a BN), and Winograd's transformed kernel.
     private let weights: UnsafeMutablePointer<Float>
     private let bias: UnsafeMutablePointer<Float>
@@ -32,13 +38,16 @@ final class InferenceConvolution {
         weights = .allocate(capacity: batchNorm == nil ? 1 : conv.weightCount)
         bias = .allocate(capacity: conv.outChannels)
         transformed = .allocate(capacity: winograd?.transformedWeightCount ?? 1)
+        inputScale = .allocate(capacity: conv.geometry.channels)
+        inputShift = .allocate(capacity: conv.geometry.channels)
     }
 
     deinit {
-        weights.deallocate()
-        bias.deallocate()
-        transformed.deallocate()
+        for p in [weights, bias, transformed, inputScale, inputShift] { p.deallocate() }
     }
+
+    /// The activation it reads: its input BN's input when it applies that BN.
+    var input: Int { inputBatchNorm?.inputs[0] ?? conv.inputs[0] }
 
     var relu: Bool { batchNorm?.relu ?? false }
 
@@ -73,23 +82,39 @@ final class InferenceConvolution {
         return (UnsafePointer(weights), UnsafePointer(bias))
     }
 
-    /// With `prepares` false, the folded kernel and bias and Winograd's transformed kernel are the
-    /// previous pass's.
+    /// The input BN's map, `max?(a·x + b, 0)` with `BatchNorm`'s eval-mode arithmetic (anew when `prepares`).
+    func inputAffine(_ pass: Pass, prepares: Bool) -> InputAffine? {
+        guard let bn = inputBatchNorm else { return nil }
+        if prepares {
+            let p = pass.parameters, state = pass.state!
+            for c in 0..<conv.geometry.channels {
+                let invStd = 1 / (state[bn.varianceOffset + c] + BatchNorm.epsilon).squareRoot()
+                let a = p[bn.gammaOffset + c] * invStd
+                inputScale[c] = a
+                inputShift[c] = p[bn.betaOffset + c] - a * state[bn.meanOffset + c]
+            }
+        }
+        return InputAffine(scale: inputScale, shift: inputShift, relu: bn.relu)
+    }
+
+    /// With `prepares` false, the folded kernel and bias, Winograd's transformed kernel and the
+    /// input BN's map are the previous pass's.
     func forward(_ pass: Pass, prepares: Bool, winogradScratch: [UnsafeMutablePointer<Float>], scratchCount: Int) {
-        let (kernel, shift) = prepared(pass, prepares: prepares)
-        let y = pass.value(output), n = pass.batch
+        let (kernel, shift) = prepared(pass, prepares: prepares), affine = inputAffine(pass, prepares: prepares)
+        let y = pass.value(output), n = pass.batch, x = UnsafePointer(pass.value(input))
         if let winograd {
             if prepares { winograd.transformWeights(kernel, into: transformed) }
-            let strides = conv.inputInfo.strides(batch: n), x = pass.value(conv.inputs[0]), relu = relu, accumulate = residual != nil
+            let strides = conv.inputInfo.strides(batch: n), relu = relu, accumulate = residual != nil
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
-                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, y: y, batch: n,
+                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, inputAffine: affine, y: y, batch: n,
                              samples: Parallel.share(worker, of: pass.workers, n),
                              scratch: winogradScratch[worker], scratchCount: scratchCount)
             }
             return
         }
-        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu, accumulate: residual != nil, blocked: blocked)
+        let done = conv.forward(pass, y: y, weights: kernel, bias: shift, relu: relu, accumulate: residual != nil, blocked: blocked,
+                                inputAffine: affine, input: x)
         let leftBias = done.biased ? nil : shift, rectify = !done.rectified
         guard leftBias != nil || rectify else { return }
         let plane = n * conv.geometry.outSpatial
@@ -116,12 +141,13 @@ final class InferenceChain {
     func forward(_ pass: Pass, prepares: Bool, scratch: [UnsafeMutablePointer<Float>]) {
         let prepared = members.map { $0.prepared(pass, prepares: prepares) }
         let first = members[0].conv, last = members[members.count - 1], n = pass.batch
-        let strides = first.inputInfo.strides(batch: n), x = pass.value(first.inputs[0]), y = pass.value(last.output)
+        let strides = first.inputInfo.strides(batch: n), x = pass.value(members[0].input), y = pass.value(last.output)
         let weights = prepared.map(\.kernel), biases = prepared.map(\.shift), relus = members.map(\.relu)
-        let accumulate = last.residual != nil, direct = direct
+        let accumulate = last.residual != nil, direct = direct, affine = members[0].inputAffine(pass, prepares: prepares)
         Parallel.run(pass.workers) { worker in
             direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: weights, biases: biases, relus: relus,
-                       accumulate: accumulate, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n), scratch: scratch[worker])
+                       accumulate: accumulate, inputAffine: affine, y: y, batch: n, samples: Parallel.share(worker, of: pass.workers, n),
+                       scratch: scratch[worker])
         }
     }
 }

@@ -21,6 +21,9 @@ import Tensor
 ///   folded BN) is read only by a oneDNN convolution, it is written in oneDNN's 8-channel blocked
 ///   layout, which that convolution reads as it is: one or two reorders fewer (`BlockedMaps`;
 ///   Winograd's output transform holds 8 channels per position anyway).
+/// - **A pre-activation BN in the next convolution's padding copy** (eval mode): a BN (and its ReLU)
+///   whose output only a stride-1 direct or Winograd convolution reads is applied by that
+///   convolution as it copies its input in (`InputAffine`), and makes no pass of its own.
 /// - **No activations kept**: activations whose lives do not overlap share one buffer.
 ///
 /// Without `foldsBatchNorm` (BN recalibration's train-mode pass, which needs every BN's input to
@@ -44,7 +47,7 @@ public final class InferencePlan {
     }
 
     init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
-         fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true, chainsDirect: Bool = true) {
+         fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true, chainsDirect: Bool = true, mapsInputs: Bool = true) {
         self.graph = graph
         self.batchCapacity = batchCapacity
         self.foldsBatchNorm = foldsBatchNorm
@@ -71,6 +74,17 @@ public final class InferencePlan {
                 skipped.insert(j)
             }
             steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual)))
+        }
+        if mapsInputs && foldsBatchNorm {
+            var byIndex: [Int: InferenceConvolution] = [:]
+            for case .convolution(let c) in steps { byIndex[c.index] = c }
+            steps.removeAll { step in
+                guard case .node(let j) = step, let bn = nodes[j] as? BatchNorm, bn.output != graph.outputID, readers[bn.output].count == 1,
+                      let c = byIndex[readers[bn.output][0]], c.conv.inputs[0] == bn.output, c.conv.geometry.stride == 1,
+                      c.winograd != nil || c.runsDirect(convolutions) else { return false }
+                c.inputBatchNorm = bn
+                return true
+            }
         }
         if handsOverBlocked && convolutions != .engine && ConvolutionBackend.oneDNNAvailable {
             var byIndex: [Int: InferenceConvolution] = [:]
@@ -133,7 +147,9 @@ public final class InferencePlan {
     }
 
     /// Every convolution of the plan, those in chains included.
-    var convolutionSteps: [InferenceConvolution] {
+    var convolutionSteps: [InferenceConvolution] { Self.convolutions(in: steps) }
+
+    private static func convolutions(in steps: [Step]) -> [InferenceConvolution] {
         steps.flatMap { step -> [InferenceConvolution] in
             switch step {
             case .node: return []
@@ -160,10 +176,10 @@ public final class InferencePlan {
         func io(_ step: Step) -> (reads: [Int], writes: Int, inPlace: Int?) {
             switch step {
             case .node(let i): return (graph.nodes[i].inputs, graph.nodes[i].output, nil)
-            case .convolution(let c): return (c.conv.inputs + (c.residual.map { [$0] } ?? []), c.output, c.residual)
+            case .convolution(let c): return ([c.input] + (c.residual.map { [$0] } ?? []), c.output, c.residual)
             case .chain(let chain):
                 let first = chain.members[0], last = chain.members[chain.members.count - 1]
-                return (first.conv.inputs + (last.residual.map { [$0] } ?? []), last.output, last.residual)
+                return ([first.input] + (last.residual.map { [$0] } ?? []), last.output, last.residual)
             }
         }
         var lastRead = [Int](repeating: -1, count: graph.activations.count)
@@ -179,6 +195,10 @@ public final class InferencePlan {
         // What a convolution's step never writes (its own output, a folded BN's) lives where its result does.
         for case .convolution(let c) in steps {
             for id in [c.conv.output, c.batchNorm?.output].compactMap({ $0 }) where id != c.output { slot[id] = slot[c.output] }
+        }
+        // An input BN's output is never written either: it lives where its input does.
+        for c in convolutions(in: steps) {
+            if let bn = c.inputBatchNorm { slot[bn.output] = slot[bn.inputs[0]] }
         }
         // A chain writes only its last member's output.
         for case .chain(let chain) in steps {
@@ -236,6 +256,8 @@ public final class InferencePlan {
     public var fusedResidualAdds: Int { convolutionSteps.filter { $0.residual != nil }.count }
     /// Maps handed to a oneDNN convolution in oneDNN's blocked layout.
     public var blockedHandOvers: Int { convolutionSteps.filter(\.blocked.output).count }
+    /// BNs applied by the convolution that reads them, as it copies its input in.
+    public var mappedInputBatchNorms: Int { convolutionSteps.filter { $0.inputBatchNorm != nil }.count }
     public var winogradConvolutions: Int { convolutionSteps.filter { $0.winograd != nil }.count }
     /// Direct convolutions run in chains, one sample at a time through all of a chain's members.
     public var chainedConvolutions: Int { steps.reduce(0) { if case .chain(let c) = $1 { return $0 + c.members.count }; return $0 } }
@@ -257,6 +279,11 @@ public final class InferencePlan {
                     summaries[j] = LayerSummary(kind: summaries[j].kind, detail: "folded into the convolution", multiplyAddsPerSample: 0,
                                                 backwardMultiplyAddsPerSample: 0)
                 }
+            }
+            if let bn = c.inputBatchNorm, let j = graph.nodes.firstIndex(where: { $0 === bn }) {
+                detail += bn.relu ? ", input's BN + ReLU applied as it pads" : ", input's BN applied as it pads"
+                summaries[j] = LayerSummary(kind: summaries[j].kind, detail: "applied by the convolution that reads it", multiplyAddsPerSample: 0,
+                                            backwardMultiplyAddsPerSample: 0)
             }
             if c.blocked.input { detail += ", input in oneDNN's layout" }
             if c.blocked.output { detail += ", output in oneDNN's layout" }
@@ -300,12 +327,14 @@ extension LayerGraph {
 
     /// As above; without `fusesResidualAdds` every Add runs as its own pass, without
     /// `handsOverBlocked` every oneDNN convolution reads and writes the engine's layout, without
-    /// `chainsDirect` every direct convolution runs over the whole batch (for the tests that compare them).
+    /// `chainsDirect` every direct convolution runs over the whole batch, without `mapsInputs` every
+    /// BN that is not folded makes its own pass (for the tests that compare them).
     func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
-                           fusesResidualAdds: Bool, handsOverBlocked: Bool, chainsDirect: Bool = true) -> InferencePlan {
+                           fusesResidualAdds: Bool, handsOverBlocked: Bool, chainsDirect: Bool = true, mapsInputs: Bool = true) -> InferencePlan {
         finalize()
         return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm,
-                             fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked, chainsDirect: chainsDirect)
+                             fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked, chainsDirect: chainsDirect,
+                             mapsInputs: mapsInputs)
     }
 }
 

@@ -209,6 +209,24 @@ extension InferenceTests {
         }
     }
 
+    /// preresnet20's pre-activation BNs (and ReLUs) whose output only a stride-1 convolution reads are
+    /// applied as that convolution copies its input in (direct chains and Winograd): the same bits as
+    /// the BN's own pass.
+    @Test(arguments: [ConvolutionBackend.engine, .fastest])
+    func inputBatchNormsInThePaddingCopyGiveTheirBits(_ backend: ConvolutionBackend) {
+        let h = NetworkHarness(.preresnet20, batch: 7, mode: .eval, seed: 12, convolutions: backend)
+        let plans = [true, false].map {
+            h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: true, fusesResidualAdds: true,
+                                              handsOverBlocked: true, mapsInputs: $0)
+        }
+        // Stage 1's three blocks (direct chains) and stages 2 and 3's second and third (Winograd); the
+        // first blocks of stages 2 and 3 share theirs with the shortcut, and the last BN feeds the pooling.
+        #expect(plans[0].mappedInputBatchNorms == 7 && plans[1].mappedInputBatchNorms == 0, "\(plans[0].mappedInputBatchNorms) mapped")
+        let mapped = Self.infer(h, plans[0]).logits
+        #expect(mapped == Self.infer(h, plans[1]).logits, "\(backend): the mapped input changed the logits")
+        #expect(Self.infer(h, plans[0], batch: 4).logits == Array(Self.infer(h, plans[1], batch: 4).logits))
+    }
+
     @Test func winogradLeavesOutputsItsTilesOverhang() {
         let g = LayerGraph(inputShape: [32, 5, 5])
         g.conv2d(g.input, name: "conv", outChannels: 16, kernel: 3, padding: 0)

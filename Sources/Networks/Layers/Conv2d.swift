@@ -117,16 +117,19 @@ final class Conv2d: LayerNode {
     /// `accumulate` (the inference path's residual add) the result is added to `y` by the engine's
     /// own kernels, never oneDNN's; im2col + GEMM then takes no bias. Returns what it left undone
     /// (im2col + GEMM rectifies nothing). `blocked` maps are in oneDNN's blocked layout: oneDNN must
-    /// run the layer.
+    /// run the layer. `inputAffine` (the direct kernel only) maps the input, `input` if given
+    /// (an input of the same shape and order as the layer's), as it is copied in.
     @discardableResult
     func forward(_ pass: Pass, y: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 relu: Bool = false, accumulate: Bool = false, blocked: BlockedMaps = .none) -> (biased: Bool, rectified: Bool) {
+                 relu: Bool = false, accumulate: Bool = false, blocked: BlockedMaps = .none,
+                 inputAffine: InputAffine? = nil, input: UnsafePointer<Float>? = nil) -> (biased: Bool, rectified: Bool) {
         precondition(!accumulate || (!relu && (bias == nil || direct != nil)), "an accumulating convolution neither rectifies nor, on GEMM, adds a bias")
+        precondition(inputAffine == nil || (direct != nil && geometry.stride == 1), "an input map needs the stride-1 direct kernel")
         let n = pass.batch, s = geometry.outSpatial, ld = n * s, rows = geometry.rows
-        let x = pass.value(inputs[0])          // x: [N, C, H, W] or [C, N, H, W]
+        let x = input ?? UnsafePointer(pass.value(inputs[0]))          // x: [N, C, H, W] or [C, N, H, W]
         let strides = inputInfo.strides(batch: n)
         let beta: Float = bias == nil && !accumulate ? 0 : 1
-        if !accumulate, pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
+        if !accumulate, inputAffine == nil, pass.workspace.convolutions.runsOnOneDNN(.forward, geometry, outChannels: outChannels, pointwise: isPointwise),
            let onednn = pass.workspace.oneDNN,
            let fast = onednn.convolutions(for: self, batch: n, workers: pass.workers, training: false, bias: bias != nil, relu: relu,
                                           blocked: blocked) {
@@ -147,7 +150,7 @@ final class Conv2d: LayerNode {
             let first = samples.lowerBound * s, width = samples.count * s
             if let direct {
                 direct.run(x, channelStride: strides.channel, sampleStride: strides.sample, weights: w,
-                           bias: bias, y: y, batch: n, samples: samples, accumulate: accumulate, relu: relu,
+                           bias: bias, y: y, batch: n, samples: samples, accumulate: accumulate, relu: relu, inputAffine: inputAffine,
                            scratch: pass.columns(worker))
                 return
             }

@@ -36,11 +36,11 @@ struct DirectChain {
     }
 
     /// The last layer's y[o, n] (=|+=, as `DirectConvolution.run`) for the samples `samples`, from
-    /// `x` through every layer, layer `l` with `weights[l]`, `biases[l]` and, but for the last,
-    /// rectified where `relus[l]`.
+    /// `x` (mapped by `inputAffine` if given) through every layer, layer `l` with `weights[l]`,
+    /// `biases[l]` and, but for the last, rectified where `relus[l]`.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: [UnsafePointer<Float>],
-             biases: [UnsafePointer<Float>?], relus: [Bool], accumulate: Bool, y: UnsafeMutablePointer<Float>, batch: Int,
-             samples: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+             biases: [UnsafePointer<Float>?], relus: [Bool], accumulate: Bool, inputAffine: InputAffine? = nil,
+             y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
         guard !samples.isEmpty else { return }
         var at = scratch
         var parts: [(padded: UnsafeMutablePointer<Float>, tile: UnsafeMutablePointer<Float>, packed: UnsafeMutablePointer<Float>)] = []
@@ -56,7 +56,8 @@ struct DirectChain {
         let row = at, first = layers[0], last = layers.count - 1
         for n in samples {
             for ch in 0..<first.geometry.channels {
-                first.pad(x + ch * channelStride + n * sampleStride, into: parts[0].padded + ch * first.paddedPlane)
+                first.pad(x + ch * channelStride + n * sampleStride, into: parts[0].padded + ch * first.paddedPlane, affine: inputAffine,
+                          channel: ch)
             }
             for l in 0..<last {
                 let next = layers[l + 1], into = parts[l + 1].padded, bias = biases[l], width = layers[l].geometry.outWidth

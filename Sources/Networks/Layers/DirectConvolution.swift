@@ -95,7 +95,7 @@ struct DirectConvolution {
     /// added to `y`, otherwise it overwrites `y`.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, weights: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
-             accumulate: Bool, relu: Bool = false, scratch: UnsafeMutablePointer<Float>) {
+             accumulate: Bool, relu: Bool = false, inputAffine: InputAffine? = nil, scratch: UnsafeMutablePointer<Float>) {
         precondition(!(relu && accumulate), "a rectified output cannot accumulate")
         let g = geometry, c = g.channels, wq = paddedWidth
         let padded = scratch, tile = scratch + c * paddedPlane
@@ -105,7 +105,7 @@ struct DirectConvolution {
         #if ENGINE_AVX512
         shifts.withUnsafeBufferPointer { shifts in
             for n in samples {
-                for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
+                for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane, affine: inputAffine, channel: ch) }
                 var o0 = 0
                 while o0 < outChannels {
                     var q = 0
@@ -129,7 +129,7 @@ struct DirectConvolution {
         let packed = tile + 16 * (paddedOutputs + Self.positionBlock)
         pack(weights, into: packed)
         for n in samples {
-            for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane) }
+            for ch in 0..<c { pad(x + ch * channelStride + n * sampleStride, into: padded + ch * paddedPlane, affine: inputAffine, channel: ch) }
             forEachOutputRow(padded, packed: packed, tile: tile) { o, oh, row in
                 Self.write(row, to: y + (o * batch + n) * outPlane + oh * g.outWidth, g.outWidth, bias: bias?[o],
                            accumulate: accumulate, relu: relu)
@@ -138,9 +138,19 @@ struct DirectConvolution {
         #endif
     }
 
-    /// Writes one input plane into its padded (phase) planes at `planes`; the zero border stays zero.
-    @inline(__always) func pad(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
-        for h in 0..<geometry.height { padRow(source + h * geometry.width, h, into: planes) }
+    /// Writes one input plane (of channel `channel`, mapped by `affine` if given: stride 1 only) into
+    /// its padded (phase) planes at `planes`; the zero border stays zero.
+    @inline(__always) func pad(_ source: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>, affine: InputAffine? = nil,
+                               channel: Int = 0) {
+        let g = geometry
+        guard let affine else {
+            for h in 0..<g.height { padRow(source + h * g.width, h, into: planes) }
+            return
+        }
+        precondition(g.stride == 1, "an input map is applied by stride-1 convolutions only")
+        for h in 0..<g.height {
+            affine.copy(source + h * g.width, to: planes + (g.padding + h) * paddedWidth + g.padding, g.width, channel: channel)
+        }
     }
 
     /// Writes row `h` of one input plane into its padded plane at `planes`, or with stride 2 scatters

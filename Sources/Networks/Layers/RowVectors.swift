@@ -55,13 +55,15 @@ enum RowVectors {
         }
     }
 
-    /// to[j] = from[j] + bias (without a bias, from[j] itself), rectified with `relu`, for j < count.
+    /// to[j] = from[j] + bias (without a bias, from[j] itself), or with a `scale` scale·from[j] + bias
+    /// (as `Kernels.affine`: a product, then a sum), rectified with `relu`, for j < count.
     @inline(__always) static func map(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, _ count: Int,
-                                      bias: Float?, relu: Bool) {
-        let b = bias ?? 0, shifts = bias != nil
+                                      scale: Float? = nil, bias: Float?, relu: Bool) {
+        let b = bias ?? 0, shifts = bias != nil, a = scale ?? 1, scales = scale != nil
         if count >= 16 {
             @inline(__always) func step(_ j: Int) {
                 var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD16<Float>.self)
+                if scales { v = a * v }
                 if shifts { v += b }
                 if relu { v.replace(with: 0, where: v .< 0) }
                 UnsafeMutableRawPointer(to + j).storeBytes(of: v, as: SIMD16<Float>.self)
@@ -72,6 +74,7 @@ enum RowVectors {
         } else if count >= 8 {
             @inline(__always) func step(_ j: Int) {
                 var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD8<Float>.self)
+                if scales { v = a * v }
                 if shifts { v += b }
                 if relu { v.replace(with: 0, where: v .< 0) }
                 UnsafeMutableRawPointer(to + j).storeBytes(of: v, as: SIMD8<Float>.self)
@@ -81,6 +84,7 @@ enum RowVectors {
         } else if count >= 4 {
             @inline(__always) func step(_ j: Int) {
                 var v = UnsafeRawPointer(from + j).loadUnaligned(as: SIMD4<Float>.self)
+                if scales { v = a * v }
                 if shifts { v += b }
                 if relu { v.replace(with: 0, where: v .< 0) }
                 UnsafeMutableRawPointer(to + j).storeBytes(of: v, as: SIMD4<Float>.self)
@@ -90,6 +94,7 @@ enum RowVectors {
         } else {
             for j in 0..<count {
                 var v = from[j]
+                if scales { v = a * v }
                 if shifts { v += b }
                 if relu && v < 0 { v = 0 }
                 to[j] = v

@@ -116,10 +116,12 @@ struct WinogradConvolution {
     /// `accumulate` (a residual add; no ReLU) y[o, n] += U ⊛ x[n] + bias[o]. `x`'s element
     /// (n, c, s) is at `c·channelStride + n·sampleStride + s`; `y` is channel-major `[out, batch, Ho, Wo]`,
     /// or with `blockedOutput` in oneDNN's 8-channel blocked layout `[batch, out / 8, Ho, Wo, 8]`
-    /// (for a oneDNN convolution that reads it; `BlockedMaps`).
+    /// (for a oneDNN convolution that reads it; `BlockedMaps`). With `inputAffine` the input is
+    /// mapped as it is copied in.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, blockedOutput: Bool = false,
-             y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
+             inputAffine: InputAffine? = nil, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
+             scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard !samples.isEmpty else { return }
         precondition(!(relu && accumulate) && !(accumulate && blockedOutput), "a rectified or blocked output cannot accumulate")
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
@@ -135,7 +137,7 @@ struct WinogradConvolution {
             let count = min(chunk, samples.upperBound - n0)
             for j in 0..<count {
                 for ch in 0..<c {
-                    pad(x + ch * channelStride + (n0 + j) * sampleStride, into: padded)
+                    pad(x + ch * channelStride + (n0 + j) * sampleStride, into: padded, affine: inputAffine, channel: ch)
                     transformInput(padded, into: v + ch * stride + j * tilesPerSample, xiStride: c * stride)
                 }
             }
@@ -168,10 +170,15 @@ struct WinogradConvolution {
         }
     }
 
-    /// Copies one input plane into the interior of the zero-padded plane (border and slack stay zero).
-    @inline(__always) private func pad(_ source: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+    /// Copies one input plane (of channel `channel`, mapped by `affine` if given) into the interior
+    /// of the zero-padded plane (border and slack stay zero).
+    @inline(__always) private func pad(_ source: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>, affine: InputAffine?,
+                                       channel: Int) {
         let g = geometry, p = g.padding
-        for h in 0..<g.height { RowVectors.copy(source + h * g.width, to: padded + (p + h) * paddedWidth + p, g.width) }
+        for h in 0..<g.height {
+            let from = source + h * g.width, to = padded + (p + h) * paddedWidth + p
+            if let affine { affine.copy(from, to: to, g.width, channel: channel) } else { RowVectors.copy(from, to: to, g.width) }
+        }
     }
 
     /// V[ξ][tile] = (Bᵀ d B)[ξ] (Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]) for every tile of one
