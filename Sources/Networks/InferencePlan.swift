@@ -56,6 +56,7 @@ public final class InferencePlan {
         for (i, node) in nodes.enumerated() { for id in node.inputs { readers[id].append(i) } }
         var producer = [Int](repeating: -1, count: graph.activations.count)
         for (i, node) in nodes.enumerated() { producer[node.output] = i }
+        // Each convolution with the BN it feeds alone (folded) and the Add it feeds alone (added as it writes).
         var steps: [Step] = [], skipped = Set<Int>()
         for (i, node) in nodes.enumerated() where !skipped.contains(i) {
             guard let conv = node as? Conv2d else { steps.append(.node(index: i)); continue }
@@ -75,6 +76,7 @@ public final class InferencePlan {
             }
             steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual)))
         }
+        // A BN whose output only one stride-1 direct or Winograd convolution reads: applied as that one pads.
         if mapsInputs && foldsBatchNorm {
             var byIndex: [Int: InferenceConvolution] = [:]
             for case .convolution(let c) in steps { byIndex[c.index] = c }
@@ -86,6 +88,7 @@ public final class InferencePlan {
                 return true
             }
         }
+        // A map only a oneDNN convolution reads: written in oneDNN's blocked layout.
         if handsOverBlocked && convolutions != .engine && ConvolutionBackend.oneDNNAvailable {
             var byIndex: [Int: InferenceConvolution] = [:]
             for case .convolution(let c) in steps { byIndex[c.index] = c }
@@ -96,6 +99,7 @@ public final class InferencePlan {
                 q.blocked.input = true
             }
         }
+        // Direct convolutions in a row: one sample at a time.
         if chainsDirect && DirectChain.available {
             steps = Self.chained(steps, readers: readers, outputID: graph.outputID, convolutions: convolutions)
         }
