@@ -76,10 +76,11 @@ public final class InferencePlan {
             }
             steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual)))
         }
+        // The passes below remove only nodes' steps, so the convolutions by operation index hold for all of them.
+        var byIndex: [Int: InferenceConvolution] = [:]
+        for case .convolution(let c) in steps { byIndex[c.index] = c }
         // A BN whose output only one stride-1 direct or Winograd convolution reads: applied as that one pads.
         if mapsInputs && foldsBatchNorm {
-            var byIndex: [Int: InferenceConvolution] = [:]
-            for case .convolution(let c) in steps { byIndex[c.index] = c }
             steps.removeAll { step in
                 guard case .node(let j) = step, let bn = nodes[j] as? BatchNorm, bn.output != graph.outputID, readers[bn.output].count == 1,
                       let c = byIndex[readers[bn.output][0]], c.conv.inputs[0] == bn.output, c.conv.geometry.stride == 1,
@@ -90,8 +91,6 @@ public final class InferencePlan {
         }
         // A map only a oneDNN convolution reads: written in oneDNN's blocked layout.
         if handsOverBlocked && convolutions != .engine && ConvolutionBackend.oneDNNAvailable {
-            var byIndex: [Int: InferenceConvolution] = [:]
-            for case .convolution(let c) in steps { byIndex[c.index] = c }
             for case .convolution(let p) in steps where p.runsOnOneDNN(convolutions) || (p.winograd != nil && p.residual == nil) {
                 guard p.output != graph.outputID, p.conv.outChannels % 8 == 0, readers[p.output].count == 1,
                       let q = byIndex[readers[p.output][0]], q.conv.inputs[0] == p.output, q.runsOnOneDNN(convolutions) else { continue }
