@@ -26,15 +26,16 @@ final class InferenceConvolution {
     private let bias: UnsafeMutablePointer<Float>
     private let transformed: UnsafeMutablePointer<Float>
 
-    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?, residual: (add: Add, index: Int, input: Int)? = nil) {
+    /// `winogradTile` forces Winograd's tile (where it applies; the tests), else `WinogradConvolution.tile(for:)` chooses.
+    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?, residual: (add: Add, index: Int, input: Int)? = nil, winogradTile: Int? = nil) {
         self.conv = conv
         self.index = index
         self.batchNorm = batchNorm
         self.residual = residual?.input
         addIndex = residual?.index
         output = residual?.add.output ?? batchNorm?.output ?? conv.output
-        winograd = WinogradConvolution.supports(conv.geometry, outChannels: conv.outChannels)
-            ? WinogradConvolution(conv.geometry, outChannels: conv.outChannels) : nil
+        winograd = WinogradConvolution.tile(for: conv.geometry, outChannels: conv.outChannels, forced: winogradTile)
+            .map { WinogradConvolution(conv.geometry, outChannels: conv.outChannels, tile: $0) }
         weights = .allocate(capacity: batchNorm == nil ? 1 : conv.weightCount)
         bias = .allocate(capacity: conv.outChannels)
         transformed = .allocate(capacity: winograd?.transformedWeightCount ?? 1)

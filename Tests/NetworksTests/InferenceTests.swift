@@ -111,11 +111,14 @@ struct InferenceTests {
         #expect(Self.infer(h, plan, parameters: other, reusesPreparedWeights: true).logits == next)
     }
 
-    /// One 3 × 3 stride-1 convolution by Winograd against the direct sum, over the geometries
-    /// whose tiles overhang the output (odd sizes), without padding, and from either storage order.
-    /// A 3 × 3 output (4 tiles for 9 outputs) is left to the direct kernels.
-    @Test(arguments: [(32, 16, 6, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1), (32, 32, 14, 1)])
-    func winogradMatchesTheDirectSum(_ channels: Int, _ out: Int, _ size: Int, _ padding: Int) {
+    /// One 3 × 3 stride-1 convolution by Winograd, F(2 × 2) and F(4 × 4), against the direct sum,
+    /// over the geometries whose tiles overhang the output (odd sizes, sizes that are not a multiple
+    /// of 4, rows of tiles that end inside a group of 8 or span two), without padding, and from
+    /// either storage order. A 3 × 3 output (4 tiles for 9 outputs) is left to the direct kernels.
+    @Test(arguments: [(32, 16, 6, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1), (32, 32, 14, 1),
+                      (32, 16, 38, 1), (48, 32, 8, 1)], [2, 4])
+    func winogradMatchesTheDirectSum(_ shape: (channels: Int, out: Int, size: Int, padding: Int), _ tile: Int) {
+        let (channels, out, size, padding) = shape
         for channelMajor in [false, true] {
             let g = LayerGraph(inputShape: [channels, size, size])
             // A 1 × 1 convolution first makes the 3 × 3 one read a channel-major map.
@@ -126,8 +129,13 @@ struct InferenceTests {
             var s = [Float](repeating: 0, count: max(1, g.layout.stateCount))
             let batch = 3, input = (0..<(channels * size * size * batch)).map { _ in rng.normal() }
             let ws = g.makeWorkspace(batchCapacity: batch, convolutions: .engine)
-            let plan = g.makeInferencePlan(batchCapacity: batch, convolutions: .engine)
-            #expect(plan.winogradConvolutions == 1)
+            let plan = g.makeInferencePlan(batchCapacity: batch, convolutions: .engine, foldsBatchNorm: true, fusesResidualAdds: true,
+                                           handsOverBlocked: true, winogradTile: tile)
+            // F(4 × 4) leaves a 6 × 6 output (4 tiles of 16 for 36 outputs) to the direct kernels.
+            let applies = WinogradConvolution.supports(ConvGeometry(channels: channels, height: size, width: size, kernel: 3, stride: 1,
+                                                                    padding: padding), outChannels: out, tile: tile)
+            #expect(applies == !(tile == 4 && size + 2 * padding - 2 == 6))
+            #expect(plan.convolutionSteps.compactMap { $0.winograd?.tile } == (applies ? [tile] : []))
             let outputs = out * (size + 2 * padding - 2) * (size + 2 * padding - 2) * batch
             let (direct, winograd) = p.withUnsafeBufferPointer { pp in
                 s.withUnsafeMutableBufferPointer { sp in
@@ -143,7 +151,7 @@ struct InferenceTests {
                 }
             }
             let gap = Self.gap(direct, winograd)
-            #expect(gap <= 1e-5, "C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
+            #expect(gap <= 1e-5, "F(\(tile)) C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
         }
     }
 }
@@ -151,16 +159,18 @@ struct InferenceTests {
 extension InferenceTests {
     /// A residual added by the convolution as it writes (direct, Winograd with and without the tiles'
     /// overrun, a 1 × 1 stride-2 GEMM; with and without a folded BN's bias) gives the Add's bits, in
-    /// eval mode and in BN recalibration's train mode, on an odd batch split between the workers.
+    /// eval mode and in BN recalibration's train mode, on an odd batch split between the workers;
+    /// with Winograd's F(2 × 2) and F(4 × 4) each.
     @Test(arguments: [(ModelName.preresnet20, [1, 28, 28]), (.resnet32, [3, 32, 32])], [ConvolutionBackend.engine, .fastest])
     func residualAddsInTheWriteOutGiveTheAddsBits(_ model: (ModelName, [Int]), _ backend: ConvolutionBackend) {
         for mode in [ForwardMode.eval, .train(momentum: 0.3)] {
+          for tile in [2, 4] {
             let h = NetworkHarness(model.0, width: 1, inputShape: model.1, batch: 7, mode: mode, seed: 4, convolutions: backend)
             let folds = mode == .eval
             let fused = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: true,
-                                                             handsOverBlocked: true)
+                                                             handsOverBlocked: true, winogradTile: tile)
             let apart = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: false,
-                                                             handsOverBlocked: true)
+                                                             handsOverBlocked: true, winogradTile: tile)
             // ResNet-32's Adds read BNs: in eval mode folded (its two projection shortcuts then are 1 × 1 GEMMs with a
             // bias, left to their Adds), in train mode run as they are (no Add then reads a convolution).
             let adds = h.network.graph.nodes.filter { $0 is Add }.count
@@ -168,22 +178,24 @@ extension InferenceTests {
             #expect(apart.fusedResidualAdds == 0 && fused.fusedResidualAdds == adds - unfused,
                     "\(model.0) \(mode): \(fused.fusedResidualAdds) of \(adds) adds fused")
             let a = Self.infer(h, fused, mode: mode), b = Self.infer(h, apart, mode: mode)
-            #expect(a.logits == b.logits, "\(model.0) \(backend) \(mode): fused residual adds changed the logits")
-            #expect(a.state == b.state, "\(model.0) \(backend) \(mode): fused residual adds changed the statistics")
+            #expect(a.logits == b.logits, "\(model.0) \(backend) \(mode) F(\(tile)): fused residual adds changed the logits")
+            #expect(a.state == b.state, "\(model.0) \(backend) \(mode) F(\(tile)): fused residual adds changed the statistics")
             #expect(fused.buffers <= apart.buffers)
+          }
         }
     }
 
     /// tinyten's second Winograd 32 → 32 writes its map for the oneDNN 32 → 64 stride 2 after it, and
     /// that one for the oneDNN 64 → 64, in oneDNN's blocked layout: the same bits as through the
-    /// engine's layout, on an odd batch and a smaller one.
-    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable))
-    func blockedHandOverGivesTheSameBits() {
+    /// engine's layout, on an odd batch and a smaller one; with Winograd's F(2 × 2) and F(4 × 4).
+    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable), arguments: [2, 4])
+    func blockedHandOverGivesTheSameBits(_ tile: Int) {
         let h = NetworkHarness(.tinyten, batch: 7, mode: .eval, seed: 6, convolutions: .fastest)
         let plans = [true, false].map {
             h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: .fastest, foldsBatchNorm: true, fusesResidualAdds: true,
-                                              handsOverBlocked: $0)
+                                              handsOverBlocked: $0, winogradTile: tile)
         }
+        #expect(plans[0].convolutionSteps.compactMap { $0.winograd?.tile } == [tile, tile])
         #expect(plans[0].blockedHandOvers == 2 && plans[1].blockedHandOvers == 0)
         let handed = Self.infer(h, plans[0]).logits
         #expect(handed == Self.infer(h, plans[1]).logits, "the blocked hand-over changed the logits")
@@ -211,20 +223,31 @@ extension InferenceTests {
 
     /// preresnet20's pre-activation BNs (and ReLUs) whose output only a stride-1 convolution reads are
     /// applied as that convolution copies its input in (direct chains and Winograd): the same bits as
-    /// the BN's own pass.
-    @Test(arguments: [ConvolutionBackend.engine, .fastest])
-    func inputBatchNormsInThePaddingCopyGiveTheirBits(_ backend: ConvolutionBackend) {
+    /// the BN's own pass; with Winograd's F(2 × 2) and F(4 × 4).
+    @Test(arguments: [ConvolutionBackend.engine, .fastest], [2, 4])
+    func inputBatchNormsInThePaddingCopyGiveTheirBits(_ backend: ConvolutionBackend, _ tile: Int) {
         let h = NetworkHarness(.preresnet20, batch: 7, mode: .eval, seed: 12, convolutions: backend)
         let plans = [true, false].map {
             h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: true, fusesResidualAdds: true,
-                                              handsOverBlocked: true, mapsInputs: $0)
+                                              handsOverBlocked: true, mapsInputs: $0, winogradTile: tile)
         }
         // Stage 1's three blocks (direct chains) and stages 2 and 3's second and third (Winograd); the
         // first blocks of stages 2 and 3 share theirs with the shortcut, and the last BN feeds the pooling.
         #expect(plans[0].mappedInputBatchNorms == 7 && plans[1].mappedInputBatchNorms == 0, "\(plans[0].mappedInputBatchNorms) mapped")
         let mapped = Self.infer(h, plans[0]).logits
-        #expect(mapped == Self.infer(h, plans[1]).logits, "\(backend): the mapped input changed the logits")
+        #expect(mapped == Self.infer(h, plans[1]).logits, "\(backend) F(\(tile)): the mapped input changed the logits")
         #expect(Self.infer(h, plans[0], batch: 4).logits == Array(Self.infer(h, plans[1], batch: 4).logits))
+    }
+
+    /// F(4 × 4) on maps at least 6 tiles wide, F(2 × 2) on narrower ones, nothing under 32 input channels.
+    @Test func winogradTileFollowsTheMapWidth() {
+        let g = LayerGraph(inputShape: [32, 32, 32])
+        let a = g.conv2d(g.input, name: "a", outChannels: 32, kernel: 3, padding: 1)
+        let b = g.conv2d(a, name: "b", outChannels: 32, kernel: 3, stride: 2, padding: 1)
+        let c = g.conv2d(b, name: "c", outChannels: 16, kernel: 3, padding: 1)
+        g.conv2d(c, name: "d", outChannels: 16, kernel: 3, padding: 1)
+        let plan = g.makeInferencePlan(batchCapacity: 1)
+        #expect(plan.convolutionSteps.map { $0.winograd?.tile } == [4, nil, 2, nil], "32 at 32×32, 32 at 32×32 stride 2, 32 at 16×16, 16 at 16×16")
     }
 
     @Test func winogradLeavesOutputsItsTilesOverhang() {

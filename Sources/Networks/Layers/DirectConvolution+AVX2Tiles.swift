@@ -59,11 +59,11 @@ extension DirectConvolution {
         }
     }
 
-    /// out[j·16 + i] = Σ_{c, t} w[(c·taps + t)·16 + i] · x[c·plane + shifts[t] + j] for i < 16, j < 6: each
+    /// out[j·positionStride + i] = Σ_{c, t} w[(c·taps + t)·16 + i] · x[c·plane + shifts[t] + j] for i < 16, j < 6: each
     /// position's 16 channels in two vectors, 12 accumulators (enough to cover the FMA latency on
     /// two pipes), two weight vectors and one broadcast input; each weight load feeds 6 FMAs.
     static func tile16(_ x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, rows: Int,
-                               weights w: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+                       weights w: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, positionStride: Int = 16) {
         var a0 = H(), a1 = H(), a2 = H(), a3 = H(), a4 = H(), a5 = H()
         var b0 = H(), b1 = H(), b2 = H(), b3 = H(), b4 = H(), b5 = H()
         var wt = w
@@ -78,9 +78,10 @@ extension DirectConvolution {
             s = H(repeating: xp[5]); a5 = a5.addingProduct(u, s); b5 = b5.addingProduct(v, s)
             wt += 16
         }
-        storeH(a0, out); storeH(b0, out + 8); storeH(a1, out + 16); storeH(b1, out + 24)
-        storeH(a2, out + 32); storeH(b2, out + 40); storeH(a3, out + 48); storeH(b3, out + 56)
-        storeH(a4, out + 64); storeH(b4, out + 72); storeH(a5, out + 80); storeH(b5, out + 88)
+        let s = positionStride
+        storeH(a0, out); storeH(b0, out + 8); storeH(a1, out + s); storeH(b1, out + s + 8)
+        storeH(a2, out + 2 * s); storeH(b2, out + 2 * s + 8); storeH(a3, out + 3 * s); storeH(b3, out + 3 * s + 8)
+        storeH(a4, out + 4 * s); storeH(b4, out + 4 * s + 8); storeH(a5, out + 5 * s); storeH(b5, out + 5 * s + 8)
     }
 
     /// out[j·8 + i] = Σ_{c, t} w[(c·taps + t)·8 + i] · x[c·plane + shifts[t] + j] for i < 8, j < 12.

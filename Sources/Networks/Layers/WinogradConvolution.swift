@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// A 3 × 3 stride-1 convolution by Winograd's minimal filtering F(2 × 2, 3 × 3) (Lavin & Gray 2016):
-/// each 2 × 2 block of outputs of one output channel is
+/// A 3 × 3 stride-1 convolution by Winograd's minimal filtering F(2 × 2, 3 × 3) or F(4 × 4, 3 × 3)
+/// (Lavin & Gray 2016; `tile`, chosen by `tile(for:)`; F(4 × 4)'s transforms are in
+/// `WinogradConvolution+F4`). For F(2 × 2), each 2 × 2 block of outputs of one output channel is
 ///
 ///     Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
 ///
@@ -17,8 +18,9 @@ import Glibc
 ///
 /// Layout: `U` packed per block of 16 output channels as `[block][ξ][C][16]`, the format of the
 /// AVX2 register tile `DirectConvolution.tile16` (16 channels × 6 positions), which multiplies
-/// `U[ξ]` by `V[ξ]` stored `[ξ][C][tiles]`. Samples are transformed a few at a time (enough tiles
-/// to fill the tile's rows). The input transform runs 8 tiles at a time on a padded copy of the
+/// `U[ξ]` by `V[ξ]` stored `[ξ][C][tiles]` into the products `M` of a pass's tiles, stored
+/// `[tile][ξ][16]` (the output transform reads each tile's ξ at constant offsets). Samples are
+/// transformed a few at a time (enough tiles to fill the tile's rows). F(2 × 2)'s input transform runs 8 tiles at a time on a padded copy of the
 /// plane, splitting each 16-float row into its even and odd columns (a tile's 16 inputs are then
 /// 8-lane vectors); the products run over whole rows of tiles; the output transform turns 8 tiles
 /// × 8 channels at a time channel-major in registers (`DirectConvolution.transpose8`), adds the
@@ -28,13 +30,20 @@ struct WinogradConvolution {
     typealias V = SIMD16<Float>
     let geometry: ConvGeometry
     let outChannels: Int
+    /// Outputs per tile side: 2 for F(2 × 2, 3 × 3), 4 for F(4 × 4, 3 × 3) (`WinogradConvolution+F4`).
+    let tile: Int
+    /// Elementwise products per tile and channel pair: (tile + 2)².
+    var products: Int { (tile + 2) * (tile + 2) }
     /// Output tiles per row and per column, and per sample.
     let tileColumns: Int, tileRows: Int
     var tilesPerSample: Int { tileColumns * tileRows }
-    /// The padded plane: rows (with the extra zero row an odd output height's last tile reads) and
-    /// row width (with the slack the 16-float loads of the last 8 tiles read).
+    /// The padded plane: rows (with the extra zero rows the last tiles read past an output height
+    /// that is not a multiple of the tile) and row width (with the slack the loads of the last 8
+    /// tiles read). F(4 × 4) keeps it as four phase planes (columns modulo 4) of that width.
     let paddedRows: Int, paddedWidth: Int
-    /// Rows of tiles per pass of the products between output transforms: about 48 tiles.
+    /// Floats of the padded input: the plane, or F(4 × 4)'s phase planes and its copying line.
+    var paddedCount: Int { tile == 2 ? paddedRows * paddedWidth : 4 * paddedRows * paddedWidth + (geometry.width + 31) / 32 * 32 }
+    /// Rows of tiles per pass of the products between output transforms: about 48 tiles (24 for F(4 × 4)).
     let rowsPerPass: Int
     /// Tiles a pass's products buffer holds: the pass's rows, the last row's 8-tile group's overhang, rounded to 6.
     let passTiles: Int
@@ -47,44 +56,67 @@ struct WinogradConvolution {
     /// 0.94–1.06× the direct kernel's time; 32 → 32 at 14 × 14: 1.2–1.4× faster, 64 → 64 at 7 × 7:
     /// 1.15–1.25×; 64 → 64 at 7 × 7 unpadded, 5 × 5 out: 46 % of the sgemm ceiling where oneDNN
     /// reaches 70 %).
-    static func supports(_ g: ConvGeometry, outChannels: Int) -> Bool {
-        let tiles = (g.outHeight + 1) / 2 * ((g.outWidth + 1) / 2)
+    static func supports(_ g: ConvGeometry, outChannels: Int, tile: Int = 2) -> Bool {
+        let tiles = (g.outHeight + tile - 1) / tile * ((g.outWidth + tile - 1) / tile)
         return g.kernel == 3 && g.stride == 1 && g.channels >= minimumChannels && outChannels % 16 == 0
-            && Double(g.outSpatial) >= 0.75 * Double(4 * tiles)
+            && Double(g.outSpatial) >= 0.75 * Double(tile * tile * tiles)
     }
     static let minimumChannels = 32
 
-    init(_ g: ConvGeometry, outChannels: Int) {
-        precondition(Self.supports(g, outChannels: outChannels), "Winograd F(2×2, 3×3) needs 3×3, stride 1, C ≥ 32, out % 16 = 0")
+    /// The tile the inference path runs `g` with (`forced`, where that one applies), or nil for none:
+    /// F(4 × 4) on maps at least 6 tiles wide (21 outputs and up), F(2 × 2) on narrower ones, where
+    /// F(4 × 4)'s 8-tile groups would run mostly empty (measured per layer against F(2 × 2), batch 32–64
+    /// on 2 workers, tools/bench/HISTORY.md: 64 → 64 at 32 × 32 18.7–19.4 ms against 27.2–28.7, 160 → 160
+    /// at 32 × 32 57–66 against 82–87; 320 → 320 at 16 × 16 level; 640 → 640 at 8 × 8 1.5× slower).
+    static func tile(for g: ConvGeometry, outChannels: Int, forced: Int? = nil) -> Int? {
+        if let forced { return supports(g, outChannels: outChannels, tile: forced) ? forced : nil }
+        guard supports(g, outChannels: outChannels) else { return nil }
+        return supports(g, outChannels: outChannels, tile: 4) && (g.outWidth + 3) / 4 >= 6 ? 4 : 2
+    }
+
+    init(_ g: ConvGeometry, outChannels: Int, tile: Int = 2) {
+        precondition(tile == 2 || tile == 4, "Winograd F(\(tile)×\(tile), 3×3): tiles of 2 or 4")
+        precondition(Self.supports(g, outChannels: outChannels, tile: tile),
+                     "Winograd F(\(tile)×\(tile), 3×3) needs 3×3, stride 1, C ≥ \(Self.minimumChannels), out % 16 = 0")
         geometry = g
         self.outChannels = outChannels
-        tileColumns = (g.outWidth + 1) / 2
-        tileRows = (g.outHeight + 1) / 2
-        paddedRows = 2 * tileRows + 2
-        paddedWidth = 2 * ((tileColumns + 7) / 8 * 8) + 2 + 8
-        rowsPerPass = max(1, 48 / tileColumns)
+        self.tile = tile
+        tileColumns = (g.outWidth + tile - 1) / tile
+        tileRows = (g.outHeight + tile - 1) / tile
+        paddedRows = tile * tileRows + 2
+        let groups = (tileColumns + 7) / 8 * 8
+        paddedWidth = tile == 2 ? 2 * groups + 2 + 8 : max(groups, (g.width + 31) / 32 * 8) + 8
+        rowsPerPass = max(1, (tile == 2 ? 48 : 24) / tileColumns)
         passTiles = (rowsPerPass * tileColumns + 8 + 5) / 6 * 6
     }
 
-    /// Samples transformed together: about 6144 / C tiles (the products' operand stays L2-sized).
+    /// Samples transformed together: about 98 304 floats of transformed input (6144 / C tiles for
+    /// F(2 × 2)), so that the products' operand stays L2-sized.
     func chunkSamples(_ available: Int) -> Int {
-        max(1, min(available, max(48, 6144 / geometry.channels) / tilesPerSample))
+        max(1, min(available, max(48, 98_304 / (products * geometry.channels)) / tilesPerSample))
     }
     /// `V`'s floats per channel for a chunk of `count` samples: the tiles, the 8-tile groups'
     /// overhang past the last and the register tile's rounding to 6.
     func tileStride(_ count: Int) -> Int { (count * tilesPerSample + 8 + passTiles + 5) / 6 * 6 }
 
     /// Floats of the transformed kernel `U`.
-    var transformedWeightCount: Int { 16 * geometry.channels * outChannels }
+    var transformedWeightCount: Int { products * geometry.channels * outChannels }
+    /// Floats of the transforms' staging area.
+    var stagingCount: Int { tile == 2 ? 4 * 64 : 24 * 8 + 4 * 32 * 8 + 8 * 8 }
     /// Floats of one worker's scratch for chunks of up to `samples` samples: the padded plane,
     /// `V`, the products of one pass and the output transform's staging tile.
     func scratchCount(samples: Int) -> Int {
-        paddedRows * paddedWidth + 16 * geometry.channels * tileStride(chunkSamples(samples)) + 16 * passTiles * 16 + 4 * 64
+        paddedCount + products * geometry.channels * tileStride(chunkSamples(samples)) + products * passTiles * 16 + stagingCount
+    }
+
+    /// `transformWeights2` or `transformWeights4`.
+    func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        if tile == 2 { transformWeights2(weights, into: u) } else { transformWeights4(weights, into: u) }
     }
 
     /// U = G g Gᵀ (G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]) of every (o, c), packed `[block][ξ][C][16]`,
     /// from `weights` `[out, C, 3, 3]`.
-    func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+    func transformWeights2(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         let c = geometry.channels
         for o in 0..<outChannels {
             let block = o / 16, lane = o % 16
@@ -127,18 +159,24 @@ struct WinogradConvolution {
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
                      "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
         let c = geometry.channels, chunk = chunkSamples(samples.count)
-        let padded = scratch, v = padded + paddedRows * paddedWidth
-        let stride = tileStride(chunk), m = v + 16 * c * stride, staging = m + 16 * passTiles * 16
-        padded.update(repeating: 0, count: paddedRows * paddedWidth)
-        v.update(repeating: 0, count: 16 * c * stride)
+        let padded = scratch, v = padded + paddedCount, xis = products
+        let stride = tileStride(chunk), m = v + xis * c * stride, staging = m + xis * passTiles * 16
+        padded.update(repeating: 0, count: paddedCount)
+        v.update(repeating: 0, count: xis * c * stride)
         let offsets = (0..<c).map { $0 * stride }
         var n0 = samples.lowerBound
         while n0 < samples.upperBound {
             let count = min(chunk, samples.upperBound - n0)
             for j in 0..<count {
                 for ch in 0..<c {
-                    pad(x + ch * channelStride + (n0 + j) * sampleStride, into: padded, affine: inputAffine, channel: ch)
-                    transformInput(padded, into: v + ch * stride + j * tilesPerSample, xiStride: c * stride)
+                    let source = x + ch * channelStride + (n0 + j) * sampleStride, into = v + ch * stride + j * tilesPerSample
+                    if tile == 2 {
+                        pad(source, into: padded, affine: inputAffine, channel: ch)
+                        transformInput(padded, into: into, xiStride: c * stride)
+                    } else {
+                        splitPhases(source, into: padded, line: padded + 4 * paddedRows * paddedWidth, affine: inputAffine, channel: ch)
+                        transformInput4(padded, into: into, xiStride: c * stride, staging: staging)
+                    }
                 }
             }
             offsets.withUnsafeBufferPointer { offsets in
@@ -148,19 +186,24 @@ struct WinogradConvolution {
                     while row0 < rows {
                         let passRows = min(rowsPerPass, rows - row0), t0 = row0 * tileColumns
                         let width = passRows * tileColumns + (tileColumns % 8 == 0 ? 0 : 8 - tileColumns % 8)
-                        for xi in 0..<16 {
+                        for xi in 0..<xis {
                             var q = 0
                             while q < width {
                                 DirectConvolution.tile16(v + xi * c * stride + t0 + q, offsets: offsets.baseAddress!, rows: c,
-                                                         weights: u + (block * 16 + xi) * c * 16, out: m + (xi * passTiles + q) * 16)
+                                                         weights: u + (block * xis + xi) * c * 16, out: m + (q * xis + xi) * 16,
+                                                         positionStride: xis * 16)
                                 q += 6
                             }
                         }
                         for r in 0..<passRows {
-                            let row = row0 + r
-                            transformOutput(m + r * tileColumns * 16, sample: n0 + row / tileRows, tileRow: row % tileRows,
-                                            block: block, bias: bias, relu: relu, accumulate: accumulate, blocked: blockedOutput, y: y,
-                                            batch: batch, staging: staging)
+                            let row = row0 + r, at = m + r * tileColumns * xis * 16
+                            if tile == 2 {
+                                transformOutput(at, sample: n0 + row / tileRows, tileRow: row % tileRows, block: block, bias: bias,
+                                                relu: relu, accumulate: accumulate, blocked: blockedOutput, y: y, batch: batch, staging: staging)
+                            } else {
+                                transformOutput4(at, sample: n0 + row / tileRows, tileRow: row % tileRows, block: block, bias: bias,
+                                                 relu: relu, accumulate: accumulate, blocked: blockedOutput, y: y, batch: batch, staging: staging)
+                            }
                         }
                         row0 += passRows
                     }
@@ -225,8 +268,8 @@ struct WinogradConvolution {
             while tx < tileColumns {
                 // staging[k][tile][channel] for the 4 outputs k = (row, column) of each of the 8 tiles.
                 for t in 0..<8 {
-                    let at = m + (tx + t) * 16 + half * 8
-                    @inline(__always) func e(_ xi: Int) -> H { load(at + xi * passTiles * 16) }
+                    let at = m + (tx + t) * 16 * 16 + half * 8
+                    @inline(__always) func e(_ xi: Int) -> H { load(at + xi * 16) }
                     @inline(__always) func row(_ i: Int) -> (H, H) {
                         let a = e(4 * i), p = e(4 * i + 1), q = e(4 * i + 2), r = e(4 * i + 3)
                         return (a + p + q, p - q - r)
@@ -304,9 +347,9 @@ struct WinogradConvolution {
         }
     }
 
-    @inline(__always) private func load(_ p: UnsafePointer<Float>) -> H { UnsafeRawPointer(p).loadUnaligned(as: H.self) }
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> H { UnsafeRawPointer(p).loadUnaligned(as: H.self) }
     @inline(__always) private func load16(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) private func store(_ v: H, _ p: UnsafeMutablePointer<Float>) {
+    @inline(__always) func store(_ v: H, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: H.self)
     }
 }
