@@ -12,9 +12,9 @@ import Tensor
 /// - **ReLU fused** into the convolution's output pass: Winograd's output transform and the direct
 ///   kernel apply it as they write, oneDNN's primitives by a post-op after the (folded) bias; only
 ///   im2col + GEMM leaves one pass over the output that adds the bias and rectifies.
-/// - **Winograd** for the 3 × 3 stride-1 convolutions with at least 32 input channels
-///   (`WinogradConvolution`): F(4 × 4, 3 × 3) on maps 21 or more outputs wide, F(2 × 2, 3 × 3) on
-///   narrower ones.
+/// - **Winograd** for the 3 × 3 stride-1 convolutions (`WinogradConvolution.tile(for:)`): F(4 × 4,
+///   3 × 3) on maps 21 or more outputs wide (with 16 input channels only on rows of whole 8-tile
+///   groups, CIFAR's 32 × 32), F(2 × 2, 3 × 3) on narrower ones with at least 32 input channels.
 /// - **Residual adds in the write-out**: a convolution (on the engine's kernels) whose output only an
 ///   `Add` reads adds itself into the Add's other input as it writes, when that input is made before
 ///   it and read by nothing after the Add; the sum takes that input's buffer and the Add's pass goes.

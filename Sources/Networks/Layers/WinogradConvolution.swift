@@ -48,36 +48,39 @@ struct WinogradConvolution {
     /// Tiles a pass's products buffer holds: the pass's rows, the last row's 8-tile group's overhang, rounded to 6.
     let passTiles: Int
 
-    /// 3 × 3, stride 1, at least 32 input channels, a multiple of 16 output channels (the register
-    /// tile's width), and tiles that cover the output with little overhang (at least 75 % of the
-    /// outputs they compute kept: a 5 × 5 output is 9 tiles of 4, 31 % dropped). Measured against
-    /// the direct and oneDNN kernels (batch 128, 2 workers, interleaved; tools/bench/HISTORY.md):
-    /// with 16 input channels the transforms cost what the products save (16 → 16 at 28 × 28:
-    /// 0.94–1.06× the direct kernel's time; 32 → 32 at 14 × 14: 1.2–1.4× faster, 64 → 64 at 7 × 7:
-    /// 1.15–1.25×; 64 → 64 at 7 × 7 unpadded, 5 × 5 out: 46 % of the sgemm ceiling where oneDNN
-    /// reaches 70 %).
+    /// 3 × 3, stride 1, a multiple of 16 output channels (the register tile's width), and tiles that
+    /// cover the output with little overhang (at least 75 % of the outputs they compute kept: a 5 × 5
+    /// output is 9 tiles of 4, 31 % dropped).
     static func supports(_ g: ConvGeometry, outChannels: Int, tile: Int = 2) -> Bool {
         let tiles = (g.outHeight + tile - 1) / tile * ((g.outWidth + tile - 1) / tile)
-        return g.kernel == 3 && g.stride == 1 && g.channels >= minimumChannels && outChannels % 16 == 0
-            && Double(g.outSpatial) >= 0.75 * Double(tile * tile * tiles)
+        return g.kernel == 3 && g.stride == 1 && outChannels % 16 == 0 && Double(g.outSpatial) >= 0.75 * Double(tile * tile * tiles)
     }
-    static let minimumChannels = 32
 
-    /// The tile the inference path runs `g` with (`forced`, where that one applies), or nil for none:
-    /// F(4 × 4) on maps at least 6 tiles wide (21 outputs and up), F(2 × 2) on narrower ones, where
-    /// F(4 × 4)'s 8-tile groups would run mostly empty (measured per layer against F(2 × 2), batch 32–64
-    /// on 2 workers, tools/bench/HISTORY.md: 64 → 64 at 32 × 32 18.7–19.4 ms against 27.2–28.7, 160 → 160
-    /// at 32 × 32 57–66 against 82–87; 320 → 320 at 16 × 16 level; 640 → 640 at 8 × 8 1.5× slower).
+    /// The tile the inference path runs `g` with (`forced`, where that one applies), or nil for none,
+    /// as measured per layer and per network against the other kernels (batch 32–128, 2 workers,
+    /// interleaved; tools/bench/HISTORY.md):
+    /// - F(4 × 4) with at least 32 input channels on maps 6 or more tiles wide (21 outputs and up):
+    ///   64 → 64 at 32 × 32 took 18.7–19.4 ms against F(2 × 2)'s 27.2–28.7, 160 → 160 57–66 against
+    ///   82–87; level at 16 × 16 (4 tiles wide), 1.5× slower at 8 × 8, where its groups of 8 tiles run
+    ///   mostly empty.
+    /// - F(4 × 4) with 16 input channels only where each row of tiles fills its groups of 8 (CIFAR's
+    ///   32 × 32): ResNet-32's evaluation 1.10× the direct kernel's (4 alternations, 1.03–1.18),
+    ///   PreResNet-20's at 28 × 28 (7 tiles wide) 0.97×.
+    /// - F(2 × 2) with at least 32 input channels elsewhere (32 → 32 at 14 × 14: 1.2–1.4× the direct
+    ///   or oneDNN kernel, 64 → 64 at 7 × 7 1.15–1.25×); at 16 channels its transforms cost what its
+    ///   products save.
     static func tile(for g: ConvGeometry, outChannels: Int, forced: Int? = nil) -> Int? {
         if let forced { return supports(g, outChannels: outChannels, tile: forced) ? forced : nil }
-        guard supports(g, outChannels: outChannels) else { return nil }
-        return supports(g, outChannels: outChannels, tile: 4) && (g.outWidth + 3) / 4 >= 6 ? 4 : 2
+        let columns = (g.outWidth + 3) / 4
+        if supports(g, outChannels: outChannels, tile: 4)
+            && (g.channels >= 32 && columns >= 6 || g.channels >= 16 && columns % 8 == 0) { return 4 }
+        return g.channels >= 32 && supports(g, outChannels: outChannels) ? 2 : nil
     }
 
     init(_ g: ConvGeometry, outChannels: Int, tile: Int = 2) {
         precondition(tile == 2 || tile == 4, "Winograd F(\(tile)×\(tile), 3×3): tiles of 2 or 4")
         precondition(Self.supports(g, outChannels: outChannels, tile: tile),
-                     "Winograd F(\(tile)×\(tile), 3×3) needs 3×3, stride 1, C ≥ \(Self.minimumChannels), out % 16 = 0")
+                     "Winograd F(\(tile)×\(tile), 3×3) needs 3×3, stride 1, out % 16 = 0 and tiles that cover the output")
         geometry = g
         self.outChannels = outChannels
         self.tile = tile
