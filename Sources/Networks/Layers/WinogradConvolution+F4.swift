@@ -25,25 +25,16 @@ extension WinogradConvolution {
         return (m0 + a + c, b.addingProduct(2, d), a.addingProduct(4, c), b.addingProduct(8, d) + m5)
     }
 
-    /// U = G g Gᵀ of every (o, c), packed `[block][ξ][C][16]` (ξ = 6·row + column), from `weights`
-    /// `[out, C, 3, 3]`; computed in double precision.
-    func transformWeights4(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        let gm: [[Double]] = [[0.25, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6],
-                              [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]]
-        let c = geometry.channels
-        for o in 0..<outChannels {
-            let block = o / 16, lane = o % 16
-            for ch in 0..<c {
-                let g = weights + (o * c + ch) * 9
-                // Row a of G g, then that row times Gᵀ.
-                for a in 0..<6 {
-                    func row(_ j: Int) -> Double { gm[a][0] * Double(g[j]) + gm[a][1] * Double(g[3 + j]) + gm[a][2] * Double(g[6 + j]) }
-                    let r0 = row(0), r1 = row(1), r2 = row(2)
-                    for b in 0..<6 {
-                        u[((block * 36 + a * 6 + b) * c + ch) * 16 + lane] = Float(r0 * gm[b][0] + r1 * gm[b][1] + r2 * gm[b][2])
-                    }
-                }
-            }
+    static let g4: [[Double]] = [[0.25, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6],
+                                 [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]]
+
+    /// G g Gᵀ (ξ = 6·row + column) in double precision: row a of G g, then that row times Gᵀ.
+    static func transformKernel4(_ g: UnsafePointer<Float>, _ put: (Int, Float) -> Void) {
+        let gm = g4
+        for a in 0..<6 {
+            func row(_ j: Int) -> Double { gm[a][0] * Double(g[j]) + gm[a][1] * Double(g[3 + j]) + gm[a][2] * Double(g[6 + j]) }
+            let r0 = row(0), r1 = row(1), r2 = row(2)
+            for b in 0..<6 { put(a * 6 + b, Float(r0 * gm[b][0] + r1 * gm[b][1] + r2 * gm[b][2])) }
         }
     }
 

@@ -112,38 +112,37 @@ struct WinogradConvolution {
         paddedCount + products * geometry.channels * tileStride(chunkSamples(samples)) + products * passTiles * 16 + stagingCount
     }
 
-    /// `transformWeights2` or `transformWeights4`.
+    /// U = G g Gᵀ of every (o, c) from `weights` `[out, C, 3, 3]`, packed `[block][ξ][C][16]`:
+    /// `transformKernel2` or `transformKernel4` of each kernel, which hands U's elements to `put(ξ, value)`.
     func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        if tile == 2 { transformWeights2(weights, into: u) } else { transformWeights4(weights, into: u) }
-    }
-
-    /// U = G g Gᵀ (G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]) of every (o, c), packed `[block][ξ][C][16]`,
-    /// from `weights` `[out, C, 3, 3]`.
-    func transformWeights2(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        let c = geometry.channels
+        let c = geometry.channels, xis = products
         for o in 0..<outChannels {
             let block = o / 16, lane = o % 16
             for ch in 0..<c {
                 let g = weights + (o * c + ch) * 9
-                for i in 0..<4 {
-                    // Row i of G g, then that row times Gᵀ.
-                    func t(_ j: Int) -> Float {
-                        let g0 = g[j], g1 = g[3 + j], g2 = g[6 + j]
-                        switch i {
-                        case 0: return g0
-                        case 1: return 0.5 * (g0 + g1 + g2)
-                        case 2: return 0.5 * (g0 - g1 + g2)
-                        default: return g2
-                        }
-                    }
-                    let r0 = t(0), r1 = t(1), r2 = t(2)
-                    let base = (block * 16 + 4 * i) * c
-                    u[(base + ch) * 16 + lane] = r0
-                    u[(base + c + ch) * 16 + lane] = 0.5 * (r0 + r1 + r2)
-                    u[(base + 2 * c + ch) * 16 + lane] = 0.5 * (r0 - r1 + r2)
-                    u[(base + 3 * c + ch) * 16 + lane] = r2
+                func put(_ xi: Int, _ value: Float) { u[((block * xis + xi) * c + ch) * 16 + lane] = value }
+                if tile == 2 { Self.transformKernel2(g, put) } else { Self.transformKernel4(g, put) }
+            }
+        }
+    }
+
+    /// G g Gᵀ with G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]: row i of G g, then that row times Gᵀ.
+    static func transformKernel2(_ g: UnsafePointer<Float>, _ put: (Int, Float) -> Void) {
+        for i in 0..<4 {
+            func t(_ j: Int) -> Float {
+                let g0 = g[j], g1 = g[3 + j], g2 = g[6 + j]
+                switch i {
+                case 0: return g0
+                case 1: return 0.5 * (g0 + g1 + g2)
+                case 2: return 0.5 * (g0 - g1 + g2)
+                default: return g2
                 }
             }
+            let r0 = t(0), r1 = t(1), r2 = t(2)
+            put(4 * i, r0)
+            put(4 * i + 1, 0.5 * (r0 + r1 + r2))
+            put(4 * i + 2, 0.5 * (r0 - r1 + r2))
+            put(4 * i + 3, r2)
         }
     }
 
