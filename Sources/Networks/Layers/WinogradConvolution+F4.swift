@@ -41,17 +41,17 @@ extension WinogradConvolution {
     /// Copies one input plane (mapped by `affine` if given) into the four phase planes
     /// `[column % 4][row][column / 4]` of the zero-padded plane: each row 32 columns at a time, split
     /// by two rounds of even/odd halves, mapped, its lanes past the row's end zeroed (they are the
-    /// right border), and stored at the phase and index its padded columns fall on. Reads run to the
-    /// next multiple of 32 columns: within the plane they read the rows below (and are zeroed); past
-    /// it, the row is first copied into the zero-bordered `line` (`4 · paddedWidth` floats).
+    /// right border), and stored at the phase and index its padded columns fall on. Reads run to
+    /// `splitSpan` columns: within the plane they read the rows below (and are zeroed); past it, the
+    /// row is first copied into a line of `splitSpan` floats after the phase planes.
     @inline(__always) func splitPhases(_ source: UnsafePointer<Float>, into phases: UnsafeMutablePointer<Float>,
-                                       line: UnsafeMutablePointer<Float>, affine: InputAffine?, channel: Int) {
-        let g = geometry, p = g.padding, phase = paddedRows * paddedWidth, span = (g.width + 31) / 32 * 32
+                                       affine: InputAffine?, channel: Int) {
+        let g = geometry, p = g.padding, phase = paddedRows * paddedWidth, span = splitSpan, line = phases + 4 * phase
         let a = H(repeating: affine?.scale[channel] ?? 1), b = H(repeating: affine?.shift[channel] ?? 0), relu = affine?.relu ?? false
         let lane = H(0, 4, 8, 12, 16, 20, 24, 28)
         for h in 0..<g.height {
             var from = source + h * g.width
-            if (h + 1) * g.width + span - g.width > g.height * g.width {
+            if h * g.width + span > g.height * g.width {
                 RowVectors.copy(from, to: line, g.width)
                 from = UnsafePointer(line)
             }

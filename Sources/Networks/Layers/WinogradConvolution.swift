@@ -20,8 +20,8 @@ import Glibc
 /// AVX2 register tile `DirectConvolution.tile16` (16 channels × 6 positions), which multiplies
 /// `U[ξ]` by `V[ξ]` stored `[ξ][C][tiles]` into the products `M` of a pass's tiles, stored
 /// `[tile][ξ][16]` (the output transform reads each tile's ξ at constant offsets). Samples are
-/// transformed a few at a time (enough tiles to fill the tile's rows). F(2 × 2)'s input transform runs 8 tiles at a time on a padded copy of the
-/// plane, splitting each 16-float row into its even and odd columns (a tile's 16 inputs are then
+/// transformed a few at a time (enough tiles to fill the tile's rows). F(2 × 2)'s input transform
+/// runs 8 tiles at a time on a padded copy of the plane, splitting each 16-float row into its even and odd columns (a tile's 16 inputs are then
 /// 8-lane vectors); the products run over whole rows of tiles; the output transform turns 8 tiles
 /// × 8 channels at a time channel-major in registers (`DirectConvolution.transpose8`), adds the
 /// bias, applies the ReLU and writes whole output rows.
@@ -42,7 +42,9 @@ struct WinogradConvolution {
     /// tiles read). F(4 × 4) keeps it as four phase planes (columns modulo 4) of that width.
     let paddedRows: Int, paddedWidth: Int
     /// Floats of the padded input: the plane, or F(4 × 4)'s phase planes and its copying line.
-    var paddedCount: Int { tile == 2 ? paddedRows * paddedWidth : 4 * paddedRows * paddedWidth + (geometry.width + 31) / 32 * 32 }
+    var paddedCount: Int { tile == 2 ? paddedRows * paddedWidth : 4 * paddedRows * paddedWidth + splitSpan }
+    /// F(4 × 4)'s input rows are split 32 columns at a time: the columns that reads, a multiple of 32.
+    var splitSpan: Int { (geometry.width + 31) / 32 * 32 }
     /// Rows of tiles per pass of the products between output transforms: about 48 tiles (24 for F(4 × 4)).
     let rowsPerPass: Int
     /// Tiles a pass's products buffer holds: the pass's rows, the last row's 8-tile group's overhang, rounded to 6.
@@ -88,7 +90,7 @@ struct WinogradConvolution {
         tileRows = (g.outHeight + tile - 1) / tile
         paddedRows = tile * tileRows + 2
         let groups = (tileColumns + 7) / 8 * 8
-        paddedWidth = tile == 2 ? 2 * groups + 2 + 8 : max(groups, (g.width + 31) / 32 * 8) + 8
+        paddedWidth = tile == 2 ? 2 * groups + 2 + 8 : max(groups, (g.width + 31) / 32 * 8) + 8  // the split's span / 4
         rowsPerPass = max(1, (tile == 2 ? 48 : 24) / tileColumns)
         passTiles = (rowsPerPass * tileColumns + 8 + 5) / 6 * 6
     }
@@ -176,7 +178,7 @@ struct WinogradConvolution {
                         pad(source, into: padded, affine: inputAffine, channel: ch)
                         transformInput(padded, into: into, xiStride: c * stride)
                     } else {
-                        splitPhases(source, into: padded, line: padded + 4 * paddedRows * paddedWidth, affine: inputAffine, channel: ch)
+                        splitPhases(source, into: padded, affine: inputAffine, channel: ch)
                         transformInput4(padded, into: into, xiStride: c * stride, staging: staging)
                     }
                 }
