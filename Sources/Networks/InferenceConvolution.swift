@@ -26,16 +26,18 @@ final class InferenceConvolution {
     private let bias: UnsafeMutablePointer<Float>
     private let transformed: UnsafeMutablePointer<Float>
 
-    /// `winogradTile` forces Winograd's tile (where it applies; the tests), else `WinogradConvolution.tile(for:)` chooses.
-    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?, residual: (add: Add, index: Int, input: Int)? = nil, winogradTile: Int? = nil) {
+    /// `winograd` forces Winograd's variant (where it applies; the tests), else `WinogradConvolution.variant(for:)`
+    /// chooses; without `usesWinograd`, none.
+    init(_ conv: Conv2d, index: Int, batchNorm: BatchNorm?, residual: (add: Add, index: Int, input: Int)? = nil,
+         usesWinograd: Bool = true, winograd forced: WinogradVariant? = nil) {
         self.conv = conv
         self.index = index
         self.batchNorm = batchNorm
         self.residual = residual?.input
         addIndex = residual?.index
         output = residual?.add.output ?? batchNorm?.output ?? conv.output
-        winograd = WinogradConvolution.tile(for: conv.geometry, outChannels: conv.outChannels, forced: winogradTile)
-            .map { WinogradConvolution(conv.geometry, outChannels: conv.outChannels, tile: $0) }
+        winograd = !usesWinograd ? nil : WinogradConvolution.variant(for: conv.geometry, outChannels: conv.outChannels, forced: forced)
+            .map { WinogradConvolution(conv.geometry, outChannels: conv.outChannels, variant: $0) }
         weights = .allocate(capacity: batchNorm == nil ? 1 : conv.weightCount)
         bias = .allocate(capacity: conv.outChannels)
         transformed = .allocate(capacity: winograd?.transformedWeightCount ?? 1)

@@ -12,9 +12,10 @@ import Tensor
 /// - **ReLU fused** into the convolution's output pass: Winograd's output transform and the direct
 ///   kernel apply it as they write, oneDNN's primitives by a post-op after the (folded) bias; only
 ///   im2col + GEMM leaves one pass over the output that adds the bias and rectifies.
-/// - **Winograd** for the 3 × 3 stride-1 convolutions (`WinogradConvolution.tile(for:)`): F(4 × 4,
-///   3 × 3) on maps 21 or more outputs wide (with 16 input channels only on rows of whole 8-tile
-///   groups, CIFAR's 32 × 32), F(2 × 2, 3 × 3) on narrower ones with at least 32 input channels.
+/// - **Winograd** for the 3 × 3 stride-1 convolutions (`WinogradConvolution.variant(for:)`): with
+///   16–64 input channels and padding 1, F(4 × 4, 3 × 3) a few samples at a time with the channels
+///   in the vectors; with more, F(4 × 4) over 8 tiles per vector on maps 21 or more outputs wide and
+///   F(2 × 2, 3 × 3) on narrower ones.
 /// - **Residual adds in the write-out**: a convolution (on the engine's kernels) whose output only an
 ///   `Add` reads adds itself into the Add's other input as it writes, when that input is made before
 ///   it and read by nothing after the Add; the sum takes that input's buffer and the Add's pass goes.
@@ -50,7 +51,7 @@ public final class InferencePlan {
 
     init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
          fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true, chainsDirect: Bool = true, mapsInputs: Bool = true,
-         winogradTile: Int? = nil) {
+         usesWinograd: Bool = true, winograd: WinogradVariant? = nil) {
         self.graph = graph
         self.batchCapacity = batchCapacity
         self.foldsBatchNorm = foldsBatchNorm
@@ -73,11 +74,13 @@ public final class InferencePlan {
             if fusesResidualAdds, !(bn?.relu ?? false), readers[made].count == 1, let j = readers[made].first, let add = nodes[j] as? Add,
                let r = add.inputs.first(where: { $0 != made }), add.inputs.contains(made), r != 0, r != graph.outputID,
                producer[r] >= 0, producer[r] < i, readers[r].allSatisfy({ $0 < i || $0 == j }),
-               Self.accumulates(conv, biased: bn != nil || conv.biasOffset != nil, convolutions: convolutions, winogradTile: winogradTile) {
+               Self.accumulates(conv, biased: bn != nil || conv.biasOffset != nil, convolutions: convolutions,
+                                usesWinograd: usesWinograd, winograd: winograd) {
                 residual = (add, j, r)
                 skipped.insert(j)
             }
-            steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual, winogradTile: winogradTile)))
+            steps.append(.convolution(InferenceConvolution(conv, index: i, batchNorm: bn, residual: residual, usesWinograd: usesWinograd,
+                                                            winograd: winograd)))
         }
         // The passes below remove only nodes' steps, so the convolutions by operation index hold for all of them.
         var byIndex: [Int: InferenceConvolution] = [:]
@@ -168,8 +171,9 @@ public final class InferencePlan {
     /// Whether the engine's kernels run `conv` and can add it into a residual as they write: not
     /// oneDNN (whose output goes through its own layout), and im2col + GEMM only without a bias
     /// (its GEMM adds into the residual; a bias would be added in another order than the Add's).
-    private static func accumulates(_ conv: Conv2d, biased: Bool, convolutions: ConvolutionBackend, winogradTile: Int?) -> Bool {
-        if WinogradConvolution.tile(for: conv.geometry, outChannels: conv.outChannels, forced: winogradTile) != nil { return true }
+    private static func accumulates(_ conv: Conv2d, biased: Bool, convolutions: ConvolutionBackend, usesWinograd: Bool,
+                                    winograd: WinogradVariant?) -> Bool {
+        if usesWinograd, WinogradConvolution.variant(for: conv.geometry, outChannels: conv.outChannels, forced: winograd) != nil { return true }
         if convolutions.runsOnOneDNN(.forward, conv.geometry, outChannels: conv.outChannels, pointwise: conv.isPointwise) { return false }
         return conv.direct != nil || !biased
     }
@@ -277,7 +281,7 @@ public final class InferencePlan {
             let s = summaries[c.index]
             var detail = s.detail
             if let w = c.winograd, let comma = detail.lastIndex(of: ",") {
-                detail = String(detail[..<comma]) + ", Winograd F(\(w.tile)×\(w.tile), 3×3)"
+                detail = String(detail[..<comma]) + ", Winograd F(\(w.tile)×\(w.tile), 3×3)" + (w.channelsLast ? " channels-last" : "")
             }
             if let bn = c.batchNorm {
                 detail += bn.relu ? ", BN + ReLU folded in" : ", BN folded in"
@@ -334,15 +338,16 @@ extension LayerGraph {
     /// As above; without `fusesResidualAdds` every Add runs as its own pass, without
     /// `handsOverBlocked` every oneDNN convolution reads and writes the engine's layout, without
     /// `chainsDirect` every direct convolution runs over the whole batch, without `mapsInputs` every
-    /// BN that is not folded makes its own pass, and `winogradTile` forces Winograd's tile where it
+    /// BN that is not folded makes its own pass, without `usesWinograd` no convolution runs by
+    /// Winograd, and `winograd` forces Winograd's variant where it
     /// applies (for the tests that compare them).
     func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
                            fusesResidualAdds: Bool, handsOverBlocked: Bool, chainsDirect: Bool = true, mapsInputs: Bool = true,
-                           winogradTile: Int? = nil) -> InferencePlan {
+                           usesWinograd: Bool = true, winograd: WinogradVariant? = nil) -> InferencePlan {
         finalize()
         return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm,
                              fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked, chainsDirect: chainsDirect,
-                             mapsInputs: mapsInputs, winogradTile: winogradTile)
+                             mapsInputs: mapsInputs, usesWinograd: usesWinograd, winograd: winograd)
     }
 }
 

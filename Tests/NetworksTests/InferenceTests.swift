@@ -111,13 +111,16 @@ struct InferenceTests {
         #expect(Self.infer(h, plan, parameters: other, reusesPreparedWeights: true).logits == next)
     }
 
-    /// One 3 × 3 stride-1 convolution by Winograd, F(2 × 2) and F(4 × 4), against the direct sum,
-    /// over the geometries whose tiles overhang the output (odd sizes, sizes that are not a multiple
-    /// of 4, rows of tiles that end inside a group of 8 or span two), without padding, and from
-    /// either storage order. A 3 × 3 output (4 tiles for 9 outputs) is left to the direct kernels.
+    /// One 3 × 3 stride-1 convolution by Winograd, F(2 × 2), F(4 × 4) and F(4 × 4) channels-last,
+    /// against the direct sum, over the geometries whose tiles overhang the output (odd sizes, sizes
+    /// that are not a multiple of 4, rows of tiles that end inside a group of 8 or span two, planes
+    /// that are not a whole number of 8 positions), without padding, and from either storage order.
+    /// A 3 × 3 output (4 tiles for 9 outputs) is left to the direct kernels; channels-last takes
+    /// padding 1 only.
     @Test(arguments: [(32, 16, 6, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1), (32, 32, 14, 1),
-                      (32, 16, 38, 1), (48, 32, 8, 1)], [2, 4])
-    func winogradMatchesTheDirectSum(_ shape: (channels: Int, out: Int, size: Int, padding: Int), _ tile: Int) {
+                      (32, 16, 38, 1), (48, 32, 8, 1), (16, 16, 28, 1), (16, 32, 15, 1)], [WinogradVariant.f2, .f4, .f4ChannelsLast])
+    func winogradMatchesTheDirectSum(_ shape: (channels: Int, out: Int, size: Int, padding: Int), _ variant: WinogradVariant) {
+        let tile = variant.tile
         let (channels, out, size, padding) = shape
         for channelMajor in [false, true] {
             let g = LayerGraph(inputShape: [channels, size, size])
@@ -130,13 +133,14 @@ struct InferenceTests {
             let batch = 3, input = (0..<(channels * size * size * batch)).map { _ in rng.normal() }
             let ws = g.makeWorkspace(batchCapacity: batch, convolutions: .engine)
             let plan = g.makeInferencePlan(batchCapacity: batch, convolutions: .engine, foldsBatchNorm: true, fusesResidualAdds: true,
-                                           handsOverBlocked: true, winogradTile: tile)
+                                           handsOverBlocked: true, winograd: variant)
             // F(4 × 4) leaves a 6 × 6 output (4 tiles of 16 for 36 outputs) to the direct kernels.
             let applies = WinogradConvolution.supports(ConvGeometry(channels: channels, height: size, width: size, kernel: 3, stride: 1,
-                                                                    padding: padding), outChannels: out, tile: tile)
-            #expect(applies == !(tile == 4 && size + 2 * padding - 2 == 6))
+                                                                    padding: padding), outChannels: out, variant: variant)
+            let overhangs = tile == 4 && size + 2 * padding - 2 == 6
+            #expect(applies == (variant == .f4ChannelsLast ? padding == 1 && !overhangs : !overhangs))
+            #expect(plan.convolutionSteps.compactMap { $0.winograd?.variant } == (applies ? [variant] : []))
             guard applies else { continue }
-            #expect(plan.convolutionSteps.compactMap { $0.winograd?.tile } == (applies ? [tile] : []))
             let outputs = out * (size + 2 * padding - 2) * (size + 2 * padding - 2) * batch
             let (direct, winograd) = p.withUnsafeBufferPointer { pp in
                 s.withUnsafeMutableBufferPointer { sp in
@@ -152,7 +156,7 @@ struct InferenceTests {
                 }
             }
             let gap = Self.gap(direct, winograd)
-            #expect(gap <= 1e-5, "F(\(tile)) C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
+            #expect(gap <= 1e-5, "\(variant) C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
         }
     }
 }
@@ -161,26 +165,26 @@ extension InferenceTests {
     /// A residual added by the convolution as it writes (direct, Winograd with and without the tiles'
     /// overrun, a 1 × 1 stride-2 GEMM; with and without a folded BN's bias) gives the Add's bits, in
     /// eval mode and in BN recalibration's train mode, on an odd batch split between the workers;
-    /// with Winograd's F(2 × 2) and F(4 × 4) each.
+    /// with each of Winograd's variants.
     @Test(arguments: [(ModelName.preresnet20, [1, 28, 28]), (.resnet32, [3, 32, 32])], [ConvolutionBackend.engine, .fastest])
     func residualAddsInTheWriteOutGiveTheAddsBits(_ model: (ModelName, [Int]), _ backend: ConvolutionBackend) {
         for mode in [ForwardMode.eval, .train(momentum: 0.3)] {
-          for tile in [2, 4] {
+          for variant in [WinogradVariant.f2, .f4, .f4ChannelsLast] {
             let h = NetworkHarness(model.0, width: 1, inputShape: model.1, batch: 7, mode: mode, seed: 4, convolutions: backend)
             let folds = mode == .eval
             let fused = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: true,
-                                                             handsOverBlocked: true, winogradTile: tile)
+                                                             handsOverBlocked: true, winograd: variant)
             let apart = h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: folds, fusesResidualAdds: false,
-                                                             handsOverBlocked: true, winogradTile: tile)
+                                                             handsOverBlocked: true, winograd: variant)
             // ResNet-32's Adds read BNs: in eval mode folded (its two projection shortcuts then are 1 × 1 GEMMs with a
             // bias, left to their Adds), in train mode run as they are (no Add then reads a convolution).
             let adds = h.network.graph.nodes.filter { $0 is Add }.count
             let unfused = model.0 == .preresnet20 ? 0 : folds ? 2 : adds
             #expect(apart.fusedResidualAdds == 0 && fused.fusedResidualAdds == adds - unfused,
-                    "\(model.0) \(mode): \(fused.fusedResidualAdds) of \(adds) adds fused")
+                    "\(model.0) \(backend) \(mode) \(variant): \(fused.fusedResidualAdds) of \(adds) adds fused")
             let a = Self.infer(h, fused, mode: mode), b = Self.infer(h, apart, mode: mode)
-            #expect(a.logits == b.logits, "\(model.0) \(backend) \(mode) F(\(tile)): fused residual adds changed the logits")
-            #expect(a.state == b.state, "\(model.0) \(backend) \(mode) F(\(tile)): fused residual adds changed the statistics")
+            #expect(a.logits == b.logits, "\(model.0) \(backend) \(mode) \(variant): fused residual adds changed the logits")
+            #expect(a.state == b.state, "\(model.0) \(backend) \(mode) \(variant): fused residual adds changed the statistics")
             #expect(fused.buffers <= apart.buffers)
           }
         }
@@ -188,32 +192,35 @@ extension InferenceTests {
 
     /// tinyten's second Winograd 32 → 32 writes its map for the oneDNN 32 → 64 stride 2 after it, and
     /// that one for the oneDNN 64 → 64, in oneDNN's blocked layout: the same bits as through the
-    /// engine's layout, on an odd batch and a smaller one; with Winograd's F(2 × 2) and F(4 × 4).
-    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable), arguments: [2, 4])
-    func blockedHandOverGivesTheSameBits(_ tile: Int) {
+    /// engine's layout, on an odd batch and a smaller one; with each of Winograd's variants.
+    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable), arguments: [WinogradVariant.f2, .f4, .f4ChannelsLast])
+    func blockedHandOverGivesTheSameBits(_ variant: WinogradVariant) {
         let h = NetworkHarness(.tinyten, batch: 7, mode: .eval, seed: 6, convolutions: .fastest)
         let plans = [true, false].map {
             h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: .fastest, foldsBatchNorm: true, fusesResidualAdds: true,
-                                              handsOverBlocked: $0, winogradTile: tile)
+                                              handsOverBlocked: $0, winograd: variant)
         }
-        // Forced, the tile also runs tinyten's first two layers (1 → 16 and 16 → 16 at 28 × 28).
-        #expect(plans[0].convolutionSteps.compactMap { $0.winograd?.tile } == [tile, tile, tile, tile])
+        // Forced, F(2 × 2) and F(4 × 4) also run tinyten's first two layers (1 → 16 and 16 → 16 at 28 × 28),
+        // channels-last its 16 → 16 (it needs a multiple of 8 input channels).
+        let runs = variant == .f4ChannelsLast ? 3 : 4
+        #expect(plans[0].convolutionSteps.compactMap { $0.winograd?.variant } == Array(repeating: variant, count: runs))
         #expect(plans[0].blockedHandOvers == 2 && plans[1].blockedHandOvers == 0)
         let handed = Self.infer(h, plans[0]).logits
         #expect(handed == Self.infer(h, plans[1]).logits, "the blocked hand-over changed the logits")
         #expect(Self.infer(h, plans[0], batch: 3).logits == Array(Self.infer(h, plans[1], batch: 3).logits))
     }
 
-    /// Direct convolutions in a row run one sample at a time through the chain (tinyten's first three,
-    /// the last of stride 2; preresnet20's conv1 → conv2 pairs of its first stage, conv2 adding into
-    /// the residual): the same bits and statistics as layer by layer over the batch.
+    /// Direct convolutions in a row run one sample at a time through the chain (without Winograd,
+    /// which takes their 16-channel layers: tinyten's first three, the last of stride 2; preresnet20's
+    /// conv1 → conv2 pairs of its first stage, conv2 adding into the residual): the same bits and
+    /// statistics as layer by layer over the batch.
     @Test(.enabled(if: DirectChain.available), arguments: [ModelName.tinyten, .preresnet20], [ConvolutionBackend.engine, .fastest])
     func directChainsGiveTheLayersBits(_ model: ModelName, _ backend: ConvolutionBackend) {
         for mode in [ForwardMode.eval, .train(momentum: 0.3)] {
             let h = NetworkHarness(model, batch: 7, mode: mode, seed: 9, convolutions: backend)
             let plans = [true, false].map {
                 h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: mode == .eval,
-                                                  fusesResidualAdds: true, handsOverBlocked: true, chainsDirect: $0)
+                                                  fusesResidualAdds: true, handsOverBlocked: true, chainsDirect: $0, usesWinograd: false)
             }
             #expect(plans[1].chainedConvolutions == 0)
             #expect(plans[0].chainedConvolutions >= (mode == .eval ? (model == .tinyten ? 3 : 6) : 0), "\(model) \(mode): \(plans[0].chainedConvolutions) chained")
@@ -225,35 +232,43 @@ extension InferenceTests {
 
     /// preresnet20's pre-activation BNs (and ReLUs) whose output only a stride-1 convolution reads are
     /// applied as that convolution copies its input in (direct chains and Winograd): the same bits as
-    /// the BN's own pass; with Winograd's F(2 × 2) and F(4 × 4).
-    @Test(arguments: [ConvolutionBackend.engine, .fastest], [2, 4])
-    func inputBatchNormsInThePaddingCopyGiveTheirBits(_ backend: ConvolutionBackend, _ tile: Int) {
+    /// the BN's own pass; with each of Winograd's variants.
+    @Test(arguments: [ConvolutionBackend.engine, .fastest], [WinogradVariant.f2, .f4, .f4ChannelsLast])
+    func inputBatchNormsInThePaddingCopyGiveTheirBits(_ backend: ConvolutionBackend, _ variant: WinogradVariant) {
         let h = NetworkHarness(.preresnet20, batch: 7, mode: .eval, seed: 12, convolutions: backend)
         let plans = [true, false].map {
             h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: true, fusesResidualAdds: true,
-                                              handsOverBlocked: true, mapsInputs: $0, winogradTile: tile)
+                                              handsOverBlocked: true, mapsInputs: $0, winograd: variant)
         }
-        // Stage 1's three blocks (direct chains) and stages 2 and 3's second and third (Winograd); the
-        // first blocks of stages 2 and 3 share theirs with the shortcut, and the last BN feeds the pooling.
+        // Stage 1's three blocks and stages 2 and 3's second and third; the first blocks of stages 2 and 3
+        // share theirs with the shortcut, and the last BN feeds the pooling.
         #expect(plans[0].mappedInputBatchNorms == 7 && plans[1].mappedInputBatchNorms == 0, "\(plans[0].mappedInputBatchNorms) mapped")
-        let mapped = Self.infer(h, plans[0]).logits
-        #expect(mapped == Self.infer(h, plans[1]).logits, "\(backend) F(\(tile)): the mapped input changed the logits")
+        let logits = Self.infer(h, plans[0]).logits
+        #expect(logits == Self.infer(h, plans[1]).logits, "\(backend) \(variant): the mapped input changed the logits")
         #expect(Self.infer(h, plans[0], batch: 4).logits == Array(Self.infer(h, plans[1], batch: 4).logits))
     }
 
-    /// F(4 × 4) on maps at least 6 tiles wide (at 16 input channels only on rows of whole groups of 8
-    /// tiles), F(2 × 2) on narrower ones, nothing under 32 input channels but F(4 × 4)'s.
-    @Test func winogradTileFollowsTheMapWidth() {
+    /// Channels-last F(4 × 4) with 16–64 input channels (padding 1); above, F(4 × 4) on maps at least
+    /// 6 tiles wide and F(2 × 2) on narrower ones; nothing for stride 2 or, under 32 channels, without
+    /// padding.
+    @Test func winogradVariantFollowsTheChannelsAndTheMapWidth() {
         let g = LayerGraph(inputShape: [16, 32, 32])
         var x = g.input
-        for (i, (out, stride)) in [(32, 1), (32, 1), (32, 2), (16, 1), (16, 1)].enumerated() {
+        for (i, (out, stride)) in [(32, 1), (64, 1), (64, 2), (16, 1), (16, 1)].enumerated() {
             x = g.conv2d(x, name: "conv\(i)", outChannels: out, kernel: 3, stride: stride, padding: 1)
         }
-        #expect(g.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.tile } == [4, 4, nil, 2, nil],
-                "16 and 32 at 32×32, stride 2, 32 and 16 at 16×16")
-        let h = LayerGraph(inputShape: [16, 28, 28])
-        h.conv2d(h.conv2d(h.input, name: "a", outChannels: 32, kernel: 3, padding: 1), name: "b", outChannels: 32, kernel: 3, padding: 1)
-        #expect(h.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.tile } == [nil, 4], "16 and 32 at 28×28")
+        #expect(g.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.variant }
+                == [.f4ChannelsLast, .f4ChannelsLast, nil, .f4ChannelsLast, .f4ChannelsLast], "16 and 32 at 32×32, stride 2, 64 and 16 at 16×16")
+        let h = LayerGraph(inputShape: [128, 28, 28])
+        h.conv2d(h.conv2d(h.input, name: "a", outChannels: 128, kernel: 3, stride: 2, padding: 1), name: "b", outChannels: 128,
+                 kernel: 3, padding: 1)
+        h.conv2d(h.input, name: "c", outChannels: 128, kernel: 3, padding: 1)
+        #expect(h.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.variant } == [nil, .f2, .f4],
+                "128 at 28×28 stride 2, at 14×14 and at 28×28")
+        let k = LayerGraph(inputShape: [16, 9, 9])
+        k.conv2d(k.conv2d(k.input, name: "a", outChannels: 64, kernel: 3, padding: 0), name: "b", outChannels: 64, kernel: 3, padding: 1)
+        #expect(k.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.variant } == [nil, .f4ChannelsLast],
+                "16 at 9×9 without padding, 64 at 7×7")
     }
 
     @Test func winogradLeavesOutputsItsTilesOverhang() {

@@ -76,7 +76,8 @@ struct BenchReportWriter {
         if let profiles = report.evaluationProfiles, !profiles.isEmpty {
             doc.heading("Per-layer profile of evaluation")
             doc.paragraph("Every operation of one evaluation batch on the inference path (`InferencePlan`: BN folded into the "
-                          + "convolution before it, ReLU applied as the convolution writes, Winograd F(4×4, 3×3) or F(2×2, 3×3) for the "
+                          + "convolution before it, ReLU applied as the convolution writes, Winograd F(4×4, 3×3) (over 8 tiles per vector, "
+                          + "or one sample at a time with 8 channels per vector: channels-last) or F(2×2, 3×3) for the "
                           + "3 × 3 stride-1 convolutions as each row says, activations in shared buffers), timed as above. GFLOP/s count "
                           + "the direct convolution's multiply-adds: a Winograd layer does 4× (F(4×4)) or 2.25× (F(2×2)) fewer, so its "
                           + "rate can pass the ceiling.")

@@ -78,7 +78,12 @@ extension DirectConvolution {
             s = H(repeating: xp[5]); a5 = a5.addingProduct(u, s); b5 = b5.addingProduct(v, s)
             wt += 16
         }
-        let s = positionStride
+        store12(a0, b0, a1, b1, a2, b2, a3, b3, a4, b4, a5, b5, to: out, positionStride: positionStride)
+    }
+
+    /// The register tile's 6 positions × 16 channels, position j at `out + j·positionStride`.
+    @inline(__always) static func store12(_ a0: H, _ b0: H, _ a1: H, _ b1: H, _ a2: H, _ b2: H, _ a3: H, _ b3: H, _ a4: H, _ b4: H,
+                                          _ a5: H, _ b5: H, to out: UnsafeMutablePointer<Float>, positionStride s: Int) {
         storeH(a0, out); storeH(b0, out + 8); storeH(a1, out + s); storeH(b1, out + s + 8)
         storeH(a2, out + 2 * s); storeH(b2, out + 2 * s + 8); storeH(a3, out + 3 * s); storeH(b3, out + 3 * s + 8)
         storeH(a4, out + 4 * s); storeH(b4, out + 4 * s + 8); storeH(a5, out + 5 * s); storeH(b5, out + 5 * s + 8)
@@ -105,13 +110,21 @@ extension DirectConvolution {
         storeH(a8, out + 64); storeH(a9, out + 72); storeH(a10, out + 80); storeH(a11, out + 88)
     }
 
-    /// to[i·toStride + j] = from[j·stride + i] for i, j < 8: three perfect unshuffles of the 64
-    /// elements (each moves the flat index's low bit to the top), which rotate (j, i) into (i, j).
+    /// to[i·toStride + j] = from[j·stride + i] for i, j < 8 (`transposed`).
     @inline(__always) static func transpose8(_ from: UnsafePointer<Float>, stride: Int,
                                                      to: UnsafeMutablePointer<Float>, toStride: Int) {
-        var r0 = loadH(from), r1 = loadH(from + stride), r2 = loadH(from + 2 &* stride), r3 = loadH(from + 3 &* stride)
-        var r4 = loadH(from + 4 &* stride), r5 = loadH(from + 5 &* stride), r6 = loadH(from + 6 &* stride)
-        var r7 = loadH(from + 7 &* stride)
+        let r = transposed((loadH(from), loadH(from + stride), loadH(from + 2 &* stride), loadH(from + 3 &* stride),
+                            loadH(from + 4 &* stride), loadH(from + 5 &* stride), loadH(from + 6 &* stride), loadH(from + 7 &* stride)))
+        storeH(r.0, to); storeH(r.1, to + toStride); storeH(r.2, to + 2 &* toStride); storeH(r.3, to + 3 &* toStride)
+        storeH(r.4, to + 4 &* toStride); storeH(r.5, to + 5 &* toStride); storeH(r.6, to + 6 &* toStride)
+        storeH(r.7, to + 7 &* toStride)
+    }
+
+    /// The 8 × 8 matrix whose rows are `r` transposed (row i of the result holds element i of every
+    /// row): three perfect unshuffles of the 64 elements (each moves the flat index's low bit to the
+    /// top), which rotate (j, i) into (i, j).
+    @inline(__always) static func transposed(_ r: (H, H, H, H, H, H, H, H)) -> (H, H, H, H, H, H, H, H) {
+        var (r0, r1, r2, r3, r4, r5, r6, r7) = r
         for _ in 0..<3 {
             (r0, r1, r2, r3, r4, r5, r6, r7) = (
                 H(lowHalf: r0.evenHalf, highHalf: r1.evenHalf), H(lowHalf: r2.evenHalf, highHalf: r3.evenHalf),
@@ -119,9 +132,7 @@ extension DirectConvolution {
                 H(lowHalf: r0.oddHalf, highHalf: r1.oddHalf), H(lowHalf: r2.oddHalf, highHalf: r3.oddHalf),
                 H(lowHalf: r4.oddHalf, highHalf: r5.oddHalf), H(lowHalf: r6.oddHalf, highHalf: r7.oddHalf))
         }
-        storeH(r0, to); storeH(r1, to + toStride); storeH(r2, to + 2 &* toStride); storeH(r3, to + 3 &* toStride)
-        storeH(r4, to + 4 &* toStride); storeH(r5, to + 5 &* toStride); storeH(r6, to + 6 &* toStride)
-        storeH(r7, to + 7 &* toStride)
+        return (r0, r1, r2, r3, r4, r5, r6, r7)
     }
 
     @inline(__always) static func loadH(_ p: UnsafePointer<Float>) -> H {

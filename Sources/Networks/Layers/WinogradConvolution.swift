@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// A 3 × 3 stride-1 convolution by Winograd's minimal filtering F(2 × 2, 3 × 3) or F(4 × 4, 3 × 3)
-/// (Lavin & Gray 2016; `tile`, chosen by `tile(for:)`; F(4 × 4)'s transforms are in
-/// `WinogradConvolution+F4`). For F(2 × 2), each 2 × 2 block of outputs of one output channel is
+/// (Lavin & Gray 2016; `variant`, chosen by `variant(for:)`; F(4 × 4)'s transforms are in
+/// `WinogradConvolution+F4`, its channels-last form in `WinogradConvolution+ChannelsLast`). For F(2 × 2), each 2 × 2 block of outputs of one output channel is
 ///
 ///     Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
 ///
@@ -25,13 +25,27 @@ import Glibc
 /// 8-lane vectors); the products run over whole rows of tiles; the output transform turns 8 tiles
 /// × 8 channels at a time channel-major in registers (`DirectConvolution.transpose8`), adds the
 /// bias, applies the ReLU and writes whole output rows.
+/// The inference path's Winograd kernels.
+enum WinogradVariant: Equatable, Sendable {
+    /// F(2 × 2, 3 × 3) and F(4 × 4, 3 × 3) with 8 tiles in each vector, over a chunk of samples.
+    case f2, f4
+    /// F(4 × 4, 3 × 3) one sample at a time with 8 channels in each vector (`WinogradConvolution+ChannelsLast`).
+    case f4ChannelsLast
+
+    /// Outputs per tile side.
+    var tile: Int { self == .f2 ? 2 : 4 }
+}
+
 struct WinogradConvolution {
     typealias H = SIMD8<Float>
     typealias V = SIMD16<Float>
     let geometry: ConvGeometry
     let outChannels: Int
+    let variant: WinogradVariant
     /// Outputs per tile side: 2 for F(2 × 2, 3 × 3), 4 for F(4 × 4, 3 × 3) (`WinogradConvolution+F4`).
-    let tile: Int
+    var tile: Int { variant.tile }
+    /// F(4 × 4) one sample at a time with the channels in the vectors rather than 8 tiles.
+    var channelsLast: Bool { variant == .f4ChannelsLast }
     /// Elementwise products per tile and channel pair: (tile + 2)².
     var products: Int { (tile + 2) * (tile + 2) }
     /// Output tiles per row and per column, and per sample.
@@ -58,39 +72,53 @@ struct WinogradConvolution {
         return g.kernel == 3 && g.stride == 1 && outChannels % 16 == 0 && Double(g.outSpatial) >= 0.75 * Double(tile * tile * tiles)
     }
 
-    /// The tile the inference path runs `g` with (`forced`, where that one applies), or nil for none,
+    /// The kernel the inference path runs `g` with (`forced`, where that one applies), or nil for none,
     /// as measured per layer and per network against the other kernels (batch 32–128, 2 workers,
-    /// interleaved; tools/bench/HISTORY.md):
+    /// alternated; tools/bench/HISTORY.md):
+    /// - F(4 × 4) channels-last (one sample at a time) with 16–64 input channels, where it applies
+    ///   (padding 1): per batch of 128, 16 → 16 at 28 × 28 2.1–2.2 ms against the direct chains'
+    ///   3.6–3.7 per layer, 32 → 32 at 14 × 14 1.7–1.8 against F(2 × 2)'s 2.4–2.9, 64 → 64 at 7 × 7
+    ///   1.9–2.0 against 3.0–3.1; at batch 64, 16 → 16 at 32 × 32 1.3–1.6 against F(4 × 4)'s 1.4–1.7,
+    ///   VGG-16's 64 → 64 at 32 × 32 11.5 against 16.5. Not above 64 channels: a map of one or two
+    ///   tiles, whose group of samples cannot fill the register tile, ran VGG-16's 512 → 512 at 4 × 4
+    ///   several times slower.
     /// - F(4 × 4) with at least 32 input channels on maps 6 or more tiles wide (21 outputs and up):
     ///   64 → 64 at 32 × 32 took 18.7–19.4 ms against F(2 × 2)'s 27.2–28.7, 160 → 160 57–66 against
     ///   82–87; level at 16 × 16 (4 tiles wide), 1.5× slower at 8 × 8, where its groups of 8 tiles run
     ///   mostly empty.
     /// - F(4 × 4) with 16 input channels only where each row of tiles fills its groups of 8 (CIFAR's
-    ///   32 × 32): ResNet-32's evaluation 1.10× the direct kernel's (4 alternations, 1.03–1.18),
-    ///   PreResNet-20's at 28 × 28 (7 tiles wide) 0.97×.
+    ///   32 × 32; channels-last takes those layers first).
     /// - F(2 × 2) with at least 32 input channels elsewhere (32 → 32 at 14 × 14: 1.2–1.4× the direct
     ///   or oneDNN kernel, 64 → 64 at 7 × 7 1.15–1.25×); at 16 channels its transforms cost what its
     ///   products save.
-    static func tile(for g: ConvGeometry, outChannels: Int, forced: Int? = nil) -> Int? {
-        if let forced { return supports(g, outChannels: outChannels, tile: forced) ? forced : nil }
+    static func variant(for g: ConvGeometry, outChannels: Int, forced: WinogradVariant? = nil) -> WinogradVariant? {
+        if let forced { return supports(g, outChannels: outChannels, variant: forced) ? forced : nil }
         let columns = (g.outWidth + 3) / 4
+        if g.channels <= 64 && supportsChannelsLast(g, outChannels: outChannels) { return .f4ChannelsLast }
         if supports(g, outChannels: outChannels, tile: 4)
-            && (g.channels >= 32 && columns >= 6 || g.channels >= 16 && columns % 8 == 0) { return 4 }
-        return g.channels >= 32 && supports(g, outChannels: outChannels) ? 2 : nil
+            && (g.channels >= 32 && columns >= 6 || g.channels >= 16 && columns % 8 == 0) { return .f4 }
+        return g.channels >= 32 && supports(g, outChannels: outChannels) ? .f2 : nil
     }
 
-    init(_ g: ConvGeometry, outChannels: Int, tile: Int = 2) {
-        precondition(tile == 2 || tile == 4, "Winograd F(\(tile)×\(tile), 3×3): tiles of 2 or 4")
+    static func supports(_ g: ConvGeometry, outChannels: Int, variant: WinogradVariant) -> Bool {
+        variant == .f4ChannelsLast ? supportsChannelsLast(g, outChannels: outChannels) : supports(g, outChannels: outChannels, tile: variant.tile)
+    }
+
+    init(_ g: ConvGeometry, outChannels: Int, variant: WinogradVariant = .f2) {
+        let tile = variant.tile, channelsLast = variant == .f4ChannelsLast
+        precondition(!channelsLast || Self.supportsChannelsLast(g, outChannels: outChannels),
+                     "channels-last Winograd needs padding 1, C % 8 = 0 and W ≥ 8")
+        self.variant = variant
         precondition(Self.supports(g, outChannels: outChannels, tile: tile),
                      "Winograd F(\(tile)×\(tile), 3×3) needs 3×3, stride 1, out % 16 = 0 and tiles that cover the output")
         geometry = g
         self.outChannels = outChannels
-        self.tile = tile
         tileColumns = (g.outWidth + tile - 1) / tile
         tileRows = (g.outHeight + tile - 1) / tile
         paddedRows = tile * tileRows + 2
         let groups = (tileColumns + 7) / 8 * 8
-        paddedWidth = tile == 2 ? 2 * groups + 2 + 8 : max(groups, (g.width + 31) / 32 * 8) + 8  // the split's span / 4
+        paddedWidth = channelsLast ? 4 * tileColumns + 2
+            : tile == 2 ? 2 * groups + 2 + 8 : max(groups, (g.width + 31) / 32 * 8) + 8  // the split's span / 4
         rowsPerPass = max(1, (tile == 2 ? 48 : 24) / tileColumns)
         passTiles = (rowsPerPass * tileColumns + 8 + 5) / 6 * 6
     }
@@ -111,7 +139,8 @@ struct WinogradConvolution {
     /// Floats of one worker's scratch for chunks of up to `samples` samples: the padded plane,
     /// `V`, the products of one pass and the output transform's staging tile.
     func scratchCount(samples: Int) -> Int {
-        paddedCount + products * geometry.channels * tileStride(chunkSamples(samples)) + products * passTiles * 16 + stagingCount
+        if channelsLast { return channelsLastScratchCount }
+        return paddedCount + products * geometry.channels * tileStride(chunkSamples(samples)) + products * passTiles * 16 + stagingCount
     }
 
     /// U = G g Gᵀ of every (o, c) from `weights` `[out, C, 3, 3]`, packed `[block][ξ][C][16]`:
@@ -162,6 +191,12 @@ struct WinogradConvolution {
         precondition(!(relu && accumulate) && !(accumulate && blockedOutput), "a rectified or blocked output cannot accumulate")
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
                      "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
+        if channelsLast {
+            runChannelsLast(x, channelStride: channelStride, sampleStride: sampleStride, transformed: u, bias: bias, relu: relu,
+                            accumulate: accumulate, blockedOutput: blockedOutput, inputAffine: inputAffine, y: y, batch: batch,
+                            samples: samples, scratch: scratch)
+            return
+        }
         let c = geometry.channels, chunk = chunkSamples(samples.count)
         let padded = scratch, v = padded + paddedCount, xis = products
         let stride = tileStride(chunk), m = v + xis * c * stride, staging = m + xis * passTiles * 16
@@ -357,3 +392,4 @@ struct WinogradConvolution {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: H.self)
     }
 }
+
