@@ -16,6 +16,8 @@ final class InferenceConvolution {
     let winograd: WinogradConvolution?
     /// Its maps that stay in oneDNN's blocked layout (set by the plan, for a oneDNN layer).
     var blocked = BlockedMaps.none
+    /// Its maps that stay position-major between channels-last Winograd layers (set by the plan).
+    var positionMajor = PositionMajorMaps.none
     /// The eval-mode BN (and ReLU) whose output only this convolution reads, applied as it copies
     /// that BN's input in (set by the plan, for a stride-1 direct or Winograd layer).
     var inputBatchNorm: BatchNorm?
@@ -110,7 +112,8 @@ final class InferenceConvolution {
             let strides = conv.inputInfo.strides(batch: n), relu = relu, accumulate = residual != nil
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
-                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, inputAffine: affine, y: y, batch: n,
+                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, positionMajor: positionMajor,
+                             inputAffine: affine, y: y, batch: n,
                              samples: Parallel.share(worker, of: pass.workers, n),
                              scratch: winogradScratch[worker], scratchCount: scratchCount)
             }

@@ -24,6 +24,9 @@ import Tensor
 ///   folded BN) is read only by a oneDNN convolution, it is written in oneDNN's 8-channel blocked
 ///   layout, which that convolution reads as it is: one or two reorders fewer (`BlockedMaps`;
 ///   Winograd's output transform holds 8 channels per position anyway).
+/// - **Position-major maps between channels-last Winograd layers**: a map one such layer makes (not
+///   adding into a residual) and only another reads as its input stays `[batch][Ho][Wo][C]`, which
+///   the reader copies in without transposing (`PositionMajorMaps`).
 /// - **A pre-activation BN in the next convolution's padding copy** (eval mode): a BN (and its ReLU)
 ///   whose output only a stride-1 direct or Winograd convolution reads is applied by that
 ///   convolution as it copies its input in (`InputAffine`), and makes no pass of its own.
@@ -51,7 +54,7 @@ public final class InferencePlan {
 
     init(graph: LayerGraph, batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
          fusesResidualAdds: Bool = true, handsOverBlocked: Bool = true, chainsDirect: Bool = true, mapsInputs: Bool = true,
-         usesWinograd: Bool = true, winograd: WinogradVariant? = nil) {
+         usesWinograd: Bool = true, winograd: WinogradVariant? = nil, handsOverPositionMajor: Bool = true) {
         self.graph = graph
         self.batchCapacity = batchCapacity
         self.foldsBatchNorm = foldsBatchNorm
@@ -102,6 +105,16 @@ public final class InferencePlan {
                       let q = byIndex[readers[p.output][0]], q.conv.inputs[0] == p.output, q.runsOnOneDNN(convolutions) else { continue }
                 p.blocked.output = true
                 q.blocked.input = true
+            }
+        }
+        // A map made by a channels-last Winograd convolution (not adding into a residual) that only another one reads as its
+        // input: kept position-major.
+        if handsOverPositionMajor {
+            for case .convolution(let p) in steps where p.winograd?.channelsLast == true && p.residual == nil && !p.blocked.output {
+                guard p.output != graph.outputID, readers[p.output].count == 1, let q = byIndex[readers[p.output][0]],
+                      q.input == p.output, q.winograd?.channelsLast == true else { continue }
+                p.positionMajor.output = true
+                q.positionMajor.input = true
             }
         }
         // Direct convolutions in a row: one sample at a time.
@@ -264,6 +277,8 @@ public final class InferencePlan {
     /// activation buffers it allocated.
     public var foldedBatchNorms: Int { convolutionSteps.filter { $0.batchNorm != nil }.count }
     public var fusedResidualAdds: Int { convolutionSteps.filter { $0.residual != nil }.count }
+    /// Maps handed from one channels-last Winograd convolution to the next position-major.
+    public var positionMajorHandOvers: Int { convolutionSteps.filter(\.positionMajor.output).count }
     /// Maps handed to a oneDNN convolution in oneDNN's blocked layout.
     public var blockedHandOvers: Int { convolutionSteps.filter(\.blocked.output).count }
     /// BNs applied by the convolution that reads them, as it copies its input in.
@@ -297,6 +312,8 @@ public final class InferencePlan {
             }
             if c.blocked.input { detail += ", input in oneDNN's layout" }
             if c.blocked.output { detail += ", output in oneDNN's layout" }
+            if c.positionMajor.input { detail += ", input position-major" }
+            if c.positionMajor.output { detail += ", output position-major" }
             if let j = c.addIndex {
                 detail += ", residual added"
                 summaries[j] = LayerSummary(kind: summaries[j].kind, detail: "added by the convolution", multiplyAddsPerSample: 0,
@@ -339,15 +356,18 @@ extension LayerGraph {
     /// `handsOverBlocked` every oneDNN convolution reads and writes the engine's layout, without
     /// `chainsDirect` every direct convolution runs over the whole batch, without `mapsInputs` every
     /// BN that is not folded makes its own pass, without `usesWinograd` no convolution runs by
-    /// Winograd, and `winograd` forces Winograd's variant where it
+    /// Winograd, without `handsOverPositionMajor` every channels-last Winograd convolution reads and
+    /// writes the engine's layout, and `winograd` forces Winograd's variant where it
     /// applies (for the tests that compare them).
     func makeInferencePlan(batchCapacity: Int, convolutions: ConvolutionBackend, foldsBatchNorm: Bool,
                            fusesResidualAdds: Bool, handsOverBlocked: Bool, chainsDirect: Bool = true, mapsInputs: Bool = true,
-                           usesWinograd: Bool = true, winograd: WinogradVariant? = nil) -> InferencePlan {
+                           usesWinograd: Bool = true, winograd: WinogradVariant? = nil,
+                           handsOverPositionMajor: Bool = true) -> InferencePlan {
         finalize()
         return InferencePlan(graph: self, batchCapacity: batchCapacity, convolutions: convolutions, foldsBatchNorm: foldsBatchNorm,
                              fusesResidualAdds: fusesResidualAdds, handsOverBlocked: handsOverBlocked, chainsDirect: chainsDirect,
-                             mapsInputs: mapsInputs, usesWinograd: usesWinograd, winograd: winograd)
+                             mapsInputs: mapsInputs, usesWinograd: usesWinograd, winograd: winograd,
+                             handsOverPositionMajor: handsOverPositionMajor)
     }
 }
 

@@ -210,6 +210,23 @@ extension InferenceTests {
         #expect(Self.infer(h, plans[0], batch: 3).logits == Array(Self.infer(h, plans[1], batch: 3).logits))
     }
 
+    /// A map one channels-last Winograd layer makes and only the next reads as its input stays
+    /// position-major (preresnet20's conv1 → conv2 maps but those of the stride-2 conv1s: seven, each
+    /// with the BN folded into conv1 and conv2 adding into the residual; tinyten's 32 → 32 pair): the
+    /// same bits as through the engine's layout, on an odd batch and a smaller one.
+    @Test(arguments: [ModelName.tinyten, .preresnet20], [ConvolutionBackend.engine, .fastest])
+    func positionMajorHandOverGivesTheSameBits(_ model: ModelName, _ backend: ConvolutionBackend) {
+        let h = NetworkHarness(model, batch: 7, mode: .eval, seed: 14, convolutions: backend)
+        let plans = [true, false].map {
+            h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: backend, foldsBatchNorm: true, fusesResidualAdds: true,
+                                              handsOverBlocked: true, handsOverPositionMajor: $0)
+        }
+        #expect(plans[0].positionMajorHandOvers == (model == .tinyten ? 1 : 7) && plans[1].positionMajorHandOvers == 0,
+                "\(model): \(plans[0].positionMajorHandOvers) position-major hand-overs")
+        #expect(Self.infer(h, plans[0]).logits == Self.infer(h, plans[1]).logits, "\(model) \(backend): the hand-over changed the logits")
+        #expect(Self.infer(h, plans[0], batch: 3).logits == Array(Self.infer(h, plans[1], batch: 3).logits))
+    }
+
     /// Direct convolutions in a row run one sample at a time through the chain (without Winograd,
     /// which takes their 16-channel layers: tinyten's first three, the last of stride 2; preresnet20's
     /// conv1 → conv2 pairs of its first stage, conv2 adding into the residual): the same bits and

@@ -41,10 +41,14 @@ extension WinogradConvolution {
     var channelsLastScratchCount: Int { mapCount + transformedCount + productsCount + outputCount + 36 * 8 }
 
     /// y[o, n] = max?(U ⊛ x[n] + bias[o], 0) for the samples `samples`, with `accumulate` added into
-    /// `y`: `WinogradConvolution.run`'s contract (which calls it).
+    /// `y`: `WinogradConvolution.run`'s contract (which calls it). With `positionMajor.input` `x` is
+    /// the position-major map `[batch][Ho][Wo][C]` another channels-last layer wrote, and with
+    /// `positionMajor.output` `y` is written so for the next one.
     func runChannelsLast(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool, blockedOutput: Bool, inputAffine: InputAffine?,
-                         y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+                         bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool, blockedOutput: Bool, positionMajor: PositionMajorMaps,
+                         inputAffine: InputAffine?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
+                         scratch: UnsafeMutablePointer<Float>) {
+        precondition(!positionMajor.output || !(accumulate || blockedOutput), "a position-major output neither accumulates nor is blocked")
         let padded = scratch, v = padded + mapCount, m = v + transformedCount, out = m + productsCount
         let staging = out + outputCount
         let c = geometry.channels, tiles = tilesPerSample, plane = geometry.outSpatial, group = channelsLastGroup
@@ -55,18 +59,25 @@ extension WinogradConvolution {
         while n0 < samples.upperBound {
             let count = min(group, samples.upperBound - n0), slots = (count * tiles + 5) / 6 * 6
             for s in 0..<count {
-                copyIn(x + (n0 + s) * sampleStride, channelStride: channelStride, affine: inputAffine, into: padded)
+                if positionMajor.input {
+                    copyInPositionMajor(x + (n0 + s) * plane * c, affine: inputAffine, into: padded)
+                } else {
+                    copyIn(x + (n0 + s) * sampleStride, channelStride: channelStride, affine: inputAffine, into: padded)
+                }
                 transformInputChannelsLast(padded, into: v + s * tiles * c, staging: staging)
+            }
+            // A position-major output is transformed straight into its place in `y`.
+            @inline(__always) func map(_ s: Int) -> UnsafeMutablePointer<Float> {
+                positionMajor.output ? y + (n0 + s) * plane * outChannels : out + s * plane * outChannels
             }
             for block in 0..<(outChannels / 16) {
                 multiply(v, u + block * 36 * c * 16, slots: slots, into: m)
                 for s in 0..<count {
-                    transformOutputChannelsLast(m + s * tiles * 36 * 16, block: block, bias: bias, relu: relu,
-                                                into: out + s * plane * outChannels, staging: staging)
+                    transformOutputChannelsLast(m + s * tiles * 36 * 16, block: block, bias: bias, relu: relu, into: map(s), staging: staging)
                 }
             }
-            for s in 0..<count {
-                let n = n0 + s, map = out + s * plane * outChannels
+            for s in 0..<count where !positionMajor.output {
+                let n = n0 + s, map = map(s)
                 if blockedOutput {
                     writeBlocked(map, to: y + n * outChannels * plane)
                 } else {
@@ -107,6 +118,25 @@ extension WinogradConvolution {
                     if columns > 6 { store(t.6, at + 6 * c) }
                     if columns > 7 { store(t.7, at + 7 * c) }
                     w += 8
+                }
+            }
+        }
+    }
+
+    /// The sample's position-major map `[Ho][Wo][C]` (Ho × Wo = H × W: padding 1) into the padded
+    /// map's interior, row by row, 8 channels at a time, mapped by `affine` per channel.
+    @inline(__always) private func copyInPositionMajor(_ x: UnsafePointer<Float>, affine: InputAffine?,
+                                                       into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry, c = g.channels, row = g.width * c
+        for h in 0..<g.height {
+            let from = x + h * row, to = padded + ((h + 1) * paddedWidth + 1) * c
+            guard let affine else { to.update(from: from, count: row); continue }
+            for c0 in stride(from: 0, to: c, by: 8) {
+                let a = load(affine.scale + c0), b = load(affine.shift + c0)
+                for w in 0..<g.width {
+                    var r = load(from + w * c + c0) * a + b
+                    if affine.relu { r = r.replacing(with: 0, where: r .< 0) }
+                    store(r, to + w * c + c0)
                 }
             }
         }

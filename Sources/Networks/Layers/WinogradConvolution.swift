@@ -25,6 +25,13 @@ import Glibc
 /// 8-lane vectors); the products run over whole rows of tiles; the output transform turns 8 tiles
 /// × 8 channels at a time channel-major in registers (`DirectConvolution.transpose8`), adds the
 /// bias, applies the ReLU and writes whole output rows.
+/// Which of a channels-last Winograd convolution's maps are position-major, `[batch][Ho][Wo][C]`:
+/// one such layer hands its output to the next without turning it channel-major and back.
+struct PositionMajorMaps: Hashable {
+    var input = false, output = false
+    static let none = PositionMajorMaps()
+}
+
 /// The inference path's Winograd kernels.
 enum WinogradVariant: Equatable, Sendable {
     /// F(2 × 2, 3 × 3) and F(4 × 4, 3 × 3) with 8 tiles in each vector, over a chunk of samples.
@@ -185,18 +192,19 @@ struct WinogradConvolution {
     /// mapped as it is copied in.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
              bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, blockedOutput: Bool = false,
-             inputAffine: InputAffine? = nil, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
-             scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
+             positionMajor: PositionMajorMaps = .none, inputAffine: InputAffine? = nil, y: UnsafeMutablePointer<Float>, batch: Int,
+             samples: Range<Int>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard !samples.isEmpty else { return }
         precondition(!(relu && accumulate) && !(accumulate && blockedOutput), "a rectified or blocked output cannot accumulate")
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
                      "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
         if channelsLast {
             runChannelsLast(x, channelStride: channelStride, sampleStride: sampleStride, transformed: u, bias: bias, relu: relu,
-                            accumulate: accumulate, blockedOutput: blockedOutput, inputAffine: inputAffine, y: y, batch: batch,
-                            samples: samples, scratch: scratch)
+                            accumulate: accumulate, blockedOutput: blockedOutput, positionMajor: positionMajor, inputAffine: inputAffine,
+                            y: y, batch: batch, samples: samples, scratch: scratch)
             return
         }
+        precondition(positionMajor == .none, "only channels-last Winograd reads and writes position-major maps")
         let c = geometry.channels, chunk = chunkSamples(samples.count)
         let padded = scratch, v = padded + paddedCount, xis = products
         let stride = tileStride(chunk), m = v + xis * c * stride, staging = m + xis * passTiles * 16
