@@ -108,11 +108,16 @@ final class InferenceConvolution {
         let (kernel, shift) = prepared(pass, prepares: prepares), affine = inputAffine(pass, prepares: prepares)
         let y = pass.value(output), n = pass.batch, x = UnsafePointer(pass.value(input))
         if let winograd {
-            if prepares { winograd.transformWeights(kernel, into: transformed) }
+            let transformed = transformed
+            if prepares {
+                Parallel.run(pass.workers) { worker in
+                    winograd.transformWeights(kernel, into: transformed, blocks: Parallel.share(worker, of: pass.workers, conv.outChannels / 16))
+                }
+            }
             let strides = conv.inputInfo.strides(batch: n), relu = relu, accumulate = residual != nil
             Parallel.run(pass.workers) { worker in
                 winograd.run(x, channelStride: strides.channel, sampleStride: strides.sample, transformed: transformed, bias: shift,
-                             relu: relu, accumulate: accumulate, blockedOutput: blocked.output, positionMajor: positionMajor,
+                             relu: relu, accumulate: accumulate, blocked: blocked, positionMajor: positionMajor,
                              inputAffine: affine, y: y, batch: n,
                              samples: Parallel.share(worker, of: pass.workers, n),
                              scratch: winogradScratch[worker], scratchCount: scratchCount)

@@ -14,8 +14,9 @@ import Tensor
 ///   im2col + GEMM leaves one pass over the output that adds the bias and rectifies.
 /// - **Winograd** for the 3 × 3 stride-1 convolutions (`WinogradConvolution.variant(for:)`): with
 ///   16–64 input channels and padding 1, F(4 × 4, 3 × 3) a few samples at a time with the channels
-///   in the vectors; with more, F(4 × 4) over 8 tiles per vector on maps 21 or more outputs wide and
-///   F(2 × 2, 3 × 3) on narrower ones.
+///   in the vectors; on 5 × 5 and 6 × 6 outputs of up to 64 channels, F(m × m, 3 × 3) with each
+///   sample's whole map one tile; with more channels, F(4 × 4) over 8 tiles per vector on maps 21 or
+///   more outputs wide and F(2 × 2, 3 × 3) on narrower ones.
 /// - **Residual adds in the write-out**: a convolution (on the engine's kernels) whose output only an
 ///   `Add` reads adds itself into the Add's other input as it writes, when that input is made before
 ///   it and read by nothing after the Add; the sum takes that input's buffer and the Add's pass goes.
@@ -23,7 +24,8 @@ import Tensor
 /// - **oneDNN's own layout into oneDNN**: where a oneDNN or Winograd convolution's output (after its
 ///   folded BN) is read only by a oneDNN convolution, it is written in oneDNN's 8-channel blocked
 ///   layout, which that convolution reads as it is: one or two reorders fewer (`BlockedMaps`;
-///   Winograd's output transform holds 8 channels per position anyway).
+///   Winograd's output transform holds 8 channels per position anyway). A whole-map Winograd
+///   convolution reads that layout too (8 channels per position is what its vectors hold).
 /// - **Position-major maps between channels-last Winograd layers**: a map one such layer makes (not
 ///   adding into a residual) and only another reads as its input stays `[batch][Ho][Wo][C]`, which
 ///   the reader copies in without transposing (`PositionMajorMaps`).
@@ -98,11 +100,12 @@ public final class InferencePlan {
                 return true
             }
         }
-        // A map only a oneDNN convolution reads: written in oneDNN's blocked layout.
+        // A map only a oneDNN convolution (or a whole-map Winograd one) reads: written in oneDNN's blocked layout.
         if handsOverBlocked && convolutions != .engine && ConvolutionBackend.oneDNNAvailable {
             for case .convolution(let p) in steps where p.runsOnOneDNN(convolutions) || (p.winograd != nil && p.residual == nil) {
                 guard p.output != graph.outputID, p.conv.outChannels % 8 == 0, readers[p.output].count == 1,
-                      let q = byIndex[readers[p.output][0]], q.conv.inputs[0] == p.output, q.runsOnOneDNN(convolutions) else { continue }
+                      let q = byIndex[readers[p.output][0]], q.conv.inputs[0] == p.output,
+                      q.runsOnOneDNN(convolutions) || q.winograd?.readsBlocked == true else { continue }
                 p.blocked.output = true
                 q.blocked.input = true
             }

@@ -120,43 +120,84 @@ struct InferenceTests {
     @Test(arguments: [(32, 16, 6, 0), (32, 16, 7, 1), (48, 32, 6, 1), (32, 32, 9, 0), (32, 16, 28, 1), (64, 64, 7, 1), (32, 32, 14, 1),
                       (32, 16, 38, 1), (48, 32, 8, 1), (16, 16, 28, 1), (16, 32, 15, 1)], [WinogradVariant.f2, .f4, .f4ChannelsLast])
     func winogradMatchesTheDirectSum(_ shape: (channels: Int, out: Int, size: Int, padding: Int), _ variant: WinogradVariant) {
-        let tile = variant.tile
         let (channels, out, size, padding) = shape
-        for channelMajor in [false, true] {
-            let g = LayerGraph(inputShape: [channels, size, size])
-            // A 1 × 1 convolution first makes the 3 × 3 one read a channel-major map.
-            let x = channelMajor ? g.conv2d(g.input, name: "pre", outChannels: channels, kernel: 1, bias: false) : g.input
-            g.conv2d(x, name: "conv", outChannels: out, kernel: 3, stride: 1, padding: padding, bias: true)
-            var rng = RandomGenerator(seed: UInt64(channels * 100 + size))
-            let p = (0..<g.layout.parameterCount).map { _ in rng.normal() * 0.3 }
-            var s = [Float](repeating: 0, count: max(1, g.layout.stateCount))
-            let batch = 3, input = (0..<(channels * size * size * batch)).map { _ in rng.normal() }
-            let ws = g.makeWorkspace(batchCapacity: batch, convolutions: .engine)
-            let plan = g.makeInferencePlan(batchCapacity: batch, convolutions: .engine, foldsBatchNorm: true, fusesResidualAdds: true,
-                                           handsOverBlocked: true, winograd: variant)
-            // F(4 × 4) leaves a 6 × 6 output (4 tiles of 16 for 36 outputs) to the direct kernels.
-            let applies = WinogradConvolution.supports(ConvGeometry(channels: channels, height: size, width: size, kernel: 3, stride: 1,
-                                                                    padding: padding), outChannels: out, variant: variant)
-            let overhangs = tile == 4 && size + 2 * padding - 2 == 6
-            #expect(applies == (variant == .f4ChannelsLast ? padding == 1 && !overhangs : !overhangs))
-            #expect(plan.convolutionSteps.compactMap { $0.winograd?.variant } == (applies ? [variant] : []))
-            guard applies else { continue }
-            let outputs = out * (size + 2 * padding - 2) * (size + 2 * padding - 2) * batch
-            let (direct, winograd) = p.withUnsafeBufferPointer { pp in
-                s.withUnsafeMutableBufferPointer { sp in
-                    input.withUnsafeBufferPointer { xp in
-                        let a = Array(UnsafeBufferPointer(start: g.forward(parameters: pp.baseAddress!, state: sp.baseAddress!,
-                                                                           input: xp.baseAddress!, batch: batch, mode: .eval, workspace: ws),
-                                                          count: outputs))
-                        let b = Array(UnsafeBufferPointer(start: plan.run(parameters: pp.baseAddress!, state: sp.baseAddress!,
-                                                                          input: xp.baseAddress!, batch: batch, mode: .eval),
-                                                          count: outputs))
-                        return (a, b)
-                    }
+        // F(4 × 4) leaves a 6 × 6 output (4 tiles of 16 for 36 outputs) to the direct kernels.
+        let overhangs = variant.tile == 4 && size + 2 * padding - 2 == 6
+        let applies = WinogradConvolution.supports(ConvGeometry(channels: channels, height: size, width: size, kernel: 3, stride: 1,
+                                                                padding: padding), outChannels: out, variant: variant)
+        #expect(applies == (variant == .f4ChannelsLast ? padding == 1 && !overhangs : !overhangs))
+        for channelMajor in [false, true] { Self.expectTheDirectSum(shape, variant, channelMajor: channelMajor, applies: applies) }
+    }
+
+    /// Whole-map Winograd F(m × m, 3 × 3), a sample's whole output one tile, for m = 3 … 6 (the
+    /// interpolation points 0, ±1, ±2, ±½ and ∞), with and without padding, from either storage order;
+    /// not for a 2 × 2 output (a plane of fewer than 8 positions).
+    @Test(arguments: [(64, 64, 7, 0), (32, 16, 5, 1), (16, 32, 8, 0), (8, 16, 6, 1), (16, 16, 4, 1), (8, 32, 5, 0), (24, 16, 6, 0)])
+    func wholeMapWinogradMatchesTheDirectSum(_ shape: (channels: Int, out: Int, size: Int, padding: Int)) {
+        let m = shape.size + 2 * shape.padding - 2
+        for channelMajor in [false, true] { Self.expectTheDirectSum(shape, .wholeMap(m), channelMajor: channelMajor, applies: true) }
+        #expect(!WinogradConvolution.supports(ConvGeometry(channels: 16, height: 4, width: 4, kernel: 3, stride: 1, padding: 0),
+                                              outChannels: 16, variant: .wholeMap(2)))
+    }
+
+    /// Runs one 3 × 3 convolution (after a 1 × 1 one with `channelMajor`, which makes it read a
+    /// channel-major map) on the graph's forward pass and on the inference path with `variant`
+    /// forced: the path takes that variant where it `applies`, and its outputs are within 1e-5 of the
+    /// largest of the direct sum's.
+    static func expectTheDirectSum(_ shape: (channels: Int, out: Int, size: Int, padding: Int), _ variant: WinogradVariant,
+                                   channelMajor: Bool, applies: Bool) {
+        let (channels, out, size, padding) = shape
+        let g = LayerGraph(inputShape: [channels, size, size])
+        let x = channelMajor ? g.conv2d(g.input, name: "pre", outChannels: channels, kernel: 1, bias: false) : g.input
+        g.conv2d(x, name: "conv", outChannels: out, kernel: 3, stride: 1, padding: padding, bias: true)
+        var rng = RandomGenerator(seed: UInt64(channels * 100 + size))
+        let p = (0..<g.layout.parameterCount).map { _ in rng.normal() * 0.3 }
+        var s = [Float](repeating: 0, count: max(1, g.layout.stateCount))
+        let batch = 3, input = (0..<(channels * size * size * batch)).map { _ in rng.normal() }
+        let ws = g.makeWorkspace(batchCapacity: batch, convolutions: .engine)
+        let plan = g.makeInferencePlan(batchCapacity: batch, convolutions: .engine, foldsBatchNorm: true, fusesResidualAdds: true,
+                                       handsOverBlocked: true, winograd: variant)
+        #expect(plan.convolutionSteps.compactMap { $0.winograd?.variant } == (applies ? [variant] : []))
+        guard applies else { return }
+        let outputs = out * (size + 2 * padding - 2) * (size + 2 * padding - 2) * batch
+        let (direct, winograd) = p.withUnsafeBufferPointer { pp in
+            s.withUnsafeMutableBufferPointer { sp in
+                input.withUnsafeBufferPointer { xp in
+                    let a = Array(UnsafeBufferPointer(start: g.forward(parameters: pp.baseAddress!, state: sp.baseAddress!,
+                                                                       input: xp.baseAddress!, batch: batch, mode: .eval, workspace: ws),
+                                                      count: outputs))
+                    let b = Array(UnsafeBufferPointer(start: plan.run(parameters: pp.baseAddress!, state: sp.baseAddress!,
+                                                                      input: xp.baseAddress!, batch: batch, mode: .eval),
+                                                      count: outputs))
+                    return (a, b)
                 }
             }
-            let gap = Self.gap(direct, winograd)
-            #expect(gap <= 1e-5, "\(variant) C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
+        }
+        let gap = Self.gap(direct, winograd)
+        #expect(gap <= 1e-5, "\(variant) C\(channels)→\(out) at \(size)×\(size) p\(padding) channel-major \(channelMajor): gap \(gap)")
+    }
+
+    /// Each F(m, 3)'s matrices (m = 1 … 6) compute the correlation of 3 taps over m + 2 inputs, in
+    /// double precision: Aᵀ [(G g) ⊙ (Bᵀ d)] = (Σ_k g_k d_{i+k})_i.
+    @Test func winogradTransformsComputeTheCorrelation() {
+        var rng = RandomGenerator(seed: 31)
+        for m in 1...6 {
+            let w = WinogradTransforms(outputs: m), alpha = m + 2
+            // Bᵀ and Aᵀ are stored by columns of 8.
+            let bt = (0..<alpha).map { i in (0..<alpha).map { Double(w.input[8 * $0 + i]) } }
+            let at = (0..<m).map { i in (0..<alpha).map { Double(w.output[8 * $0 + i]) } }
+            let d = (0..<alpha).map { _ in Double(rng.normal()) }, g = (0..<3).map { _ in Double(rng.normal()) }
+            let products = (0..<alpha).map { (j: Int) -> Double in
+                let filtered: Double = (0..<3).reduce(0.0) { $0 + w.kernel[3 * j + $1] * g[$1] }
+                let data: Double = (0..<alpha).reduce(0.0) { $0 + bt[j][$1] * d[$1] }
+                return filtered * data
+            }
+            for i in 0..<m {
+                let y: Double = (0..<alpha).reduce(0.0) { $0 + at[i][$1] * products[$1] }
+                let reference: Double = (0..<3).reduce(0.0) { $0 + g[$1] * d[i + $1] }
+                // Bᵀ's coefficients are rounded to single precision (thirds, ninths, ...).
+                #expect(abs(y - reference) <= 1e-5 * max(1, abs(reference)), "F(\(m), 3) output \(i): \(y) against \(reference)")
+            }
         }
     }
 }
@@ -191,10 +232,11 @@ extension InferenceTests {
     }
 
     /// tinyten's second Winograd 32 → 32 writes its map for the oneDNN 32 → 64 stride 2 after it, and
-    /// that one for the oneDNN 64 → 64, in oneDNN's blocked layout: the same bits as through the
-    /// engine's layout, on an odd batch and a smaller one; with each of Winograd's variants.
-    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable), arguments: [WinogradVariant.f2, .f4, .f4ChannelsLast])
-    func blockedHandOverGivesTheSameBits(_ variant: WinogradVariant) {
+    /// that one for the 64 → 64 (oneDNN's, or by the rule whole-map Winograd's), in oneDNN's blocked
+    /// layout: the same bits as through the engine's layout, on an odd batch and a smaller one; with
+    /// the rule's variants and each of Winograd's forced.
+    @Test(.enabled(if: ConvolutionBackend.oneDNNAvailable), arguments: [WinogradVariant?.none, .f2, .f4, .f4ChannelsLast])
+    func blockedHandOverGivesTheSameBits(_ variant: WinogradVariant?) {
         let h = NetworkHarness(.tinyten, batch: 7, mode: .eval, seed: 6, convolutions: .fastest)
         let plans = [true, false].map {
             h.network.graph.makeInferencePlan(batchCapacity: 7, convolutions: .fastest, foldsBatchNorm: true, fusesResidualAdds: true,
@@ -203,7 +245,9 @@ extension InferenceTests {
         // Forced, F(2 × 2) and F(4 × 4) also run tinyten's first two layers (1 → 16 and 16 → 16 at 28 × 28),
         // channels-last its 16 → 16 (it needs a multiple of 8 input channels).
         let runs = variant == .f4ChannelsLast ? 3 : 4
-        #expect(plans[0].convolutionSteps.compactMap { $0.winograd?.variant } == Array(repeating: variant, count: runs))
+        let variants: [WinogradVariant] = variant.map { Array(repeating: $0, count: runs) }
+            ?? [.f4ChannelsLast, .f4ChannelsLast, .f4ChannelsLast, .wholeMap(5)]
+        #expect(plans[0].convolutionSteps.compactMap { $0.winograd?.variant } == variants)
         #expect(plans[0].blockedHandOvers == 2 && plans[1].blockedHandOvers == 0)
         let handed = Self.infer(h, plans[0]).logits
         #expect(handed == Self.infer(h, plans[1]).logits, "the blocked hand-over changed the logits")
@@ -286,6 +330,15 @@ extension InferenceTests {
         k.conv2d(k.conv2d(k.input, name: "a", outChannels: 64, kernel: 3, padding: 0), name: "b", outChannels: 64, kernel: 3, padding: 1)
         #expect(k.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.variant } == [nil, .f4ChannelsLast],
                 "16 at 9×9 without padding, 64 at 7×7")
+        // Maps of 5 × 5 and 6 × 6 without padding: one whole-map tile per sample, up to 64 channels.
+        let w = LayerGraph(inputShape: [64, 7, 7])
+        w.conv2d(w.input, name: "a", outChannels: 64, kernel: 3, padding: 0)
+        w.conv2d(w.conv2d(w.input, name: "b", outChannels: 128, kernel: 3, padding: 1), name: "c", outChannels: 64, kernel: 3, padding: 0)
+        let v = LayerGraph(inputShape: [32, 8, 8])
+        v.conv2d(v.input, name: "a", outChannels: 32, kernel: 3, padding: 0)
+        #expect(w.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.variant } == [.wholeMap(5), .f4ChannelsLast, nil],
+                "64 at 7×7 without padding, with, and 128 without")
+        #expect(v.makeInferencePlan(batchCapacity: 1).convolutionSteps.map { $0.winograd?.variant } == [.wholeMap(6)], "32 at 8×8 without padding")
     }
 
     @Test func winogradLeavesOutputsItsTilesOverhang() {

@@ -23,31 +23,35 @@ extension WinogradConvolution {
     /// Samples transformed and multiplied together: the fewest (up to 6) whose tiles fill whole
     /// register tiles of 6, if their transformed input `V` stays within 64 K floats (L2), else one.
     /// 28 × 28's 49 tiles go one sample at a time (54 slots), 14 × 14's 16 three (48), 7 × 7's 4 three (12).
+    /// A whole map's samples (one tile each) go in the most whole register tiles whose `V` fits in
+    /// that: 18 at 64 channels and 5 × 5 (`wholeMapGroup`).
     var channelsLastGroup: Int {
+        if transforms != nil { return wholeMapGroup }
         let tiles = tilesPerSample
         guard let g = (1...6).first(where: { tiles * $0 % 6 == 0 }), 36 * tiles * g * geometry.channels <= 65_536 else { return 1 }
         return g
     }
     /// Tile slots of a group: its samples' tiles, rounded up to the register tile's 6.
-    private var tileSlots: Int { (channelsLastGroup * tilesPerSample + 5) / 6 * 6 }
-    /// Floats of the padded position-major map: (4·rows + 2) × (4·columns + 2) positions of C.
-    private var mapCount: Int { (4 * tileRows + 2) * paddedWidth * geometry.channels }
-    private var transformedCount: Int { 36 * tileSlots * geometry.channels }
-    private var productsCount: Int { tileSlots * 36 * 16 }
+    var tileSlots: Int { (channelsLastGroup * tilesPerSample + 5) / 6 * 6 }
+    /// Floats of the padded position-major map: (tile·rows + 2) × (tile·columns + 2) positions of C.
+    private var mapCount: Int { (tile * tileRows + 2) * paddedWidth * geometry.channels }
+    private var transformedCount: Int { products * tileSlots * geometry.channels }
+    private var productsCount: Int { tileSlots * products * 16 }
     private var outputCount: Int { channelsLastGroup * geometry.outSpatial * outChannels }
 
     /// Floats of one worker's scratch: the padded map, `V`, one block's products, the output map and
     /// the transforms' staging.
-    var channelsLastScratchCount: Int { mapCount + transformedCount + productsCount + outputCount + 36 * 8 }
+    var channelsLastScratchCount: Int { mapCount + transformedCount + productsCount + outputCount + products * 8 }
 
     /// y[o, n] = max?(U ⊛ x[n] + bias[o], 0) for the samples `samples`, with `accumulate` added into
     /// `y`: `WinogradConvolution.run`'s contract (which calls it). With `positionMajor.input` `x` is
     /// the position-major map `[batch][Ho][Wo][C]` another channels-last layer wrote, and with
     /// `positionMajor.output` `y` is written so for the next one.
     func runChannelsLast(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool, blockedOutput: Bool, positionMajor: PositionMajorMaps,
+                         bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool, blocked: BlockedMaps, positionMajor: PositionMajorMaps,
                          inputAffine: InputAffine?, y: UnsafeMutablePointer<Float>, batch: Int, samples: Range<Int>,
                          scratch: UnsafeMutablePointer<Float>) {
+        let blockedOutput = blocked.output
         precondition(!positionMajor.output || !(accumulate || blockedOutput), "a position-major output neither accumulates nor is blocked")
         let padded = scratch, v = padded + mapCount, m = v + transformedCount, out = m + productsCount
         let staging = out + outputCount
@@ -61,19 +65,30 @@ extension WinogradConvolution {
             for s in 0..<count {
                 if positionMajor.input {
                     copyInPositionMajor(x + (n0 + s) * plane * c, affine: inputAffine, into: padded)
+                } else if blocked.input {
+                    copyInBlocked(x + (n0 + s) * geometry.height * geometry.width * c, affine: inputAffine, into: padded)
                 } else {
                     copyIn(x + (n0 + s) * sampleStride, channelStride: channelStride, affine: inputAffine, into: padded)
                 }
-                transformInputChannelsLast(padded, into: v + s * tiles * c, staging: staging)
+                if let transforms {
+                    transformInputWholeMap(padded, transforms, into: v + s * c, staging: staging)
+                } else {
+                    transformInputChannelsLast(padded, into: v + s * tiles * c, staging: staging)
+                }
             }
             // A position-major output is transformed straight into its place in `y`.
             @inline(__always) func map(_ s: Int) -> UnsafeMutablePointer<Float> {
                 positionMajor.output ? y + (n0 + s) * plane * outChannels : out + s * plane * outChannels
             }
             for block in 0..<(outChannels / 16) {
-                multiply(v, u + block * 36 * c * 16, slots: slots, into: m)
+                multiply(v, u + block * products * c * 16, slots: slots, into: m)
                 for s in 0..<count {
-                    transformOutputChannelsLast(m + s * tiles * 36 * 16, block: block, bias: bias, relu: relu, into: map(s), staging: staging)
+                    if let transforms {
+                        transformOutputWholeMap(m + s * products * 16, transforms, block: block, bias: bias, relu: relu, into: map(s),
+                                                staging: staging)
+                    } else {
+                        transformOutputChannelsLast(m + s * tiles * 36 * 16, block: block, bias: bias, relu: relu, into: map(s), staging: staging)
+                    }
                 }
             }
             for s in 0..<count where !positionMajor.output {
@@ -88,18 +103,18 @@ extension WinogradConvolution {
         }
     }
 
-    /// The sample's planes into the padded map's interior, 8 channels × 8 columns at a time (a row's
+    /// The sample's planes into the padded map's interior (padding p), 8 channels × 8 columns at a time (a row's
     /// last 8 overlapping the ones before; a row narrower than 8 read lane by lane and only its
     /// columns stored), mapped by `affine` per channel as they are loaded.
     @inline(__always) private func copyIn(_ x: UnsafePointer<Float>, channelStride: Int, affine: InputAffine?,
                                           into padded: UnsafeMutablePointer<Float>) {
-        let g = geometry, c = g.channels
+        let g = geometry, c = g.channels, p = g.padding
         for c0 in stride(from: 0, to: c, by: 8) {
             var a = H(repeating: 1), b = H()
             if let affine { a = load(affine.scale + c0); b = load(affine.shift + c0) }
             let relu = affine?.relu ?? false, mapped = affine != nil
             for h in 0..<g.height {
-                let to = padded + ((h + 1) * paddedWidth + 1) * c + c0
+                let to = padded + ((h + p) * paddedWidth + p) * c + c0
                 var w = 0
                 while w < g.width {
                     let w0 = max(0, min(w, g.width - 8)), from = x + c0 * channelStride + h * g.width + w0, narrow = g.width < 8
@@ -123,13 +138,13 @@ extension WinogradConvolution {
         }
     }
 
-    /// The sample's position-major map `[Ho][Wo][C]` (Ho × Wo = H × W: padding 1) into the padded
-    /// map's interior, row by row, 8 channels at a time, mapped by `affine` per channel.
+    /// The sample's position-major map `[H][W][C]` into the padded map's interior (padding p), row
+    /// by row, 8 channels at a time, mapped by `affine` per channel.
     @inline(__always) private func copyInPositionMajor(_ x: UnsafePointer<Float>, affine: InputAffine?,
                                                        into padded: UnsafeMutablePointer<Float>) {
-        let g = geometry, c = g.channels, row = g.width * c
+        let g = geometry, c = g.channels, row = g.width * c, p = g.padding
         for h in 0..<g.height {
-            let from = x + h * row, to = padded + ((h + 1) * paddedWidth + 1) * c
+            let from = x + h * row, to = padded + ((h + p) * paddedWidth + p) * c
             guard let affine else { to.update(from: from, count: row); continue }
             for c0 in stride(from: 0, to: c, by: 8) {
                 let a = load(affine.scale + c0), b = load(affine.shift + c0)
@@ -137,6 +152,25 @@ extension WinogradConvolution {
                     var r = load(from + w * c + c0) * a + b
                     if affine.relu { r = r.replacing(with: 0, where: r .< 0) }
                     store(r, to + w * c + c0)
+                }
+            }
+        }
+    }
+
+    /// The sample's map in oneDNN's blocked layout `[C / 8][H][W][8]` into the padded map's interior
+    /// (padding p), 8 channels of a position at a time, mapped by `affine` per channel.
+    @inline(__always) private func copyInBlocked(_ x: UnsafePointer<Float>, affine: InputAffine?, into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry, c = g.channels, p = g.padding
+        for c0 in stride(from: 0, to: c, by: 8) {
+            let from = x + c0 * g.height * g.width, a = affine.map { load($0.scale + c0) }, b = affine.map { load($0.shift + c0) }
+            let relu = affine?.relu ?? false
+            for h in 0..<g.height {
+                let to = padded + ((h + p) * paddedWidth + p) * c + c0
+                for w in 0..<g.width {
+                    var r = load(from + (h * g.width + w) * 8)
+                    if let a, let b { r = r * a + b }
+                    if relu { r = r.replacing(with: 0, where: r .< 0) }
+                    store(r, to + w * c)
                 }
             }
         }
@@ -175,11 +209,11 @@ extension WinogradConvolution {
     /// first `slots` tiles.
     @inline(__always) private func multiply(_ v: UnsafePointer<Float>, _ u: UnsafePointer<Float>, slots: Int,
                                             into m: UnsafeMutablePointer<Float>) {
-        let c = geometry.channels
-        for xi in 0..<36 {
+        let c = geometry.channels, xis = products
+        for xi in 0..<xis {
             for t0 in stride(from: 0, to: slots, by: 6) {
-                Self.products16(v + (xi * tileSlots + t0) * c, channels: c, weights: u + xi * c * 16, out: m + (t0 * 36 + xi) * 16,
-                                positionStride: 36 * 16)
+                Self.products16(v + (xi * tileSlots + t0) * c, channels: c, weights: u + xi * c * 16, out: m + (t0 * xis + xi) * 16,
+                                positionStride: xis * 16)
             }
         }
     }

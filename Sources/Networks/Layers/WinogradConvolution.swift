@@ -5,7 +5,8 @@ import Glibc
 /// A 3 × 3 stride-1 convolution by Winograd's minimal filtering F(2 × 2, 3 × 3) or F(4 × 4, 3 × 3)
 /// (Lavin & Gray 2016; `variant`, chosen by `variant(for:)`; F(4 × 4)'s transforms are in
 /// `WinogradConvolution+F4`, its channels-last form in `WinogradConvolution+ChannelsLast`, F(2 × 2)'s in
-/// `WinogradConvolution+F2`). For F(2 × 2), each 2 × 2 block of outputs of one output channel is
+/// `WinogradConvolution+F2`), or F(m × m, 3 × 3) with one tile per sample on small maps
+/// (`WinogradConvolution+WholeMap`, `WinogradTransforms`). For F(2 × 2), each 2 × 2 block of outputs of one output channel is
 ///
 ///     Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
 ///
@@ -39,9 +40,25 @@ enum WinogradVariant: Equatable, Sendable {
     case f2, f4
     /// F(4 × 4, 3 × 3) one sample at a time with 8 channels in each vector (`WinogradConvolution+ChannelsLast`).
     case f4ChannelsLast
+    /// F(m × m, 3 × 3) with one tile covering a sample's whole m × m output, 8 channels in each
+    /// vector, groups of samples filling the register tile (`WinogradConvolution+WholeMap`).
+    case wholeMap(Int)
 
     /// Outputs per tile side.
-    var tile: Int { self == .f2 ? 2 : 4 }
+    var tile: Int {
+        switch self {
+        case .f2: return 2
+        case .f4, .f4ChannelsLast: return 4
+        case .wholeMap(let m): return m
+        }
+    }
+    /// Whether the vectors hold 8 channels (one sample's tiles at a time) rather than 8 tiles.
+    var channelsLast: Bool {
+        switch self {
+        case .f2, .f4: return false
+        case .f4ChannelsLast, .wholeMap: return true
+        }
+    }
 }
 
 struct WinogradConvolution {
@@ -52,8 +69,12 @@ struct WinogradConvolution {
     let variant: WinogradVariant
     /// Outputs per tile side: 2 for F(2 × 2, 3 × 3), 4 for F(4 × 4, 3 × 3) (`WinogradConvolution+F4`).
     var tile: Int { variant.tile }
-    /// F(4 × 4) one sample at a time with the channels in the vectors rather than 8 tiles.
-    var channelsLast: Bool { variant == .f4ChannelsLast }
+    /// F(4 × 4) or a whole map a sample at a time with the channels in the vectors rather than 8 tiles.
+    var channelsLast: Bool { variant.channelsLast }
+    /// The whole-map variant's transforms (`WinogradTransforms`), nil for the others.
+    let transforms: WinogradTransforms?
+    /// Whether it reads oneDNN's blocked layout `[batch, C / 8, H, W, 8]` when that is handed to it: the whole-map variant.
+    var readsBlocked: Bool { transforms != nil }
     /// Elementwise products per tile and channel pair: (tile + 2)².
     var products: Int { (tile + 2) * (tile + 2) }
     /// Output tiles per row and per column, and per sample.
@@ -90,6 +111,11 @@ struct WinogradConvolution {
     ///   VGG-16's 64 → 64 at 32 × 32 11.5 against 16.5. Not above 64 channels: a map of one or two
     ///   tiles, whose group of samples cannot fill the register tile, ran VGG-16's 512 → 512 at 4 × 4
     ///   several times slower.
+    /// - Whole-map F(m × m) (`WinogradConvolution+WholeMap`) with up to 64 input channels on 5 × 5 and
+    ///   6 × 6 outputs, where F(4 × 4)'s tiles overhang them and no other variant applies: tinyten's
+    ///   64 → 64 at 7 × 7 without padding took 0.93 ms per batch of 128 in the evaluation profile
+    ///   (weights transformed at every pass) against oneDNN's 1.34 in the same run on an AVX-512
+    ///   machine; the whole evaluator ran 1.035× (median of 4 alternations, per CPU-second).
     /// - F(4 × 4) with at least 32 input channels on maps 6 or more tiles wide (21 outputs and up):
     ///   64 → 64 at 32 × 32 took 18.7–19.4 ms against F(2 × 2)'s 27.2–28.7, 160 → 160 57–66 against
     ///   82–87; level at 16 × 16 (4 tiles wide), 1.5× slower at 8 × 8, where its groups of 8 tiles run
@@ -103,29 +129,35 @@ struct WinogradConvolution {
         if let forced { return supports(g, outChannels: outChannels, variant: forced) ? forced : nil }
         let columns = (g.outWidth + 3) / 4
         if g.channels <= 64 && supportsChannelsLast(g, outChannels: outChannels) { return .f4ChannelsLast }
+        if g.channels <= 64 && (5...6).contains(g.outWidth) && supportsWholeMap(g, outChannels: outChannels) { return .wholeMap(g.outWidth) }
         if supports(g, outChannels: outChannels, tile: 4)
             && (g.channels >= 32 && columns >= 6 || g.channels >= 16 && columns % 8 == 0) { return .f4 }
         return g.channels >= 32 && supports(g, outChannels: outChannels) ? .f2 : nil
     }
 
     static func supports(_ g: ConvGeometry, outChannels: Int, variant: WinogradVariant) -> Bool {
-        variant == .f4ChannelsLast ? supportsChannelsLast(g, outChannels: outChannels) : supports(g, outChannels: outChannels, tile: variant.tile)
+        switch variant {
+        case .f4ChannelsLast: return supportsChannelsLast(g, outChannels: outChannels)
+        case .wholeMap(let m): return supportsWholeMap(g, outChannels: outChannels) && g.outWidth == m
+        case .f2, .f4: return supports(g, outChannels: outChannels, tile: variant.tile)
+        }
     }
 
     init(_ g: ConvGeometry, outChannels: Int, variant: WinogradVariant = .f2) {
-        let tile = variant.tile, channelsLast = variant == .f4ChannelsLast
-        precondition(!channelsLast || Self.supportsChannelsLast(g, outChannels: outChannels),
+        let tile = variant.tile, channelsLast = variant.channelsLast
+        precondition(variant != .f4ChannelsLast || Self.supportsChannelsLast(g, outChannels: outChannels),
                      "channels-last Winograd needs padding 1, C % 8 = 0 and W ≥ 8")
+        precondition(Self.supports(g, outChannels: outChannels, variant: variant),
+                     "Winograd \(variant) needs 3×3, stride 1, out % 16 = 0 and tiles that cover the output")
         self.variant = variant
-        precondition(Self.supports(g, outChannels: outChannels, tile: tile),
-                     "Winograd F(\(tile)×\(tile), 3×3) needs 3×3, stride 1, out % 16 = 0 and tiles that cover the output")
+        if case .wholeMap(let m) = variant { transforms = WinogradTransforms(outputs: m) } else { transforms = nil }
         geometry = g
         self.outChannels = outChannels
         tileColumns = (g.outWidth + tile - 1) / tile
         tileRows = (g.outHeight + tile - 1) / tile
         paddedRows = tile * tileRows + 2
         let groups = (tileColumns + 7) / 8 * 8
-        paddedWidth = channelsLast ? 4 * tileColumns + 2
+        paddedWidth = channelsLast ? tile * tileColumns + 2
             : tile == 2 ? 2 * groups + 2 + 8 : max(groups, (g.width + 31) / 32 * 8) + 8  // the split's span / 4
         rowsPerPass = max(1, (tile == 2 ? 48 : 24) / tileColumns)
         passTiles = (rowsPerPass * tileColumns + 8 + 5) / 6 * 6
@@ -152,15 +184,16 @@ struct WinogradConvolution {
     }
 
     /// U = G g Gᵀ of every (o, c) from `weights` `[out, C, 3, 3]`, packed `[block][ξ][C][16]`:
-    /// `transformKernel2` or `transformKernel4` of each kernel, which hands U's elements to `put(ξ, value)`.
-    func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        let c = geometry.channels, xis = products
-        for o in 0..<outChannels {
+    /// `transformKernel2`, `transformKernel4` or the whole map's of each kernel, which hands U's
+    /// elements to `put(ξ, value)`; for the blocks of 16 output channels `blocks` (all by default).
+    func transformWeights(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>, blocks: Range<Int>? = nil) {
+        let c = geometry.channels, xis = products, blocks = blocks ?? 0..<(outChannels / 16)
+        for o in (blocks.lowerBound * 16)..<(blocks.upperBound * 16) {
             let block = o / 16, lane = o % 16
             for ch in 0..<c {
                 let g = weights + (o * c + ch) * 9
                 func put(_ xi: Int, _ value: Float) { u[((block * xis + xi) * c + ch) * 16 + lane] = value }
-                if tile == 2 { Self.transformKernel2(g, put) } else { Self.transformKernel4(g, put) }
+                if let transforms { transforms.transformKernel(g, put) } else if tile == 2 { Self.transformKernel2(g, put) } else { Self.transformKernel4(g, put) }
             }
         }
     }
@@ -172,16 +205,18 @@ struct WinogradConvolution {
     /// (for a oneDNN convolution that reads it; `BlockedMaps`). With `inputAffine` the input is
     /// mapped as it is copied in.
     func run(_ x: UnsafePointer<Float>, channelStride: Int, sampleStride: Int, transformed u: UnsafePointer<Float>,
-             bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, blockedOutput: Bool = false,
+             bias: UnsafePointer<Float>?, relu: Bool, accumulate: Bool = false, blocked: BlockedMaps = .none,
              positionMajor: PositionMajorMaps = .none, inputAffine: InputAffine? = nil, y: UnsafeMutablePointer<Float>, batch: Int,
              samples: Range<Int>, scratch: UnsafeMutablePointer<Float>, scratchCount: Int) {
         guard !samples.isEmpty else { return }
+        let blockedOutput = blocked.output
         precondition(!(relu && accumulate) && !(accumulate && blockedOutput), "a rectified or blocked output cannot accumulate")
+        precondition(!blocked.input || readsBlocked, "only whole-map Winograd reads oneDNN's blocked layout")
         precondition(self.scratchCount(samples: samples.count) <= scratchCount,
                      "Winograd scratch of \(scratchCount) floats for \(samples.count) samples (needs \(self.scratchCount(samples: samples.count)))")
         if channelsLast {
             runChannelsLast(x, channelStride: channelStride, sampleStride: sampleStride, transformed: u, bias: bias, relu: relu,
-                            accumulate: accumulate, blockedOutput: blockedOutput, positionMajor: positionMajor, inputAffine: inputAffine,
+                            accumulate: accumulate, blocked: blocked, positionMajor: positionMajor, inputAffine: inputAffine,
                             y: y, batch: batch, samples: samples, scratch: scratch)
             return
         }
