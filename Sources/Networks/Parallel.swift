@@ -13,10 +13,12 @@ import Tensor
 /// Partial parameter gradients are summed in worker order, so results are identical run to run
 /// for a given thread count.
 enum Parallel {
-    /// Runs `body(worker)` for `worker` in `0..<workers`, concurrently when `workers > 1`.
+    /// Runs `body(worker)` for `worker` in `0..<workers`, concurrently when `workers > 1`: on the
+    /// engine's own waiting threads (`SpinningWorkers`), or on Dispatch's when those are taken.
     @inline(__always)
     static func run(_ workers: Int, _ body: (Int) -> Void) {
         if workers <= 1 { body(0); return }
+        if SpinningWorkers.shared.run(workers, body) { return }
         DispatchQueue.concurrentPerform(iterations: workers, execute: body)
     }
 
