@@ -10,9 +10,10 @@ import Synchronization
 /// (`spinSeconds`) before it sleeps.
 ///
 /// `DispatchQueue.concurrentPerform` wakes its pool's threads for every region: on these machines
-/// the second worker joined 50–70 µs after the first (2 workers, 100–300 µs of work each: 145–370 µs
-/// per region against 100–300 alone; tools/bench/HISTORY.md), and a pass has a region per layer of
-/// 0.2–3 ms. A waiting thread here sees the region's generation change within a spin.
+/// its second worker joined late, and for regions under half a millisecond mostly not at all (two
+/// halves of 110–125 µs took 313–333 µs, of 1.1 ms 1.6–1.9 ms; tools/bench/HISTORY.md), and a pass
+/// has a region per layer of 0.1–3 ms. A waiting thread here sees the region's generation change
+/// within a spin.
 ///
 /// One region runs here at a time: a region started while another runs (passes on several threads
 /// at once, as the tests run them), one nested in another, or one asking for more workers than there
