@@ -1,7 +1,9 @@
 /// Winograd's F(4 × 4, 3 × 3) (`WinogradConvolution+F4`'s transforms; `WinogradVariant.f4ChannelsLast`)
 /// a few samples at a time with the channels in the vectors: for the layers of 16–64 input
 /// channels, where the tiles-in-the-vectors layout spends more on splitting the plane into column
-/// phases, on part-empty groups of 8 tiles and on transposes than its products save.
+/// phases, on part-empty groups of 8 tiles and on transposes than its products save. Whole-map
+/// Winograd (`WinogradConvolution+WholeMap`) runs on the same path, its own transforms in place of
+/// F(4 × 4)'s and each sample's map one tile.
 ///
 /// Samples go in groups whose tiles fill whole register tiles (`channelsLastGroup`). Per sample,
 /// the input is copied in transposed to a zero-padded position-major map `[row][column][C]`
